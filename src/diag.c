@@ -1,0 +1,154 @@
+/* diag - collects positioned messages; prints nothing. Keeps at most
+ * FX_DIAG_LIMIT errors per file and counts the rest. */
+#include "diag.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "mem.h"
+
+typedef struct {
+    const char *file; /* borrowed */
+    size_t errors;
+} file_count;
+
+struct fx_diags {
+    char **msg;
+    size_t n, cap;
+    file_count *files;
+    size_t nfiles;
+    size_t errors;
+    fx_status worst;
+};
+
+fx_diags *fx_diags_new(void)
+{
+    fx_diags *d = fx_xcalloc(1, sizeof *d);
+    return d;
+}
+
+void fx_diags_free(fx_diags *d)
+{
+    if (!d)
+        return;
+    for (size_t i = 0; i < d->n; i++)
+        free(d->msg[i]);
+    free(d->msg);
+    free(d->files);
+    free(d);
+}
+
+static file_count *count_for(fx_diags *d, const char *file)
+{
+    for (size_t i = 0; i < d->nfiles; i++)
+        if ((d->files[i].file == file) ||
+            (file && d->files[i].file && strcmp(d->files[i].file, file) == 0))
+            return &d->files[i];
+    d->files = fx_xrealloc(d->files, (d->nfiles + 1) * sizeof *d->files);
+    d->files[d->nfiles] = (file_count){file, 0};
+    return &d->files[d->nfiles++];
+}
+
+static void push(fx_diags *d, char *m)
+{
+    if (d->n == d->cap) {
+        d->cap = d->cap ? 2 * d->cap : 16;
+        d->msg = fx_xrealloc(d->msg, d->cap * sizeof *d->msg);
+    }
+    d->msg[d->n++] = m;
+}
+
+static char *vformat(fx_pos at, const char *kind, const char *fmt, va_list ap)
+{
+    char head[512];
+    int h;
+    if (at.file && at.line)
+        h = snprintf(head, sizeof head, "%s:%lu:%lu: %s: ", at.file, at.line, at.col, kind);
+    else if (at.file)
+        h = snprintf(head, sizeof head, "%s: %s: ", at.file, kind);
+    else
+        h = snprintf(head, sizeof head, "fxbook: %s: ", kind);
+    if (h < 0)
+        h = 0;
+    if ((size_t)h >= sizeof head)
+        h = sizeof head - 1;
+    va_list ap2;
+    va_copy(ap2, ap);
+    int m = vsnprintf(NULL, 0, fmt, ap2);
+    va_end(ap2);
+    if (m < 0)
+        m = 0;
+    char *s = fx_xmalloc((size_t)h + (size_t)m + 1);
+    memcpy(s, head, (size_t)h);
+    vsnprintf(s + h, (size_t)m + 1, fmt, ap);
+    return s;
+}
+
+static fx_status verror(fx_diags *d, fx_status st, fx_pos at, const char *fmt, va_list ap)
+{
+    if (d->worst == FX_OK || st < d->worst)
+        d->worst = st;
+    d->errors++;
+    file_count *fc = count_for(d, at.file);
+    fc->errors++;
+    if (fc->errors <= FX_DIAG_LIMIT)
+        push(d, vformat(at, "error", fmt, ap));
+    else if (fc->errors == FX_DIAG_LIMIT + 1) {
+        char buf[512];
+        snprintf(buf, sizeof buf, "%s: error: more errors follow; only the first %d are shown",
+                 at.file ? at.file : "fxbook", FX_DIAG_LIMIT);
+        push(d, fx_xstrdup(buf));
+    }
+    return st;
+}
+
+fx_status fx_diag_error(fx_diags *d, fx_pos at, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    fx_status st = verror(d, FX_E_DATA, at, fmt, ap);
+    va_end(ap);
+    return st;
+}
+
+fx_status fx_diag_status(fx_diags *d, fx_status st, fx_pos at, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    verror(d, st, at, fmt, ap);
+    va_end(ap);
+    return st;
+}
+
+void fx_diag_warn(fx_diags *d, fx_pos at, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    push(d, vformat(at, "warning", fmt, ap));
+    va_end(ap);
+}
+
+size_t fx_diags_errors_in(const fx_diags *d, const char *file)
+{
+    for (size_t i = 0; i < d->nfiles; i++)
+        if (d->files[i].file == file ||
+            (file && d->files[i].file && strcmp(d->files[i].file, file) == 0))
+            return d->files[i].errors;
+    return 0;
+}
+
+size_t fx_diags_count(const fx_diags *d)
+{
+    return d->n;
+}
+
+fx_status fx_diags_status(const fx_diags *d)
+{
+    return d->worst;
+}
+
+const char *fx_diags_message(const fx_diags *d, size_t i)
+{
+    return i < d->n ? d->msg[i] : NULL;
+}

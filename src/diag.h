@@ -1,0 +1,54 @@
+/* diag - positioned diagnostics. Library code appends messages here and
+ * returns a status; only main.c prints them and maps status to exit codes. */
+#ifndef FX_DIAG_H
+#define FX_DIAG_H
+
+#include <stdarg.h>
+#include <stddef.h>
+
+/* Ordered by exit-code precedence (SPEC 1): a lower value wins. */
+typedef enum {
+    FX_OK = 0,
+    FX_E_USAGE,     /* 64 */
+    FX_E_NOINPUT,   /* 66 */
+    FX_E_DATA,      /* 65 */
+    FX_E_CANTCREAT, /* 73 */
+    FX_E_IO,        /* 74 */
+    FX_E_INTERNAL,  /* 70 */
+} fx_status;
+
+/* Where a field starts: physical line and character column, both from 1.
+ * file == NULL means "no position" (printed as "fxbook: error: ..."). */
+typedef struct {
+    const char *file;
+    unsigned long line;
+    unsigned long col;
+} fx_pos;
+
+/* Errors kept per input before the rest are summarized as a count. */
+#define FX_DIAG_LIMIT 50
+
+typedef struct fx_diags fx_diags;
+
+fx_diags *fx_diags_new(void);
+void fx_diags_free(fx_diags *d);
+
+/* Appends "FILE:LINE:COL: error: MSG"; returns FX_E_DATA. */
+fx_status fx_diag_error(fx_diags *d, fx_pos at, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+/* The same with an explicit status (e.g. FX_E_NOINPUT for an unopenable file). */
+fx_status fx_diag_status(fx_diags *d, fx_status st, fx_pos at, const char *fmt, ...)
+    __attribute__((format(printf, 4, 5)));
+/* Appends "FILE:LINE:COL: warning: MSG" (does not change the status). */
+void fx_diag_warn(fx_diags *d, fx_pos at, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+
+/* Number of errors recorded for file (including those over the limit). */
+size_t fx_diags_errors_in(const fx_diags *d, const char *file);
+size_t fx_diags_count(const fx_diags *d);
+/* The most severe status recorded so far (FX_OK if none). */
+fx_status fx_diags_status(const fx_diags *d);
+/* Message i, without a trailing newline. */
+const char *fx_diags_message(const fx_diags *d, size_t i);
+
+#endif
