@@ -1,0 +1,50 @@
+/* book - the XLSX workbook of SPEC 6, written with libxlsxwriter in
+ * constant_memory mode: Facts rows stream in as facts are converted;
+ * Summary, Comparison, Conversions, Rates and Sources are written at the
+ * end from the aggregates. The only file that includes xlsxwriter.h. */
+#ifndef FX_BOOK_H
+#define FX_BOOK_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "audit.h"
+#include "convert.h"
+#include "diag.h"
+#include "rates.h"
+
+typedef struct {
+    const char *name;   /* as given on the command line */
+    long long size;     /* bytes */
+    char sha256[65];    /* lower-case hex */
+    size_t facts;       /* accepted rows */
+} fx_book_input;
+
+typedef struct {
+    const fx_book_input *inputs;
+    size_t ninputs;
+    const fx_rate_table *rates;
+    const fx_convert_opts *conv;
+    const fx_audit_opts *audit;
+    const char *options; /* the options as run, for Summary (e.g. "--places 2 --rounding half-even ...") */
+    const char *version;
+    int64_t created;     /* seconds since the epoch for document properties, or -1: none
+                            (SOURCE_DATE_EPOCH gives it; never the wall clock) */
+} fx_book_info;
+
+typedef struct fx_book fx_book;
+
+/* Creates the workbook at path (the caller's temporary file). info and
+ * everything it points to are borrowed until fx_book_close. NULL with
+ * an error in d if libxlsxwriter cannot create it (FX_E_CANTCREAT). */
+fx_book *fx_book_open(const char *path, const fx_book_info *info, fx_diags *d);
+/* One fact: its Facts row (continuing on "Facts (2)", ... past Excel's
+ * 1,048,576 rows), and its Conversions row when k->present. */
+fx_status fx_book_add(fx_book *b, const fx_converted *c, const fx_check *k);
+/* Writes the remaining sheets from the aggregates and closes the file
+ * (FX_E_IO if libxlsxwriter cannot finish it). Frees b. */
+fx_status fx_book_close(fx_book *b, const fx_audit *a, fx_diags *d);
+/* Abandons a workbook (an error elsewhere); the caller removes the file. */
+void fx_book_discard(fx_book *b);
+
+#endif

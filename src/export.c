@@ -1,0 +1,154 @@
+/* export - facts.csv, conversions.csv, comparison.csv (SPEC 7). Only
+ * ids, codes, dates, verdicts and numbers are written, so no field needs
+ * quoting and none can start a formula. */
+#include "export.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "mem.h"
+
+struct fx_export {
+    FILE *facts, *conv, *cmp;
+    fx_convert_opts co;
+    fx_audit_opts ao;
+    fx_ratio scratch;
+};
+
+fx_export *fx_export_new(FILE *facts, FILE *conversions, FILE *comparison,
+                         const fx_convert_opts *co, const fx_audit_opts *ao)
+{
+    fx_export *e = fx_xcalloc(1, sizeof *e);
+    e->facts = facts;
+    e->conv = conversions;
+    e->cmp = comparison;
+    e->co = *co;
+    e->ao = *ao;
+    fx_ratio_init(&e->scratch);
+    fputs("fact_id,claim,source,valuation_date,amount,unit,target,rate_date,rate,amount_target\n",
+          facts);
+    fputs("fact_id,source,amount,unit,reported_amount,reported_unit,computed_amount,deviation_pct,"
+          "verdict,matching_rate_dates\n",
+          conversions);
+    fputs("claim,kind,unit,facts,sources,min,max,spread_pct,verdict\n", comparison);
+    return e;
+}
+
+static void put_text(FILE *f, fx_text t)
+{
+    fwrite(t.s, 1, t.len, f);
+}
+
+/* Exact decimal of a rational known to be a decimal (a non-money value):
+ * print with enough places, then drop the trailing zeros. */
+static void exact_decimal(const fx_ratio *v, char *buf, size_t n)
+{
+    if (fx_ratio_to_fixed(v, 18, FX_ROUND_HALF_EVEN, buf, n) < 0) {
+        snprintf(buf, n, "?");
+        return;
+    }
+    char *dot = strchr(buf, '.');
+    if (!dot)
+        return;
+    char *end = buf + strlen(buf);
+    while (end > dot + 1 && end[-1] == '0')
+        *--end = '\0';
+    if (end == dot + 1)
+        *dot = '\0';
+}
+
+void fx_export_add(fx_export *e, const fx_converted *c, const fx_check *k)
+{
+    const fx_fact *f = c->fact;
+    char amount[FX_DEC_STR_MAX], day[11], buf[FX_DEC_STR_MAX];
+    fx_dec_to_str(&c->amount, amount, sizeof amount);
+    fx_date_format(c->valuation, day);
+    const char *unit = f->fig.kind == FX_KIND_MONEY ? f->fig.ccy.s : fx_kind_name(f->fig.kind);
+    if (f->fig.kind != FX_KIND_MONEY) {
+        put_text(e->facts, f->fact_id);
+        fputc(',', e->facts);
+        put_text(e->facts, f->claim);
+        fputc(',', e->facts);
+        put_text(e->facts, f->source);
+        fprintf(e->facts, ",%s,%s,%s,%s,,,%s\n", day, amount, unit, unit, amount);
+    }
+    for (size_t i = 0; i < c->nconv; i++) {
+        const fx_conv *v = &c->conv[i];
+        char rday[11], rate[64];
+        fx_date_format(v->priced.day, rday);
+        fx_dec one;
+        fx_dec_init(&one);
+        fx_dec_parse(&one, "1", 1);
+        fx_ratio_set_convert(&e->scratch, &one, v->priced.num, v->priced.den);
+        fx_dec_clear(&one);
+        fx_ratio_to_sig(&e->scratch, 12, rate, sizeof rate);
+        fx_dec_to_str(&v->rounded, buf, sizeof buf);
+        put_text(e->facts, f->fact_id);
+        fputc(',', e->facts);
+        put_text(e->facts, f->claim);
+        fputc(',', e->facts);
+        put_text(e->facts, f->source);
+        fprintf(e->facts, ",%s,%s,%s,%s,%s,%s,%s\n", day, amount, unit, v->target.s, rday, rate,
+                buf);
+    }
+    if (!k || !k->present)
+        return;
+    char reported[FX_DEC_STR_MAX], computed[FX_DEC_STR_MAX] = "", dev[64] = "";
+    fx_dec_to_str(&k->reported, reported, sizeof reported);
+    if (k->priced)
+        fx_dec_to_str(&k->computed_rounded, computed, sizeof computed);
+    if (k->priced && k->has_deviation)
+        fx_ratio_to_fixed(&k->deviation_pct, 4, FX_ROUND_HALF_EVEN, dev, sizeof dev);
+    put_text(e->conv, f->fact_id);
+    fputc(',', e->conv);
+    put_text(e->conv, f->source);
+    fprintf(e->conv, ",%s,%s,%s,%s,%s,%s,%s,", amount, unit, reported, k->reported_ccy.s, computed,
+            dev, fx_verdict_name(k->verdict));
+    for (size_t i = 0; i < k->ndays; i++) {
+        fx_date_format(k->days[i], day);
+        fprintf(e->conv, "%s%s", i ? ";" : "", day);
+    }
+    fputc('\n', e->conv);
+}
+
+bool fx_export_spread(const fx_claim *cl, char *buf, size_t n)
+{
+    if (fx_ratio_sgn(&cl->min) <= 0)
+        return false;
+    fx_ratio s;
+    fx_ratio_init(&s);
+    fx_ratio_sub(&s, &cl->max, &cl->min);
+    fx_ratio_div(&s, &s, &cl->min);
+    fx_ratio_mul_si(&s, 100);
+    fx_ratio_to_fixed(&s, 4, FX_ROUND_HALF_EVEN, buf, n);
+    fx_ratio_clear(&s);
+    return true;
+}
+
+void fx_export_point(const fx_ratio *v, const fx_claim *cl, const fx_convert_opts *co, char *buf,
+                     size_t n)
+{
+    if (cl->kind == FX_KIND_MONEY)
+        fx_ratio_to_fixed(v, co->places, co->rounding, buf, n);
+    else
+        exact_decimal(v, buf, n);
+}
+
+fx_status fx_export_finish(fx_export *e, const fx_audit *a)
+{
+    for (size_t i = 0; i < fx_audit_nclaims(a); i++) {
+        const fx_claim *cl = fx_audit_claim(a, i);
+        char min[FX_DEC_STR_MAX], max[FX_DEC_STR_MAX], spread[64] = "";
+        fx_export_point(&cl->min, cl, &e->co, min, sizeof min);
+        fx_export_point(&cl->max, cl, &e->co, max, sizeof max);
+        fx_export_spread(cl, spread, sizeof spread);
+        const char *kind = fx_kind_name(cl->kind);
+        fprintf(e->cmp, "%s,%s,%s,%zu,%zu,%s,%s,%s,%s\n", cl->claim, kind,
+                cl->kind == FX_KIND_MONEY ? cl->unit_ccy.s : kind, cl->facts, cl->nsources, min,
+                max, spread, fx_claim_verdict_name(cl->verdict));
+    }
+    bool bad = ferror(e->facts) || ferror(e->conv) || ferror(e->cmp);
+    fx_ratio_clear(&e->scratch);
+    free(e);
+    return bad ? FX_E_IO : FX_OK;
+}

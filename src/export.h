@@ -1,0 +1,33 @@
+/* export - the CSV files of SPEC 7 (--csv-dir): ids, codes, dates,
+ * verdict words and numbers only, never free text. */
+#ifndef FX_EXPORT_H
+#define FX_EXPORT_H
+
+#include <stdio.h>
+
+#include "audit.h"
+#include "convert.h"
+#include "diag.h"
+
+typedef struct fx_export fx_export;
+
+/* Writes to the three already-open streams (the caller's temporary files). */
+fx_export *fx_export_new(FILE *facts, FILE *conversions, FILE *comparison,
+                         const fx_convert_opts *co, const fx_audit_opts *ao);
+/* facts.csv rows for c (one per target, or one for non-money) and its
+ * conversions.csv row when k->present. */
+void fx_export_add(fx_export *e, const fx_converted *c, const fx_check *k);
+/* comparison.csv from the finished aggregates; frees e. FX_E_IO if any
+ * write failed. */
+fx_status fx_export_finish(fx_export *e, const fx_audit *a);
+
+/* Shared number formatting (also used by the workbook): */
+/* "spread" of SPEC 7: 100 x (max - min) / min to 4 places half-even;
+ * false (empty) when min <= 0. */
+bool fx_export_spread(const fx_claim *cl, char *buf, size_t n);
+/* A normalized point value as shown: money rounded to places, other
+ * kinds exact. */
+void fx_export_point(const fx_ratio *v, const fx_claim *cl, const fx_convert_opts *co, char *buf,
+                     size_t n);
+
+#endif

@@ -1,0 +1,269 @@
+/* opts - argv to fx_opts with getopt_long; every usage error is named. */
+#include "opts.h"
+
+#include <getopt.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "mem.h"
+
+enum {
+    O_DATE = 256, O_FALLBACK, O_MAX_STALE, O_PLACES, O_ROUNDING, O_TOLERANCE, O_INFER_WINDOW,
+    O_CSV_DIR, O_CHECK, O_FAIL_ON,
+};
+
+static const struct option longopts[] = {
+    {"output", required_argument, NULL, 'o'},
+    {"rates", required_argument, NULL, 'r'},
+    {"target", required_argument, NULL, 't'},
+    {"date", required_argument, NULL, O_DATE},
+    {"fallback", required_argument, NULL, O_FALLBACK},
+    {"max-stale", required_argument, NULL, O_MAX_STALE},
+    {"places", required_argument, NULL, O_PLACES},
+    {"rounding", required_argument, NULL, O_ROUNDING},
+    {"tolerance", required_argument, NULL, O_TOLERANCE},
+    {"infer-window", required_argument, NULL, O_INFER_WINDOW},
+    {"csv-dir", required_argument, NULL, O_CSV_DIR},
+    {"check", no_argument, NULL, O_CHECK},
+    {"fail-on", required_argument, NULL, O_FAIL_ON},
+    {"quiet", no_argument, NULL, 'q'},
+    {"verbose", no_argument, NULL, 'v'},
+    {"version", no_argument, NULL, 'V'},
+    {"help", no_argument, NULL, 'h'},
+    {NULL, 0, NULL, 0},
+};
+
+void fx_opts_usage(FILE *f)
+{
+    fputs("usage: fxbook [options] FACTS.csv [FACTS.csv ...] -o OUT.xlsx\n"
+          "\n"
+          "Converts hand-curated facts into one audited XLSX workbook with exact decimal\n"
+          "arithmetic and the exchange rate of each fact's own day.\n"
+          "\n"
+          "  -o, --output FILE        workbook to write ('-' = standard output)\n"
+          "  -r, --rates PATH         rates file or folder; repeatable (default: the installed rates/)\n"
+          "  -t, --target CCY[,CCY]   target currencies, the first drives the comparison (USD)\n"
+          "      --date YYYY-MM-DD    value every fact at this date (default: as_of, else published)\n"
+          "      --fallback previous|none   no rate on the day: use an earlier one, or fail (previous)\n"
+          "      --max-stale DAYS|none      how old a fallback rate may be (7)\n"
+          "      --places N           decimal places of converted amounts, 0-18 (2)\n"
+          "      --rounding half-even|half-up|down   the one final rounding (half-even)\n"
+          "      --tolerance PCT      'close' and 'about' tolerance in percent (2)\n"
+          "      --infer-window DAYS  days searched for the rate a source used (30)\n"
+          "      --csv-dir DIR        also write facts.csv, comparison.csv, conversions.csv\n"
+          "      --check              validate facts and rates, look up every rate; write nothing\n"
+          "      --fail-on never|inconsistent|disagree   exit 1 on such findings (never)\n"
+          "  -q, --quiet              only errors on standard error\n"
+          "  -v, --verbose            more on standard error\n"
+          "      --version            print the version\n"
+          "  -h, --help               this help\n"
+          "\n"
+          "Exit codes: 0 done, 1 --fail-on triggered, 64 usage, 65 bad data, 66 cannot open an\n"
+          "input, 73 cannot create the output, 74 I/O error, 70 internal error. See fxbook(1).\n",
+          f);
+}
+
+static fx_status usage(fx_diags *d, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+static fx_status usage(fx_diags *d, const char *fmt, ...)
+{
+    char msg[512];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(msg, sizeof msg, fmt, ap);
+    va_end(ap);
+    return fx_diag_status(d, FX_E_USAGE, (fx_pos){0}, "%s (try 'fxbook --help')", msg);
+}
+
+/* A whole number in [lo, hi]; strict (no sign, space or exponent). */
+static bool parse_count(const char *s, long lo, long hi, long *out)
+{
+    if (!*s || strlen(s) > 9)
+        return false;
+    long v = 0;
+    for (const char *p = s; *p; p++) {
+        if (*p < '0' || *p > '9')
+            return false;
+        v = v * 10 + (*p - '0');
+    }
+    if (v < lo || v > hi)
+        return false;
+    *out = v;
+    return true;
+}
+
+static fx_status parse_targets(fx_opts *o, const char *arg, fx_diags *d)
+{
+    o->conv.ntargets = 0;
+    const char *p = arg;
+    for (;;) {
+        const char *comma = strchr(p, ',');
+        size_t n = comma ? (size_t)(comma - p) : strlen(p);
+        fx_ccy c;
+        if (!fx_ccy_parse(p, n, &c))
+            return usage(d, "--target: \"%s\": expected ISO codes such as USD or USD,EUR", arg);
+        for (size_t i = 0; i < o->conv.ntargets; i++)
+            if (fx_ccy_eq(o->conv.targets[i], c))
+                return usage(d, "--target: \"%s\" names a currency twice", arg);
+        if (o->conv.ntargets == FX_MAX_TARGETS)
+            return usage(d, "--target: \"%s\": at most 8 currencies", arg);
+        o->conv.targets[o->conv.ntargets++] = c;
+        if (!comma)
+            return FX_OK;
+        p = comma + 1;
+    }
+}
+
+fx_status fx_opts_parse(fx_opts *o, int argc, char **argv, fx_diags *d)
+{
+    memset(o, 0, sizeof *o);
+    o->conv.targets[0] = (fx_ccy){"USD"};
+    o->conv.ntargets = 1;
+    o->conv.lookup = (fx_lookup_opts){FX_FALLBACK_PREVIOUS, 7};
+    o->conv.places = 2;
+    o->conv.rounding = FX_ROUND_HALF_EVEN;
+    o->audit.infer_window = 30;
+    fx_dec_init(&o->audit.tolerance);
+    fx_dec_parse(&o->audit.tolerance, "2", 1);
+    o->rates = fx_xcalloc((size_t)argc + 1, sizeof *o->rates);
+    o->inputs = fx_xcalloc((size_t)argc + 1, sizeof *o->inputs);
+    const char *tol = "2";
+
+    opterr = 0;
+    optind = 1;
+    int ch;
+    long n;
+    while ((ch = getopt_long(argc, argv, ":o:r:t:qvh", longopts, NULL)) != -1) {
+        switch (ch) {
+        case 'o':
+            o->output = optarg;
+            break;
+        case 'r':
+            o->rates[o->nrates++] = optarg;
+            break;
+        case 't':
+            if (parse_targets(o, optarg, d) != FX_OK)
+                return FX_E_USAGE;
+            break;
+        case O_DATE:
+            if (!fx_date_parse(optarg, strlen(optarg), &o->conv.date))
+                return usage(d, "--date: \"%s\": expected YYYY-MM-DD, a day that exists", optarg);
+            o->conv.has_date = true;
+            break;
+        case O_FALLBACK:
+            if (strcmp(optarg, "previous") == 0)
+                o->conv.lookup.fallback = FX_FALLBACK_PREVIOUS;
+            else if (strcmp(optarg, "none") == 0)
+                o->conv.lookup.fallback = FX_FALLBACK_NONE;
+            else
+                return usage(d, "--fallback: \"%s\": expected previous or none", optarg);
+            break;
+        case O_MAX_STALE:
+            if (strcmp(optarg, "none") == 0)
+                o->conv.lookup.max_stale = -1;
+            else if (parse_count(optarg, 0, 100000, &n))
+                o->conv.lookup.max_stale = n;
+            else
+                return usage(d, "--max-stale: \"%s\": expected a number of days or none", optarg);
+            break;
+        case O_PLACES:
+            if (!parse_count(optarg, 0, 18, &n))
+                return usage(d, "--places: \"%s\": expected a whole number from 0 to 18", optarg);
+            o->conv.places = (int)n;
+            break;
+        case O_ROUNDING:
+            if (strcmp(optarg, "half-even") == 0)
+                o->conv.rounding = FX_ROUND_HALF_EVEN;
+            else if (strcmp(optarg, "half-up") == 0)
+                o->conv.rounding = FX_ROUND_HALF_UP;
+            else if (strcmp(optarg, "down") == 0)
+                o->conv.rounding = FX_ROUND_DOWN;
+            else
+                return usage(d, "--rounding: \"%s\": expected half-even, half-up or down", optarg);
+            break;
+        case O_TOLERANCE:
+            if (fx_dec_parse(&o->audit.tolerance, optarg, strlen(optarg)) != FX_DEC_OK ||
+                fx_dec_sgn(&o->audit.tolerance) < 0)
+                return usage(d, "--tolerance: \"%s\": expected a percentage such as 2 or 0.5",
+                             optarg);
+            tol = optarg;
+            break;
+        case O_INFER_WINDOW:
+            if (!parse_count(optarg, 0, 3660, &n))
+                return usage(d, "--infer-window: \"%s\": expected days from 0 to 3660", optarg);
+            o->audit.infer_window = n;
+            break;
+        case O_CSV_DIR:
+            o->csv_dir = optarg;
+            break;
+        case O_CHECK:
+            o->check = true;
+            break;
+        case O_FAIL_ON:
+            if (strcmp(optarg, "never") == 0)
+                o->fail_on = FX_FAIL_NEVER;
+            else if (strcmp(optarg, "inconsistent") == 0)
+                o->fail_on = FX_FAIL_INCONSISTENT;
+            else if (strcmp(optarg, "disagree") == 0)
+                o->fail_on = FX_FAIL_DISAGREE;
+            else
+                return usage(d, "--fail-on: \"%s\": expected never, inconsistent or disagree",
+                             optarg);
+            break;
+        case 'q':
+            o->verbosity = -1;
+            break;
+        case 'v':
+            o->verbosity = 1;
+            break;
+        case 'V':
+            o->action = FX_OPTS_VERSION;
+            return FX_OK;
+        case 'h':
+            o->action = FX_OPTS_HELP;
+            return FX_OK;
+        case ':':
+            return usage(d, "option %s needs a value", argv[optind - 1]);
+        default:
+            return usage(d, "unknown option %s", argv[optind - 1]);
+        }
+    }
+    for (int i = optind; i < argc; i++)
+        o->inputs[o->ninputs++] = argv[i];
+    if (o->ninputs == 0)
+        return usage(d, "%s", "no facts file given");
+    if (!o->output && !o->check && !o->csv_dir)
+        return usage(d, "%s", "no output: give -o OUT.xlsx (or --csv-dir DIR, or --check)");
+    o->audit.places = o->conv.places;
+    o->audit.rounding = o->conv.rounding;
+    o->audit.lookup = o->conv.lookup;
+
+    static const char *const rnames[] = {"half-even", "half-up", "down"};
+    char targets[64] = "", date[11] = "", stale[24];
+    for (size_t i = 0; i < o->conv.ntargets; i++) {
+        strcat(targets, i ? "," : "");
+        strcat(targets, o->conv.targets[i].s);
+    }
+    if (o->conv.has_date)
+        fx_date_format(o->conv.date, date);
+    if (o->conv.lookup.max_stale < 0)
+        snprintf(stale, sizeof stale, "none");
+    else
+        snprintf(stale, sizeof stale, "%ld", o->conv.lookup.max_stale);
+    snprintf(o->options, sizeof o->options,
+             "--target %s%s%s --fallback %s --max-stale %s --places %d --rounding %s "
+             "--tolerance %.32s --infer-window %ld",
+             targets, o->conv.has_date ? " --date " : "", date,
+             o->conv.lookup.fallback == FX_FALLBACK_NONE ? "none" : "previous", stale,
+             o->conv.places, rnames[o->conv.rounding], tol, o->audit.infer_window);
+    return FX_OK;
+}
+
+void fx_opts_clear(fx_opts *o)
+{
+    fx_dec_clear(&o->audit.tolerance);
+    free(o->rates);
+    free(o->inputs);
+}

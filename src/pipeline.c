@@ -1,0 +1,266 @@
+/* pipeline - one run: load rates, stream every fact through convert,
+ * audit, workbook and CSV export, then commit the outputs only if no
+ * error was found anywhere. Invariant: outputs are temporary files until
+ * the very end; any error removes them and leaves the targets untouched. */
+#include "pipeline.h"
+
+#include <errno.h>
+#include <glib.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "book.h"
+#include "export.h"
+#include "facts.h"
+#include "mem.h"
+#include "outfile.h"
+#include "rates.h"
+
+#ifndef FX_RATES_DIR
+#define FX_RATES_DIR "/usr/local/share/fxbook/rates"
+#endif
+#ifndef FX_VERSION
+#define FX_VERSION "0.0.0"
+#endif
+
+static bool is_dir(const char *p)
+{
+    struct stat sb;
+    return stat(p, &sb) == 0 && S_ISDIR(sb.st_mode);
+}
+
+void fx_pipeline_default_rates(char *buf, size_t n)
+{
+    char exe[4096];
+    ssize_t len = readlink("/proc/self/exe", exe, sizeof exe - 1);
+    if (len > 0) {
+        exe[len] = '\0';
+        char *slash = strrchr(exe, '/');
+        if (slash) {
+            *slash = '\0';
+            snprintf(buf, n, "%s/../share/fxbook/rates", exe);
+            if (is_dir(buf))
+                return;
+            snprintf(buf, n, "%s/../rates", exe);
+            if (is_dir(buf))
+                return;
+        }
+    }
+    snprintf(buf, n, "%s", FX_RATES_DIR);
+    if (!is_dir(buf))
+        snprintf(buf, n, "rates");
+}
+
+/* Size and SHA-256 of an input, read before parsing (it also proves the
+ * input can be opened: 66 before any 65). */
+static fx_status hash_input(fx_book_input *in, fx_diags *d)
+{
+    FILE *f = fopen(in->name, "rb");
+    if (!f)
+        return fx_diag_status(d, FX_E_NOINPUT, (fx_pos){0}, "cannot open %s: %s", in->name,
+                              strerror(errno));
+    GChecksum *sum = g_checksum_new(G_CHECKSUM_SHA256);
+    unsigned char buf[65536];
+    size_t n;
+    in->size = 0;
+    while ((n = fread(buf, 1, sizeof buf, f)) > 0) {
+        g_checksum_update(sum, buf, n);
+        in->size += (long long)n;
+    }
+    fx_status st = FX_OK;
+    if (ferror(f))
+        st = fx_diag_status(d, FX_E_NOINPUT, (fx_pos){0}, "cannot read %s: %s", in->name,
+                            strerror(errno));
+    snprintf(in->sha256, sizeof in->sha256, "%s", g_checksum_get_string(sum));
+    g_checksum_free(sum);
+    fclose(f);
+    return st;
+}
+
+static fx_status load_rates(fx_rate_table *t, const fx_opts *o, fx_diags *d)
+{
+    char def[4096];
+    fx_pipeline_default_rates(def, sizeof def);
+    fx_status st = FX_OK;
+    if (o->nrates == 0)
+        st = fx_rates_load(t, def, d);
+    for (size_t i = 0; i < o->nrates; i++) {
+        fx_status s = fx_rates_load(t, o->rates[i], d);
+        if (st == FX_OK)
+            st = s;
+    }
+    if (!fx_rates_has_aliases(t)) { /* SPEC 3: the installation's aliases apply */
+        char al[4200];
+        snprintf(al, sizeof al, "%s/aliases.csv", def);
+        if (access(al, R_OK) == 0) {
+            fx_status s = fx_rates_load(t, al, d);
+            if (st == FX_OK)
+                st = s;
+        }
+    }
+    fx_status s = fx_rates_finish(t, d);
+    return st != FX_OK ? st : s;
+}
+
+typedef struct {
+    const fx_opts *o;
+    const fx_rate_table *rates;
+    fx_diags *d;
+    fx_converted conv;
+    fx_check check;
+    fx_audit *audit;
+    fx_book *book;
+    fx_export *exp;
+    fx_status st; /* first write failure */
+} run;
+
+static fx_status on_fact(void *ctx, const fx_fact *f)
+{
+    run *r = ctx;
+    if (fx_convert(&r->conv, f, r->rates, &r->o->conv, r->d) != FX_OK)
+        return FX_OK; /* reported; go on to find every error */
+    fx_audit_check(&r->check, &r->conv, r->rates, &r->o->audit);
+    if (fx_diags_status(r->d) != FX_OK)
+        return FX_OK; /* nothing will be written: spare the work */
+    fx_audit_add(r->audit, &r->conv, &r->check);
+    if (r->book) {
+        fx_status st = fx_book_add(r->book, &r->conv, &r->check);
+        if (st != FX_OK)
+            return r->st = st;
+    }
+    if (r->exp)
+        fx_export_add(r->exp, &r->conv, &r->check);
+    return FX_OK;
+}
+
+enum { OUT_BOOK, OUT_FACTS, OUT_CONV, OUT_CMP, OUT_N };
+static const char *const csv_names[OUT_N] = {NULL, "facts.csv", "conversions.csv",
+                                             "comparison.csv"};
+
+static fx_status open_outputs(const fx_opts *o, fx_outfile out[OUT_N], FILE *csv[OUT_N],
+                              fx_diags *d)
+{
+    if (o->output) {
+        fx_status st = fx_outfile_begin(&out[OUT_BOOK], o->output, d);
+        if (st != FX_OK)
+            return st;
+    }
+    if (!o->csv_dir)
+        return FX_OK;
+    if (!is_dir(o->csv_dir) && mkdir(o->csv_dir, 0777) != 0)
+        return fx_diag_status(d, FX_E_CANTCREAT, (fx_pos){0}, "cannot create %s: %s", o->csv_dir,
+                              strerror(errno));
+    for (int i = OUT_FACTS; i < OUT_N; i++) {
+        char path[4200];
+        snprintf(path, sizeof path, "%s/%s", o->csv_dir, csv_names[i]);
+        fx_status st = fx_outfile_begin(&out[i], path, d);
+        if (st != FX_OK)
+            return st;
+        csv[i] = fopen(out[i].tmp, "wb");
+        if (!csv[i])
+            return fx_diag_status(d, FX_E_CANTCREAT, (fx_pos){0}, "cannot create %s: %s", path,
+                                  strerror(errno));
+    }
+    return FX_OK;
+}
+
+static int64_t source_date_epoch(void)
+{
+    const char *s = getenv("SOURCE_DATE_EPOCH");
+    if (!s || !*s)
+        return -1;
+    char *end;
+    errno = 0;
+    long long v = strtoll(s, &end, 10);
+    return errno || *end || v < 0 ? -1 : (int64_t)v;
+}
+
+fx_status fx_pipeline_run(const fx_opts *o, fx_diags *d, fx_run_result *res)
+{
+    memset(res, 0, sizeof *res);
+    fx_book_input *inputs = fx_xcalloc(o->ninputs, sizeof *inputs);
+    for (size_t i = 0; i < o->ninputs; i++) {
+        inputs[i].name = o->inputs[i];
+        hash_input(&inputs[i], d);
+    }
+    fx_rate_table *rates = fx_rates_new();
+    fx_status st = load_rates(rates, o, d);
+    if (fx_diags_status(d) != FX_OK) {
+        fx_rates_free(rates);
+        free(inputs);
+        return fx_diags_status(d);
+    }
+
+    run r = {.o = o, .rates = rates, .d = d};
+    fx_converted_init(&r.conv);
+    fx_check_init(&r.check);
+    r.audit = fx_audit_new(&o->audit, &o->conv);
+    fx_outfile out[OUT_N] = {{0}};
+    FILE *csv[OUT_N] = {0};
+    fx_book_info info = {inputs, o->ninputs, rates, &o->conv, &o->audit, o->options,
+                         FX_VERSION, source_date_epoch()};
+    if (!o->check) {
+        st = open_outputs(o, out, csv, d);
+        if (st == FX_OK && o->output) {
+            r.book = fx_book_open(out[OUT_BOOK].tmp, &info, d);
+            if (!r.book)
+                st = fx_diags_status(d) != FX_OK ? fx_diags_status(d) : FX_E_CANTCREAT;
+        }
+        if (st == FX_OK && o->csv_dir)
+            r.exp = fx_export_new(csv[OUT_FACTS], csv[OUT_CONV], csv[OUT_CMP], &o->conv, &o->audit);
+    }
+
+    fx_facts_reader *facts = fx_facts_reader_new(rates);
+    for (size_t i = 0; st == FX_OK && i < o->ninputs; i++) {
+        fx_status s = fx_facts_read(facts, o->inputs[i], o->inputs[i], on_fact, &r, d);
+        if (s != FX_OK && s != FX_E_DATA && s != FX_E_NOINPUT)
+            st = s; /* a write failure: stop */
+        inputs[i].facts = fx_facts_in_input(facts, i);
+    }
+    if (st == FX_OK)
+        st = fx_diags_status(d);
+    fx_audit_finish(r.audit);
+    if (st == FX_OK && r.exp) {
+        st = fx_export_finish(r.exp, r.audit);
+        r.exp = NULL;
+    }
+    if (st == FX_OK && r.book) {
+        st = fx_book_close(r.book, r.audit, d);
+        r.book = NULL;
+    }
+    for (int i = OUT_FACTS; i < OUT_N; i++)
+        if (csv[i] && fclose(csv[i]) != 0 && st == FX_OK)
+            st = fx_diag_status(d, FX_E_IO, (fx_pos){0}, "cannot write %s/%s: %s", o->csv_dir,
+                                csv_names[i], strerror(errno));
+    if (r.exp) { /* not finished: an error came first */
+        fx_audit *none = fx_audit_new(&o->audit, &o->conv);
+        fx_export_finish(r.exp, none);
+        fx_audit_free(none);
+    }
+    if (r.book)
+        fx_book_discard(r.book);
+    for (int i = 0; i < OUT_N; i++) {
+        if (st == FX_OK)
+            st = fx_outfile_commit(&out[i], d);
+        else
+            fx_outfile_abort(&out[i]);
+    }
+    res->wrote = st == FX_OK && !o->check;
+    res->counts = fx_audit_totals(r.audit);
+    res->sources = fx_audit_nsources(r.audit);
+    res->claims = fx_audit_nclaims(r.audit);
+    res->fail_on_hit =
+        (o->fail_on >= FX_FAIL_INCONSISTENT && res->counts.verdicts[FX_V_INCONSISTENT] > 0) ||
+        (o->fail_on == FX_FAIL_DISAGREE && res->counts.claims[FX_C_DISAGREE] > 0);
+
+    fx_facts_reader_free(facts);
+    fx_audit_free(r.audit);
+    fx_check_clear(&r.check);
+    fx_converted_clear(&r.conv);
+    fx_rates_free(rates);
+    free(inputs);
+    return st;
+}

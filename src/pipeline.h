@@ -1,0 +1,23 @@
+/* pipeline - runs the stages: rates, facts (streamed) -> convert ->
+ * audit -> workbook and CSV export; frees them in reverse. */
+#ifndef FX_PIPELINE_H
+#define FX_PIPELINE_H
+
+#include "audit.h"
+#include "diag.h"
+#include "opts.h"
+
+typedef struct {
+    fx_audit_counts counts;
+    size_t sources, claims;
+    bool wrote;        /* outputs were committed */
+    bool fail_on_hit;  /* --fail-on found what it looks for */
+} fx_run_result;
+
+fx_status fx_pipeline_run(const fx_opts *o, fx_diags *d, fx_run_result *res);
+
+/* The rates folder used without --rates: <bindir>/../share/fxbook/rates,
+ * <bindir>/../rates (a build tree), the compiled-in install path, ./rates. */
+void fx_pipeline_default_rates(char *buf, size_t n);
+
+#endif
