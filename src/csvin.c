@@ -31,6 +31,7 @@ typedef struct {
     unsigned long utf8_cp; /* code point being decoded */
     unsigned utf8_len;
     fx_pos utf8_at;
+    unsigned long bad_line; /* one encoding error per line is enough */
     bool fatal; /* a structural error: stop reading */
     /* positions queued by the tracker, taken by libcsv's callback */
     fx_pos *q;
@@ -83,13 +84,23 @@ static void fatal(reader *r, fx_pos at, const char *msg)
 
 /* UTF-8 per RFC 3629: no overlongs, no surrogates, nothing past U+10FFFF.
  * Returns false (and reports) on an invalid byte. */
+static void encoding_error(reader *r, fx_pos at, const char *msg, unsigned c)
+{
+    if (r->bad_line == at.line)
+        return;
+    r->bad_line = at.line;
+    if (c)
+        fx_diag_error(r->d, at, "invalid UTF-8 byte 0x%02X; save the file as UTF-8", c);
+    else
+        fx_diag_error(r->d, at, "invalid UTF-8: %s; save the file as UTF-8", msg);
+}
+
 static bool utf8_step(reader *r, unsigned char c)
 {
     if (r->utf8_need) {
         if ((c & 0xC0) != 0x80) {
             r->utf8_need = 0;
-            fx_diag_error(r->d, r->utf8_at,
-                          "invalid UTF-8: truncated sequence; save the file as UTF-8");
+            encoding_error(r, r->utf8_at, "truncated sequence", 0);
             utf8_step(r, c); /* c starts a character of its own */
             return false;
         }
@@ -99,8 +110,7 @@ static bool utf8_step(reader *r, unsigned char c)
             if ((r->utf8_len == 3 && cp < 0x800) ||
                 (r->utf8_len == 4 && (cp < 0x10000 || cp > 0x10FFFF)) ||
                 (cp >= 0xD800 && cp <= 0xDFFF)) {
-                fx_diag_error(r->d, r->utf8_at,
-                              "invalid UTF-8: overlong or out-of-range sequence; save the file as UTF-8");
+                encoding_error(r, r->utf8_at, "overlong or out-of-range sequence", 0);
                 return false;
             }
         }
@@ -116,7 +126,7 @@ static bool utf8_step(reader *r, unsigned char c)
     else if (c >= 0xF0 && c <= 0xF4)
         r->utf8_need = 3, r->utf8_cp = c & 0x07;
     else {
-        fx_diag_error(r->d, r->utf8_at, "invalid UTF-8 byte 0x%02X; save the file as UTF-8", c);
+        encoding_error(r, r->utf8_at, NULL, c);
         return false;
     }
     r->utf8_len = r->utf8_need + 1;
@@ -301,7 +311,7 @@ static void finish(reader *r, struct csv_parser *p)
     if (r->fatal || r->stopped)
         return;
     if (r->utf8_need)
-        fx_diag_error(r->d, r->utf8_at, "invalid UTF-8: truncated sequence at end of file");
+        encoding_error(r, r->utf8_at, "truncated sequence at end of file", 0);
     if (r->st == FIELD_BEGUN && r->quoted) {
         fx_diag_error(r->d, r->q[r->qtail - 1],
                       "unterminated quoted field: the closing quote is missing");

@@ -73,15 +73,19 @@ static char *vformat(fx_pos at, const char *kind, const char *fmt, va_list ap)
         h = 0;
     if ((size_t)h >= sizeof head)
         h = sizeof head - 1;
+    char small[1024];
     va_list ap2;
     va_copy(ap2, ap);
-    int m = vsnprintf(NULL, 0, fmt, ap2);
+    int m = vsnprintf(small, sizeof small, fmt, ap2);
     va_end(ap2);
     if (m < 0)
         m = 0;
     char *s = fx_xmalloc((size_t)h + (size_t)m + 1);
     memcpy(s, head, (size_t)h);
-    vsnprintf(s + h, (size_t)m + 1, fmt, ap);
+    if ((size_t)m < sizeof small)
+        memcpy(s + h, small, (size_t)m + 1);
+    else
+        vsnprintf(s + h, (size_t)m + 1, fmt, ap);
     return s;
 }
 

@@ -86,6 +86,8 @@ void *fx_arena_alloc(fx_arena *a, size_t n)
     size_t align = sizeof(max_align_t);
     n = (n + align - 1) / align * align;
     block *b = a->head;
+    if (b) /* strings pack unaligned: realign before an object */
+        b->used = b->used + align - 1 < b->cap ? (b->used + align - 1) / align * align : b->cap;
     if (!b || b->cap - b->used < n) {
         size_t cap = n > BLOCK ? n : BLOCK;
         b = fx_xmalloc(sizeof(block) + cap);

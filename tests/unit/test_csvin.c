@@ -1,0 +1,169 @@
+/* test_csvin - positions, encodings and quoting, fed in every chunk size. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdio.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#include "csvin.h"
+
+#define N(a) (sizeof(a) / sizeof((a)[0]))
+
+/* Cells flattened as "LINE:COL[q]=text|" per cell, "\n" per row. */
+typedef struct {
+    char out[4096];
+} sink;
+
+static fx_status collect(void *ctx, const fx_cell *cells, size_t n)
+{
+    sink *s = ctx;
+    for (size_t i = 0; i < n; i++) {
+        size_t len = strlen(s->out);
+        snprintf(s->out + len, sizeof s->out - len, "%lu:%lu%s=%s|", cells[i].at.line,
+                 cells[i].at.col, cells[i].quoted ? "q" : "", cells[i].text);
+    }
+    strncat(s->out, "\n", sizeof s->out - strlen(s->out) - 1);
+    return FX_OK;
+}
+
+/* Reads buf in every chunk size; all must give the same cells and
+ * messages. Returns the first run's cells and messages in got/msgs. */
+static fx_status read_all_chunks(const char *buf, size_t len, char *got, size_t gotn, char *msgs,
+                                 size_t msgn)
+{
+    fx_status first = FX_OK;
+    for (size_t chunk = 0; chunk <= len; chunk++) {
+        sink s = {{0}};
+        fx_diags *d = fx_diags_new();
+        fx_status st = fx_csvin_read_mem(buf, len, chunk, "t.csv", collect, &s, d);
+        char m[2048] = "";
+        for (size_t i = 0; i < fx_diags_count(d); i++) {
+            strncat(m, fx_diags_message(d, i), sizeof m - strlen(m) - 2);
+            strcat(m, "\n");
+        }
+        fx_diags_free(d);
+        if (chunk == 0) {
+            first = st;
+            snprintf(got, gotn, "%s", s.out);
+            snprintf(msgs, msgn, "%s", m);
+        } else {
+            assert_int_equal(st, first);
+            assert_string_equal(s.out, got);
+            assert_string_equal(m, msgs);
+        }
+    }
+    return first;
+}
+
+static const struct {
+    const char *name, *in;
+    size_t len; /* 0: strlen(in) */
+    const char *cells;
+    const char *msgs;
+} rows[] = {
+    {"plain", "a,b\nc,d\n", 0, "1:1=a|1:3=b|\n2:1=c|2:3=d|\n", ""},
+    {"no final newline", "a,b\nc,d", 0, "1:1=a|1:3=b|\n2:1=c|2:3=d|\n", ""},
+    {"crlf", "a,b\r\nc,d\r\n", 0, "1:1=a|1:3=b|\n2:1=c|2:3=d|\n", ""},
+    {"bom not counted", "\xEF\xBB\xBF" "a,b\n", 0, "1:1=a|1:3=b|\n", ""},
+    {"empty fields", ",x,\n", 0, "1:1=|1:2=x|1:4=|\n", ""},
+    {"empty last field at eof", "a,", 0, "1:1=a|1:3=|\n", ""},
+    {"spaces kept", " 12 ,b\n", 0, "1:1= 12 |1:6=b|\n", ""},
+    {"quoted comma and quote", "\"a,\"\"b\"\"\",c\n", 0, "1:1q=a,\"b\"|1:11=c|\n", ""},
+    {"quoted newline spans lines", "\"a\nb\",c\nd,e\n", 0, "1:1q=a\nb|2:4=c|\n3:1=d|3:3=e|\n", ""},
+    {"quoted crlf", "\"a\r\nb\",c\r\nd\n", 0, "1:1q=a\r\nb|2:4=c|\n3:1=d|\n", ""},
+    {"blank lines skipped", "a\n\n\nb\n", 0, "1:1=a|\n4:1=b|\n", ""},
+    {"columns count characters", "\xC3\xA9\xC3\xA9,x\n", 0, "1:1=\xC3\xA9\xC3\xA9|1:4=x|\n", ""},
+    {"four-byte character", "\xF0\x9F\x92\xB0,x\n", 0, "1:1=\xF0\x9F\x92\xB0|1:3=x|\n", ""},
+    {"unterminated quote", "a,\"bc\nd\n", 0, "", "t.csv:1:3: error: unterminated quoted field: the closing quote is missing\n"},
+    {"text after closing quote", "\"ab\"c,d\n", 0, "",
+     "t.csv:1:5: error: text after the closing quote; a quote inside a quoted field is written twice (\"\")\n"},
+    {"bare quote in unquoted field", "ab\"c,d\n", 0, "",
+     "t.csv:1:3: error: quote inside an unquoted field; quote the whole field and double the quote (\"a \"\"b\"\" c\")\n"},
+    {"rows before a fatal error still arrive", "a\nb\"\n", 0, "1:1=a|\n",
+     "t.csv:2:2: error: quote inside an unquoted field; quote the whole field and double the quote (\"a \"\"b\"\" c\")\n"},
+    {"invalid byte", "a,\xFF\n", 0, "1:1=a|1:3=\xFF|\n", "t.csv:1:3: error: invalid UTF-8 byte 0xFF; save the file as UTF-8\n"},
+    {"overlong", "x\xC0\xAF\n", 0, "1:1=x\xC0\xAF|\n", "t.csv:1:2: error: invalid UTF-8 byte 0xC0; save the file as UTF-8\n"},
+    {"overlong three bytes", "\xE0\x80\xAF\n", 0, "1:1=\xE0\x80\xAF|\n",
+     "t.csv:1:1: error: invalid UTF-8: overlong or out-of-range sequence; save the file as UTF-8\n"},
+    {"surrogate", "\xED\xA0\x80\n", 0, "1:1=\xED\xA0\x80|\n",
+     "t.csv:1:1: error: invalid UTF-8: overlong or out-of-range sequence; save the file as UTF-8\n"},
+    {"truncated", "\xC3,x\n", 0, "1:1=\xC3|1:3=x|\n",
+     "t.csv:1:1: error: invalid UTF-8: truncated sequence; save the file as UTF-8\n"},
+    {"nul byte", "a,b\0c\n", 6, "", "t.csv:1:4: error: NUL byte: this is not a UTF-8 text file (UTF-16?); save it as UTF-8\n"},
+    {"utf-16", "\xFF\xFE" "a\0,\0", 6, "", "t.csv:1:1: error: file is UTF-16; save it as UTF-8 (with or without a BOM)\n"},
+    {"empty", "", 0, "", ""},
+};
+
+static void table(void **state)
+{
+    (void)state;
+    for (size_t i = 0; i < N(rows); i++) {
+        char got[4096], msgs[4096];
+        size_t len = rows[i].len ? rows[i].len : strlen(rows[i].in);
+        print_message("case: %s\n", rows[i].name);
+        fx_status st = read_all_chunks(rows[i].in, len, got, sizeof got, msgs, sizeof msgs);
+        assert_string_equal(got, rows[i].cells);
+        assert_string_equal(msgs, rows[i].msgs);
+        assert_int_equal(st, rows[i].msgs[0] ? FX_E_DATA : FX_OK);
+    }
+}
+
+static fx_status stop_at_second(void *ctx, const fx_cell *cells, size_t n)
+{
+    (void)cells;
+    (void)n;
+    int *count = ctx;
+    return ++*count == 2 ? FX_E_IO : FX_OK;
+}
+
+static void callback_stops_reading(void **state)
+{
+    (void)state;
+    int count = 0;
+    fx_diags *d = fx_diags_new();
+    fx_status st = fx_csvin_read_mem("a\nb\nc\nd\n", 8, 0, "t.csv", stop_at_second, &count, d);
+    assert_int_equal(st, FX_E_IO);
+    assert_int_equal(count, 2);
+    fx_diags_free(d);
+}
+
+static void missing_file(void **state)
+{
+    (void)state;
+    fx_diags *d = fx_diags_new();
+    fx_status st = fx_csvin_read("/nonexistent/x.csv", "x.csv", stop_at_second, NULL, d);
+    assert_int_equal(st, FX_E_NOINPUT);
+    assert_string_equal(fx_diags_message(d, 0),
+                        "fxbook: error: cannot open /nonexistent/x.csv: No such file or directory");
+    fx_diags_free(d);
+}
+
+static void long_field_rejected(void **state)
+{
+    (void)state;
+    size_t n = FX_CSVIN_MAX_FIELD + 10;
+    char *buf = test_malloc(n);
+    memset(buf, 'x', n);
+    buf[0] = 'a';
+    buf[1] = ',';
+    sink s = {{0}};
+    fx_diags *d = fx_diags_new();
+    fx_status st = fx_csvin_read_mem(buf, n, 0, "t.csv", collect, &s, d);
+    assert_int_equal(st, FX_E_DATA);
+    assert_string_equal(fx_diags_message(d, 0), "t.csv:1:3: error: field longer than 131072 bytes");
+    fx_diags_free(d);
+    test_free(buf);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(table),
+        cmocka_unit_test(callback_stops_reading),
+        cmocka_unit_test(missing_file),
+        cmocka_unit_test(long_field_rejected),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
