@@ -1,0 +1,314 @@
+/* test_facts - every error class of SPEC 2 with its exact message and
+ * position, the accepted edge cases, and the same bytes in every chunk
+ * size. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#include "facts.h"
+#include "rates.h"
+
+#define N(a) (sizeof(a) / sizeof((a)[0]))
+#define H "fact_id,entity,claim,source,published,value,unit,quote\n"
+/* In rows "f1,E,c,s,2025-01-22,VALUE,UNIT,q": value at column 21. */
+
+static fx_rate_table *rates;
+
+static int setup(void **state)
+{
+    (void)state;
+    fx_diags *d = fx_diags_new();
+    rates = fx_rates_new();
+    fx_status st = fx_rates_load(rates, "rates/aliases.csv", d);
+    if (st == FX_OK)
+        st = fx_rates_finish(rates, d);
+    fx_diags_free(d);
+    return st == FX_OK ? 0 : -1;
+}
+
+static int teardown(void **state)
+{
+    (void)state;
+    fx_rates_free(rates);
+    return 0;
+}
+
+typedef struct {
+    char ids[1024];
+    size_t n;
+} seen;
+
+static fx_status on_fact(void *ctx, const fx_fact *f)
+{
+    seen *s = ctx;
+    size_t len = strlen(s->ids);
+    snprintf(s->ids + len, sizeof s->ids - len, "%.*s;", (int)f->fact_id.len, f->fact_id.s);
+    s->n++;
+    return FX_OK;
+}
+
+/* Reads one file in every chunk size; returns the messages joined by
+ * "\n" and the accepted ids of the first run. */
+static fx_status read_text(const char *text, size_t len, char *msgs, size_t n, seen *out)
+{
+    fx_status first = FX_OK;
+    char m0[8192] = "";
+    for (size_t chunk = 0; chunk <= (len < 200 ? len : 0); chunk++) {
+        fx_diags *d = fx_diags_new();
+        fx_facts_reader *r = fx_facts_reader_new(rates);
+        seen s = {{0}, 0};
+        fx_status st = fx_facts_read_mem(r, text, len, chunk, "t.csv", on_fact, &s, d);
+        char m[8192] = "";
+        for (size_t i = 0; i < fx_diags_count(d); i++) {
+            strncat(m, fx_diags_message(d, i), sizeof m - strlen(m) - 2);
+            strcat(m, "\n");
+        }
+        if (chunk == 0) {
+            first = st;
+            snprintf(m0, sizeof m0, "%s", m);
+            *out = s;
+        } else {
+            assert_int_equal(st, first);
+            assert_string_equal(m, m0);
+            assert_string_equal(s.ids, out->ids);
+        }
+        fx_facts_reader_free(r);
+        fx_diags_free(d);
+    }
+    snprintf(msgs, n, "%s", m0);
+    return first;
+}
+
+static const struct {
+    const char *name, *in, *msgs;
+} rejected[] = {
+    {"thousands separator", H "f1,E,c,s,2025-01-22,\"1,234.5\",USD,q\n",
+     "t.csv:2:21: error: value: \"1,234.5\" is not a plain decimal; write 1234.5\n"},
+    {"two points", H "f1,E,c,s,2025-01-22,1.2.3,USD,q\n",
+     "t.csv:2:21: error: value: \"1.2.3\" is not a plain decimal; expected an optional '-', digits, and an optional '.' with digits (e.g. 1234.5)\n"},
+    {"exponent", H "f1,E,c,s,2025-01-22,12e5,USD,q\n",
+     "t.csv:2:21: error: value: \"12e5\" is not a plain decimal; write 1200000\n"},
+    {"plus", H "f1,E,c,s,2025-01-22,+12,USD,q\n",
+     "t.csv:2:21: error: value: \"+12\" is not a plain decimal; write 12\n"},
+    {"leading point", H "f1,E,c,s,2025-01-22,.5,USD,q\n",
+     "t.csv:2:21: error: value: \".5\" is not a plain decimal; write 0.5\n"},
+    {"trailing point", H "f1,E,c,s,2025-01-22,5.,USD,q\n",
+     "t.csv:2:21: error: value: \"5.\" is not a plain decimal; write 5\n"},
+    {"spaces", H "f1,E,c,s,2025-01-22, 12 ,USD,q\n",
+     "t.csv:2:21: error: value: \" 12 \" is not a plain decimal; write 12\n"},
+    {"nan", H "f1,E,c,s,2025-01-22,NaN,USD,q\n",
+     "t.csv:2:21: error: value: \"NaN\" is not a plain decimal; expected an optional '-', digits, and an optional '.' with digits (e.g. 1234.5)\n"},
+    {"infinity", H "f1,E,c,s,2025-01-22,Infinity,USD,q\n",
+     "t.csv:2:21: error: value: \"Infinity\" is not a plain decimal; expected an optional '-', digits, and an optional '.' with digits (e.g. 1234.5)\n"},
+    {"hex", H "f1,E,c,s,2025-01-22,0x10,USD,q\n",
+     "t.csv:2:21: error: value: \"0x10\" is not a plain decimal; expected an optional '-', digits, and an optional '.' with digits (e.g. 1234.5)\n"},
+    {"empty value", H "f1,E,c,s,2025-01-22,,USD,q\n",
+     "t.csv:2:21: error: value: empty; expected a number such as 1234.5\n"},
+    {"day that does not exist", H "f1,E,c,s,2025-02-30,1,USD,q\n",
+     "t.csv:2:10: error: published: \"2025-02-30\" is not a date; expected YYYY-MM-DD, a day that exists\n"},
+    {"month 13", H "f1,E,c,s,2025-13-01,1,USD,q\n",
+     "t.csv:2:10: error: published: \"2025-13-01\" is not a date; expected YYYY-MM-DD, a day that exists\n"},
+    {"day first", H "f1,E,c,s,22/01/2025,1,USD,q\n",
+     "t.csv:2:10: error: published: \"22/01/2025\" is not a date; expected YYYY-MM-DD, a day that exists\n"},
+    {"timestamp", H "f1,E,c,s,2025-01-22T10:00:00Z,1,USD,q\n",
+     "t.csv:2:10: error: published: \"2025-01-22T10:00:00Z\" is not a date; expected YYYY-MM-DD, a day that exists\n"},
+    {"unknown currency", H "f1,E,c,s,2025-01-22,1,XYZ,q\n",
+     "t.csv:2:23: error: unit: unknown unit \"XYZ\"; expected an ISO 4217 code, an alias listed in aliases.csv, or count, percent, days, months, years\n"},
+    {"lower-case code", H "f1,E,c,s,2025-01-22,1,usd,q\n",
+     "t.csv:2:23: error: unit: \"usd\": currency codes are upper case; write USD\n"},
+    {"id with a space", H "f 1,E,c,s,2025-01-22,1,USD,q\n",
+     "t.csv:2:1: error: fact_id: \"f 1\" is not an id; expected 1-64 of A-Z a-z 0-9 . _ - starting with a letter or digit\n"},
+    {"id starting with a dash", H "-f1,E,c,s,2025-01-22,1,USD,q\n",
+     "t.csv:2:1: error: fact_id: \"-f1\" is not an id; expected 1-64 of A-Z a-z 0-9 . _ - starting with a letter or digit\n"},
+    {"claim not an id", H "f1,E,c/d,s,2025-01-22,1,USD,q\n",
+     "t.csv:2:6: error: claim: \"c/d\" is not an id; expected 1-64 of A-Z a-z 0-9 . _ - starting with a letter or digit\n"},
+    {"duplicate fact_id", H "f1,E,c,s,2025-01-22,1,USD,q\nf1,E,c,s,2025-01-22,2,USD,q\n",
+     "t.csv:3:1: error: duplicate fact_id \"f1\"; first defined at t.csv:2:1\n"},
+    {"unknown column", "fact_id,entity,claim,source,published,value,unit,quote,colour\n",
+     "t.csv:1:56: error: unknown column \"colour\"; expected fact_id, entity, claim, source, published, value, scale, unit, qualifier, as_of, reported_value, reported_scale, reported_unit, quote, note\n"},
+    {"repeated column", "fact_id,entity,claim,source,published,value,unit,quote,unit\n",
+     "t.csv:1:56: error: column \"unit\" repeated (first in column 45)\n"},
+    {"missing column", "fact_id,entity,claim,source,published,value,unit\n",
+     "t.csv:1:1: error: missing required column \"quote\"\n"},
+    {"field count", H "f1,E,c,s,2025-01-22,1,USD\n",
+     "t.csv:2:1: error: row has 7 fields, the header has 8\n"},
+    {"empty file", "", "t.csv:1:1: error: empty file; expected a header row naming the columns (fact_id,entity,claim,...)\n"},
+    {"bad scale", "fact_id,entity,claim,source,published,value,scale,unit,quote\nf1,E,c,s,2025-01-22,1,bn,USD,q\n",
+     "t.csv:2:23: error: scale: \"bn\"; expected empty, thousand, million, billion or trillion\n"},
+    {"bad qualifier", "fact_id,entity,claim,source,published,value,unit,qualifier,quote\nf1,E,c,s,2025-01-22,1,USD,over,q\n",
+     "t.csv:2:27: error: qualifier: \"over\"; expected empty, about, at_least or at_most\n"},
+    {"reported value without unit",
+     "fact_id,entity,claim,source,published,value,unit,reported_value,quote\nf1,E,c,s,2025-01-22,1,CNY,5,q\n",
+     "t.csv:2:27: error: reported_unit: empty, but reported_value is given; a reported conversion needs its value and its unit\n"},
+    {"reported unit without value",
+     "fact_id,entity,claim,source,published,value,unit,reported_value,reported_unit,quote\nf1,E,c,s,2025-01-22,1,CNY,,USD,q\n",
+     "t.csv:2:27: error: reported_value: empty, but reported_unit is given; a reported conversion needs its value and its unit\n"},
+    {"reported conversion of a count",
+     "fact_id,entity,claim,source,published,value,unit,reported_value,reported_unit,quote\nf1,E,c,s,2025-01-22,1,count,5,USD,q\n",
+     "t.csv:2:31: error: reported_unit: the fact's unit is count; only money has a reported conversion\n"},
+    {"claim of two kinds", H "f1,E,c,s,2025-01-22,1,USD,q\nf2,E,c,s,2025-01-22,1,percent,q\n",
+     "t.csv:3:23: error: unit: claim \"c\" holds money (first at t.csv:2:23), not percent; a claim holds money or one other unit\n"},
+    {"empty quote", H "f1,E,c,s,2025-01-22,1,USD,\n",
+     "t.csv:2:27: error: quote: empty; this column is required\n"},
+    {"every error of a file", H "f1,E,c,s,2025-01-22,1.,USD,q\nf2,E,c,s,2025-01-32,1,USD,q\n",
+     "t.csv:2:21: error: value: \"1.\" is not a plain decimal; write 1\n"
+     "t.csv:3:10: error: published: \"2025-01-32\" is not a date; expected YYYY-MM-DD, a day that exists\n"},
+    {"an error on a continued line", H "f1,E,c,s,2025-01-22,1,USD,\"two\nlines\"\nf2,E,c,s,2025-01-22,x,USD,q\n",
+     "t.csv:4:21: error: value: \"x\" is not a plain decimal; expected an optional '-', digits, and an optional '.' with digits (e.g. 1234.5)\n"},
+};
+
+static void rejects(void **state)
+{
+    (void)state;
+    for (size_t i = 0; i < N(rejected); i++) {
+        char msgs[8192];
+        seen s;
+        print_message("case: %s\n", rejected[i].name);
+        fx_status st = read_text(rejected[i].in, strlen(rejected[i].in), msgs, sizeof msgs, &s);
+        assert_int_equal(st, FX_E_DATA);
+        assert_string_equal(msgs, rejected[i].msgs);
+    }
+}
+
+static const struct {
+    const char *name, *in, *ids;
+} accepted[] = {
+    {"bom and crlf", "\xEF\xBB\xBF" H "f1,E,c,s,2025-01-22,1,USD,q\r\nf2,E,c,s,2025-01-22,2,USD,q\r\n", "f1;f2;"},
+    {"quoted commas, quotes, newlines", H "f1,\"E, Inc.\",c,s,2025-01-22,1,USD,\"He said \"\"$5\"\",\nthen left\"\n", "f1;"},
+    {"minus zero and negatives", H "f1,E,c,s,2025-01-22,-0,USD,q\nf2,E,c,s,2025-01-22,-12.5,USD,q\n", "f1;f2;"},
+    {"ids like numbers and dates", H "00123,E,c,s,2025-01-22,1,USD,q\n2025-01-22,E,c,s,2025-01-22,1,USD,q\n", "00123;2025-01-22;"},
+    {"leading zeros", H "f1,E,c,s,2025-01-22,007.50,USD,q\n", "f1;"},
+    {"aliases", H "f1,E,c,s,2025-01-22,1,RMB,q\nf2,E,c,s,2025-01-22,1,$,q\nf3,E,c,s,2025-01-22,1,\xC2\xA3,q\n", "f1;f2;f3;"},
+    {"header only", H, ""},
+    {"blank lines", H "\nf1,E,c,s,2025-01-22,1,USD,q\n\n", "f1;"},
+    {"columns in any order", "quote,unit,value,published,source,claim,entity,fact_id\nq,USD,1,2025-01-22,s,c,E,f1\n", "f1;"},
+    {"leap day", H "f1,E,c,s,2024-02-29,1,USD,q\n", "f1;"},
+};
+
+static void accepts(void **state)
+{
+    (void)state;
+    for (size_t i = 0; i < N(accepted); i++) {
+        char msgs[8192];
+        seen s;
+        print_message("case: %s\n", accepted[i].name);
+        fx_status st = read_text(accepted[i].in, strlen(accepted[i].in), msgs, sizeof msgs, &s);
+        assert_string_equal(msgs, "");
+        assert_int_equal(st, FX_OK);
+        assert_string_equal(s.ids, accepted[i].ids);
+    }
+}
+
+/* A row H-prefixed with a quote (or note) of n copies of a character. */
+static char *long_text_file(const char *ch, size_t n)
+{
+    size_t cl = strlen(ch), size = strlen(H) + 64 + n * cl;
+    char *buf = malloc(size);
+    char *p = buf + sprintf(buf, H "f1,E,c,s,2025-01-22,1,USD,");
+    for (size_t i = 0; i < n; i++, p += cl)
+        memcpy(p, ch, cl);
+    strcpy(p, "\n");
+    return buf;
+}
+
+static void text_limits(void **state)
+{
+    (void)state;
+    char msgs[8192];
+    seen s;
+    char *ok = long_text_file("\xC3\xA9", 32767); /* two-byte characters: 65,534 bytes */
+    assert_int_equal(read_text(ok, strlen(ok), msgs, sizeof msgs, &s), FX_OK);
+    assert_int_equal(s.n, 1);
+    free(ok);
+    char *over = long_text_file("x", 32768);
+    assert_int_equal(read_text(over, strlen(over), msgs, sizeof msgs, &s), FX_E_DATA);
+    assert_string_equal(msgs, "t.csv:2:27: error: quote: 32768 characters; a cell holds at most 32767 (nothing is cut silently)\n");
+    free(over);
+    char *astral = long_text_file("\xF0\x9F\x92\xB0", 16384); /* 32,768 UTF-16 units */
+    assert_int_equal(read_text(astral, strlen(astral), msgs, sizeof msgs, &s), FX_E_DATA);
+    free(astral);
+}
+
+static void duplicate_across_inputs(void **state)
+{
+    (void)state;
+    fx_diags *d = fx_diags_new();
+    fx_facts_reader *r = fx_facts_reader_new(rates);
+    const char *a = H "f1,E,c,s,2025-01-22,1,USD,q\n";
+    const char *b = H "f2,E,c,s,2025-01-22,1,USD,q\nf1,E,c,s,2025-01-22,1,USD,q\n";
+    assert_int_equal(fx_facts_read_mem(r, a, strlen(a), 0, "a.csv", NULL, NULL, d), FX_OK);
+    assert_int_equal(fx_facts_read_mem(r, b, strlen(b), 0, "b.csv", NULL, NULL, d), FX_E_DATA);
+    assert_int_equal(fx_diags_count(d), 1);
+    assert_string_equal(fx_diags_message(d, 0),
+                        "b.csv:3:1: error: duplicate fact_id \"f1\"; first defined at a.csv:2:1");
+    assert_int_equal(fx_facts_total(r), 2);
+    assert_int_equal(fx_facts_in_input(r, 0), 1);
+    assert_int_equal(fx_facts_in_input(r, 1), 1);
+    fx_facts_reader_free(r);
+    fx_diags_free(d);
+}
+
+static fx_status check_fields(void *ctx, const fx_fact *f)
+{
+    (void)ctx;
+    char v[64];
+    assert_int_equal(f->fig.kind, FX_KIND_MONEY);
+    assert_string_equal(f->fig.ccy.s, "CNY");
+    assert_int_equal(f->fig.scale, 9);
+    fx_dec_to_str(&f->fig.value, v, sizeof v);
+    assert_string_equal(v, "40");
+    assert_true(f->has_reported);
+    assert_string_equal(f->reported.ccy.s, "USD");
+    fx_dec_to_str(&f->reported.value, v, sizeof v);
+    assert_string_equal(v, "5.5");
+    assert_int_equal(f->qual, FX_QUAL_AT_LEAST);
+    assert_true(f->has_as_of);
+    assert_int_equal(f->at.line, 2);
+    return FX_OK;
+}
+
+static void fields_parsed(void **state)
+{
+    (void)state;
+    const char *in = "fact_id,entity,claim,source,published,value,scale,unit,qualifier,as_of,"
+                     "reported_value,reported_scale,reported_unit,quote,note\n"
+                     "f1,ByteDance,c,s,2025-01-22,40,billion,yuan,at_least,2025-01-20,5.5,billion,$,q,n\n";
+    fx_diags *d = fx_diags_new();
+    fx_facts_reader *r = fx_facts_reader_new(rates);
+    assert_int_equal(fx_facts_read_mem(r, in, strlen(in), 0, "t.csv", check_fields, NULL, d), FX_OK);
+    assert_int_equal(fx_facts_total(r), 1);
+    fx_facts_reader_free(r);
+    fx_diags_free(d);
+}
+
+static void bundled_facts_pass(void **state)
+{
+    (void)state;
+    fx_diags *d = fx_diags_new();
+    fx_facts_reader *r = fx_facts_reader_new(rates);
+    fx_status st = fx_facts_read(r, "fixtures/bytedance-ai-2025.csv", "b.csv", NULL, NULL, d);
+    for (size_t i = 0; i < fx_diags_count(d); i++)
+        print_error("%s\n", fx_diags_message(d, i));
+    assert_int_equal(st, FX_OK);
+    assert_true(fx_facts_total(r) >= 40);
+    fx_facts_reader_free(r);
+    fx_diags_free(d);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(rejects),
+        cmocka_unit_test(accepts),
+        cmocka_unit_test(text_limits),
+        cmocka_unit_test(duplicate_across_inputs),
+        cmocka_unit_test(fields_parsed),
+        cmocka_unit_test(bundled_facts_pass),
+    };
+    return cmocka_run_group_tests(tests, setup, teardown);
+}
