@@ -1,0 +1,102 @@
+#!/bin/sh
+# run-cli - the real binary on fixtures: exact exit code and stderr, the
+# existing output untouched, no temporary file left. Prints TAP.
+set -u
+BIN=${FXBOOK:-build/san/fxbook}
+T=$(mktemp -d)
+trap 'rm -rf "$T"' EXIT
+n=0
+ok() { n=$((n + 1)); echo "ok $n - $1"; }
+notok() { n=$((n + 1)); echo "not ok $n - $1"; }
+check() { if eval "$2"; then ok "$1"; else notok "$1"; fi; }
+
+# 1. The corpus: every bad input gets its exact message and exit code.
+tab=$(printf '\t')
+while IFS="$tab" read -r name code args; do
+    case $name in '' | \#*) continue ;; esac
+    rm -rf "$T/w" && mkdir "$T/w"
+    echo old > "$T/w/out.xlsx"
+    # shellcheck disable=SC2086
+    $BIN $args -o "$T/w/out.xlsx" > "$T/stdout" 2> "$T/stderr"
+    rc=$?
+    if [ "$rc" -ne "$code" ]; then
+        notok "$name: exit $rc, want $code"
+        sed 's/^/# /' "$T/stderr" | head -5
+    elif ! cmp -s "$T/stderr" "tests/cli/expect/$name.err"; then
+        notok "$name: stderr differs"
+        diff "tests/cli/expect/$name.err" "$T/stderr" | sed 's/^/# /' | head -10
+    elif [ "$(cat "$T/w/out.xlsx")" != old ] || [ "$(ls -A "$T/w")" != out.xlsx ]; then
+        notok "$name: output touched or temporary file left: $(ls -A "$T/w" | tr '\n' ' ')"
+    else
+        ok "$name: exit $code, exact message, output untouched"
+    fi
+done < tests/cli/cases.tsv
+
+# 2. The good corpus is accepted and written.
+for f in fixtures/good/*.csv; do
+    rm -rf "$T/w" && mkdir "$T/w"
+    if $BIN -q "$f" -o "$T/w/out.xlsx" 2> "$T/stderr" && [ -s "$T/w/out.xlsx" ] && [ ! -s "$T/stderr" ]; then
+        ok "accepted: $f"
+    else
+        notok "accepted: $f"
+        sed 's/^/# /' "$T/stderr" | head -5
+    fi
+done
+
+# 3. Options and conventions.
+out=$($BIN --help 2>&1)
+check "--help exits 0 and shows usage" '[ $? -eq 0 ] && echo "$out" | grep -q "^usage: fxbook"'
+check "--version" '[ "$($BIN --version)" = "fxbook $(cat VERSION)" ]'
+$BIN --check fixtures/bytedance-ai-2025.csv > "$T/stdout" 2> "$T/stderr"
+check "--check accepts the bundled facts" '[ $? -eq 0 ] && grep -q "checked, nothing written" "$T/stderr"'
+check "--check writes nothing" '[ ! -s "$T/stdout" ]'
+
+rm -rf "$T/csv"
+$BIN -q fixtures/bytedance-ai-2025.csv --csv-dir "$T/csv" 2> "$T/stderr"
+check "--csv-dir alone writes the three files" '[ $? -eq 0 ] && [ -s "$T/csv/facts.csv" ] && [ -s "$T/csv/conversions.csv" ] && [ -s "$T/csv/comparison.csv" ]'
+check "RMB 40 billion on 2025-01-22 is 5504137458.49 USD" \
+    'grep -q "^a000-02,ai_chips_china_2025,seed000-ai-news,2025-01-22,40000000000,CNY,USD,2025-01-22,0.137603436462,5504137458.49$" "$T/csv/facts.csv"'
+check "RMB 150 billion -> \$20.64 billion matches 2025-01-22 only" \
+    'grep -q "^a001-01,.*,20640000000,USD,.*,2025-01-22$" "$T/csv/conversions.csv"'
+
+printf 'fact_id,entity,claim,source,published,value,unit,quote\nsat,E,c,s,2025-01-25,40,CNY,q\n' > "$T/sat.csv"
+$BIN -q "$T/sat.csv" --csv-dir "$T/sat" 2> "$T/stderr"
+check "a Saturday uses Friday's rate, with that date shown" \
+    'grep -q "^sat,c,s,2025-01-25,40,CNY,USD,2025-01-24," "$T/sat/facts.csv"'
+$BIN -q "$T/sat.csv" --date 2025-01-22 --places 4 --rounding down --csv-dir "$T/sat2" 2> "$T/stderr"
+check "--date, --places, --rounding" \
+    'grep -q "^sat,c,s,2025-01-22,40,CNY,USD,2025-01-22,0.137603436462,5.5041$" "$T/sat2/facts.csv"'
+$BIN -q "$T/sat.csv" -t EUR,GBP --csv-dir "$T/multi" 2> "$T/stderr"
+check "two targets give two rows" '[ "$(grep -c "^sat," "$T/multi/facts.csv")" -eq 2 ]'
+
+$BIN -q fixtures/good/quoted.csv -o - > "$T/stdout.xlsx" 2> "$T/stderr"
+check "-o - writes the workbook to standard output" '[ $? -eq 0 ] && [ "$(head -c 2 "$T/stdout.xlsx")" = PK ]'
+if [ -w /dev/full ]; then
+    $BIN -q fixtures/good/quoted.csv -o - > /dev/full 2> "$T/stderr"
+    check "-o - to a full device is an I/O error (74)" '[ $? -eq 74 ]'
+fi
+mkdir -p "$T/ro" && chmod 555 "$T/ro"
+if [ "$(id -u)" != 0 ]; then
+    $BIN -q fixtures/good/quoted.csv -o "$T/ro/out.xlsx" 2> "$T/stderr"
+    check "an unwritable folder is 73" '[ $? -eq 73 ]'
+fi
+$BIN -q fixtures/good/quoted.csv -o "$T/nodir/sub/out.xlsx" 2> "$T/stderr"
+check "a missing folder is 73 with a message" '[ $? -eq 73 ] && grep -q "cannot create" "$T/stderr"'
+
+$BIN -q fixtures/bytedance-ai-2025.csv --csv-dir "$T/f1" --fail-on disagree 2> "$T/stderr"
+check "--fail-on disagree exits 1 and still writes" '[ $? -eq 1 ] && [ -s "$T/f1/comparison.csv" ]'
+$BIN -q fixtures/bytedance-ai-2025.csv --csv-dir "$T/f2" --fail-on inconsistent 2> "$T/stderr"
+rc=$?
+want=0; grep -q ",inconsistent," "$T/f2/conversions.csv" && want=1
+check "--fail-on inconsistent follows the audit" '[ $rc -eq $want ]'
+$BIN -q fixtures/bytedance-ai-2025.csv --check > "$T/stdout" 2> "$T/stderr"
+check "--quiet prints nothing on success" '[ ! -s "$T/stderr" ]'
+
+# A comma-decimal locale, built here so the test cannot pass vacuously.
+mkdir -p "$T/loc" && localedef -i de_DE -f UTF-8 "$T/loc/de_DE.UTF-8" 2> /dev/null
+check "the comma-decimal locale is active" \
+    '[ "$(LOCPATH="$T/loc" LC_ALL=de_DE.UTF-8 /usr/bin/printf "%.1f" 1.5)" = "1,5" ]'
+LOCPATH="$T/loc" LC_ALL=de_DE.UTF-8 $BIN -q fixtures/bytedance-ai-2025.csv --csv-dir "$T/de" 2> /dev/null
+check "a comma-decimal locale changes nothing" 'cmp -s "$T/de/facts.csv" "$T/csv/facts.csv"'
+
+echo "1..$n"
