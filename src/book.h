@@ -34,16 +34,23 @@ typedef struct {
 
 typedef struct fx_book fx_book;
 
-/* Creates the workbook at path (the caller's temporary file). info and
- * everything it points to are borrowed until fx_book_close. NULL with
- * an error in d if libxlsxwriter cannot create it (FX_E_CANTCREAT). */
+/* Creates the workbook at path (the caller's temporary file); libxlsxwriter's
+ * temporary files go beside it. info, everything it points to, and d are
+ * borrowed until fx_book_close or fx_book_discard: fx_book_add reports its
+ * errors into d. NULL with an error in d if it cannot be created
+ * (FX_E_CANTCREAT), or if LC_NUMERIC is not "C" (FX_E_INTERNAL). */
 fx_book *fx_book_open(const char *path, const fx_book_info *info, fx_diags *d);
 /* One fact: its Facts row (continuing on "Facts (2)", ... past Excel's
- * 1,048,576 rows), and its Conversions row when k->present. */
+ * 1,048,576 rows), and its Conversions row when k && k->present. After a
+ * failure every call returns the first error (FX_E_IO, FX_E_INTERNAL). */
 fx_status fx_book_add(fx_book *b, const fx_converted *c, const fx_check *k);
-/* Writes the remaining sheets from the aggregates and closes the file
- * (FX_E_IO if libxlsxwriter cannot finish it). Frees b. */
+/* Writes the remaining sheets from the aggregates (a after fx_audit_finish)
+ * and closes the file (FX_E_IO if libxlsxwriter cannot finish it). Frees b,
+ * also on failure; the caller then removes the file. */
 fx_status fx_book_close(fx_book *b, const fx_audit *a, fx_diags *d);
+/* Tests only, right after fx_book_open: rows per sheet (header included,
+ * at least 3) instead of Excel's 1,048,576, to exercise "Facts (2)". */
+void fx_book_set_sheet_rows(fx_book *b, unsigned long rows);
 /* Abandons a workbook (an error elsewhere); the caller removes the file. */
 void fx_book_discard(fx_book *b);
 
