@@ -74,3 +74,7 @@ test: build/.deps-test build/fxbook build/san/fxbook $(UNIT_BINS) $(TOOLS)
 
 clean:
 	rm -rf build out
+
+# Fuzzing and benchmarks keep their rules beside their code.
+-include fuzz/fuzz.mk
+-include bench/bench.mk
