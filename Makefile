@@ -78,3 +78,14 @@ clean:
 # Fuzzing and benchmarks keep their rules beside their code.
 -include fuzz/fuzz.mk
 -include bench/bench.mk
+
+install: build/fxbook
+	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(RATESDIR) $(DESTDIR)$(PREFIX)/share/man/man1
+	install -m 755 build/fxbook $(DESTDIR)$(PREFIX)/bin/fxbook
+	install -m 644 rates/eurofxref-hist.csv rates/aliases.csv $(DESTDIR)$(RATESDIR)/
+	install -m 644 docs/fxbook.1 $(DESTDIR)$(PREFIX)/share/man/man1/fxbook.1
+
+uninstall:
+	rm -f $(DESTDIR)$(PREFIX)/bin/fxbook $(DESTDIR)$(PREFIX)/share/man/man1/fxbook.1
+	rm -f $(DESTDIR)$(RATESDIR)/eurofxref-hist.csv $(DESTDIR)$(RATESDIR)/aliases.csv
+	-rmdir $(DESTDIR)$(RATESDIR) $(DESTDIR)$(PREFIX)/share/fxbook 2>/dev/null
