@@ -45,15 +45,18 @@ done
 
 # 3. Options and conventions.
 out=$($BIN --help 2>&1)
-check "--help exits 0 and shows usage" '[ $? -eq 0 ] && echo "$out" | grep -q "^usage: fxbook"'
+rc=$?
+check "--help exits 0 and shows usage" '[ $rc -eq 0 ] && echo "$out" | grep -q "^usage: fxbook"'
 check "--version" '[ "$($BIN --version)" = "fxbook $(cat VERSION)" ]'
 $BIN --check fixtures/bytedance-ai-2025.csv > "$T/stdout" 2> "$T/stderr"
-check "--check accepts the bundled facts" '[ $? -eq 0 ] && grep -q "checked, nothing written" "$T/stderr"'
+rc=$?
+check "--check accepts the bundled facts" '[ $rc -eq 0 ] && grep -q "checked, nothing written" "$T/stderr"'
 check "--check writes nothing" '[ ! -s "$T/stdout" ]'
 
 rm -rf "$T/csv"
 $BIN -q fixtures/bytedance-ai-2025.csv --csv-dir "$T/csv" 2> "$T/stderr"
-check "--csv-dir alone writes the three files" '[ $? -eq 0 ] && [ -s "$T/csv/facts.csv" ] && [ -s "$T/csv/conversions.csv" ] && [ -s "$T/csv/comparison.csv" ]'
+rc=$?
+check "--csv-dir alone writes the three files" '[ $rc -eq 0 ] && [ -s "$T/csv/facts.csv" ] && [ -s "$T/csv/conversions.csv" ] && [ -s "$T/csv/comparison.csv" ]'
 check "RMB 40 billion on 2025-01-22 is 5504137458.49 USD" \
     'grep -q "^a000-02,ai_chips_china_2025,seed000-ai-news,2025-01-22,40000000000,CNY,USD,2025-01-22,0.137603436462,5504137458.49$" "$T/csv/facts.csv"'
 check "RMB 150 billion -> \$20.64 billion matches 2025-01-22 only" \
@@ -70,21 +73,26 @@ $BIN -q "$T/sat.csv" -t EUR,GBP --csv-dir "$T/multi" 2> "$T/stderr"
 check "two targets give two rows" '[ "$(grep -c "^sat," "$T/multi/facts.csv")" -eq 2 ]'
 
 $BIN -q fixtures/good/quoted.csv -o - > "$T/stdout.xlsx" 2> "$T/stderr"
-check "-o - writes the workbook to standard output" '[ $? -eq 0 ] && [ "$(head -c 2 "$T/stdout.xlsx")" = PK ]'
+rc=$?
+check "-o - writes the workbook to standard output" '[ $rc -eq 0 ] && [ "$(head -c 2 "$T/stdout.xlsx")" = PK ]'
 if [ -w /dev/full ]; then
     $BIN -q fixtures/good/quoted.csv -o - > /dev/full 2> "$T/stderr"
-    check "-o - to a full device is an I/O error (74)" '[ $? -eq 74 ]'
+    rc=$?
+    check "-o - to a full device is an I/O error (74)" '[ $rc -eq 74 ]'
 fi
 mkdir -p "$T/ro" && chmod 555 "$T/ro"
 if [ "$(id -u)" != 0 ]; then
     $BIN -q fixtures/good/quoted.csv -o "$T/ro/out.xlsx" 2> "$T/stderr"
-    check "an unwritable folder is 73" '[ $? -eq 73 ]'
+    rc=$?
+    check "an unwritable folder is 73" '[ $rc -eq 73 ]'
 fi
 $BIN -q fixtures/good/quoted.csv -o "$T/nodir/sub/out.xlsx" 2> "$T/stderr"
-check "a missing folder is 73 with a message" '[ $? -eq 73 ] && grep -q "cannot create" "$T/stderr"'
+rc=$?
+check "a missing folder is 73 with a message" '[ $rc -eq 73 ] && grep -q "cannot create" "$T/stderr"'
 
 $BIN -q fixtures/bytedance-ai-2025.csv --csv-dir "$T/f1" --fail-on disagree 2> "$T/stderr"
-check "--fail-on disagree exits 1 and still writes" '[ $? -eq 1 ] && [ -s "$T/f1/comparison.csv" ]'
+rc=$?
+check "--fail-on disagree exits 1 and still writes" '[ $rc -eq 1 ] && [ -s "$T/f1/comparison.csv" ]'
 $BIN -q fixtures/bytedance-ai-2025.csv --csv-dir "$T/f2" --fail-on inconsistent 2> "$T/stderr"
 rc=$?
 want=0; grep -q ",inconsistent," "$T/f2/conversions.csv" && want=1
