@@ -489,6 +489,11 @@ static fx_status end(fx_facts_reader *r, fx_status st)
     return st;
 }
 
+void fx_facts_skip_input(fx_facts_reader *r, const char *name)
+{
+    begin(r, name, NULL, NULL, NULL);
+}
+
 fx_status fx_facts_read(fx_facts_reader *r, const char *path, const char *name, fx_fact_fn fn,
                         void *ctx, fx_diags *d)
 {

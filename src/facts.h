@@ -79,6 +79,10 @@ fx_status fx_facts_read(fx_facts_reader *r, const char *path, const char *name, 
 fx_status fx_facts_read_mem(fx_facts_reader *r, const char *buf, size_t len, size_t chunk,
                             const char *name, fx_fact_fn fn, void *ctx, fx_diags *d);
 
+/* Counts an input that could not be opened, so input indices stay those
+ * of the command line. */
+void fx_facts_skip_input(fx_facts_reader *r, const char *name);
+
 /* Facts accepted so far, over all inputs; and in input i. */
 size_t fx_facts_total(const fx_facts_reader *r);
 size_t fx_facts_in_input(const fx_facts_reader *r, size_t input);

@@ -182,13 +182,15 @@ fx_status fx_pipeline_run(const fx_opts *o, fx_diags *d, fx_run_result *res)
 {
     memset(res, 0, sizeof *res);
     fx_book_input *inputs = fx_xcalloc(o->ninputs, sizeof *inputs);
+    bool *readable = fx_xcalloc(o->ninputs, sizeof *readable);
     for (size_t i = 0; i < o->ninputs; i++) {
         inputs[i].name = o->inputs[i];
-        hash_input(&inputs[i], d);
+        readable[i] = hash_input(&inputs[i], d) == FX_OK;
     }
     fx_rate_table *rates = fx_rates_new();
     fx_status st = load_rates(rates, o, d);
-    if (fx_diags_status(d) != FX_OK) {
+    if (st != FX_OK) { /* facts cannot be checked without their rates */
+        free(readable);
         fx_rates_free(rates);
         free(inputs);
         return fx_diags_status(d);
@@ -202,7 +204,7 @@ fx_status fx_pipeline_run(const fx_opts *o, fx_diags *d, fx_run_result *res)
     FILE *csv[OUT_N] = {0};
     fx_book_info info = {inputs, o->ninputs, rates, &o->conv, &o->audit, o->options,
                          FX_VERSION, source_date_epoch()};
-    if (!o->check) {
+    if (!o->check && fx_diags_status(d) == FX_OK) { /* else nothing will be written */
         st = open_outputs(o, out, csv, d);
         if (st == FX_OK && o->output) {
             r.book = fx_book_open(out[OUT_BOOK].tmp, &info, d);
@@ -214,7 +216,13 @@ fx_status fx_pipeline_run(const fx_opts *o, fx_diags *d, fx_run_result *res)
     }
 
     fx_facts_reader *facts = fx_facts_reader_new(rates);
+    /* An unreadable input was reported; the others are still checked so
+     * that one run names every error. */
     for (size_t i = 0; st == FX_OK && i < o->ninputs; i++) {
+        if (!readable[i]) {
+            fx_facts_skip_input(facts, o->inputs[i]);
+            continue;
+        }
         fx_status s = fx_facts_read(facts, o->inputs[i], o->inputs[i], on_fact, &r, d);
         if (s != FX_OK && s != FX_E_DATA && s != FX_E_NOINPUT)
             st = s; /* a write failure: stop */
@@ -261,6 +269,7 @@ fx_status fx_pipeline_run(const fx_opts *o, fx_diags *d, fx_run_result *res)
     fx_check_clear(&r.check);
     fx_converted_clear(&r.conv);
     fx_rates_free(rates);
+    free(readable);
     free(inputs);
     return st;
 }
