@@ -91,8 +91,10 @@ struct fx_book {
     FILE *spill;
     size_t nspilled, ninconsistent;
 
-    char *buf; /* scratch for text */
+    char *buf; /* scratch for text cells */
     size_t cap;
+    char *sbuf; /* a spilled record's strings (not buf: writing cells reuses that) */
+    size_t scap;
     fx_dec tmp;
     fx_ratio r1, r2;
 };
@@ -119,8 +121,11 @@ static fx_status status_of(lxw_error e)
 
 static bool fail(fx_book *b, fx_status st, const char *what, const char *why)
 {
+    size_t n = strlen(why);
+    while (n > 0 && why[n - 1] == '.') /* lxw_strerror ends with one; ours do not */
+        n--;
     if (b->st == FX_OK)
-        b->st = fx_diag_status(b->d, st, (fx_pos){0}, "workbook: %s: %s", what, why);
+        b->st = fx_diag_status(b->d, st, (fx_pos){0}, "workbook: %s: %.*s", what, (int)n, why);
     return false;
 }
 
@@ -142,13 +147,18 @@ static bool lxw_ok(fx_book *b, lxw_error e, const char *what)
 
 /* ---- cells ---- */
 
+static char *grow(char **buf, size_t *cap, size_t n)
+{
+    if (n > *cap) {
+        *cap = n > 2 * *cap ? n : 2 * *cap;
+        *buf = fx_xrealloc(*buf, *cap);
+    }
+    return *buf;
+}
+
 static char *scratch(fx_book *b, size_t n)
 {
-    if (n > b->cap) {
-        b->cap = n > 2 * b->cap ? n : 2 * b->cap;
-        b->buf = fx_xrealloc(b->buf, b->cap);
-    }
-    return b->buf;
+    return grow(&b->buf, &b->cap, n);
 }
 
 static bool is_hex(char c)
@@ -679,7 +689,7 @@ static void spill_add(fx_book *b, const fx_converted *c, const fx_check *k)
     }
     /* matching rate dates, "; "-joined */
     size_t dlen = k->ndays ? k->ndays * 12 - 2 : 0;
-    char *days = scratch(b, dlen + 1);
+    char *days = grow(&b->sbuf, &b->scap, dlen + 1);
     days[0] = '\0';
     for (size_t i = 0; i < k->ndays; i++) {
         char iso[11];
@@ -706,7 +716,7 @@ static void spill_add(fx_book *b, const fx_converted *c, const fx_check *k)
         b->ninconsistent++;
 }
 
-/* Reads the next record; its strings point into b->buf until the next call. */
+/* Reads the next record; its strings point into b->sbuf until the next call. */
 static bool spill_read(fx_book *b, spill_rec *rec, const char *str[S_N])
 {
     if (fread(rec, sizeof *rec, 1, b->spill) != 1)
@@ -715,7 +725,7 @@ static bool spill_read(fx_book *b, spill_rec *rec, const char *str[S_N])
     size_t total = 0;
     for (int i = 0; i < S_N; i++)
         total += (size_t)rec->len[i] + 1;
-    char *p = scratch(b, total);
+    char *p = grow(&b->sbuf, &b->scap, total);
     for (int i = 0; i < S_N; i++) {
         if (rec->len[i] && fread(p, 1, rec->len[i], b->spill) != rec->len[i])
             return fail(b, FX_E_IO, "cannot read a temporary file", "truncated");
@@ -887,10 +897,9 @@ static void write_comparison(fx_book *b, const fx_audit *a)
     lxw_col_t t0 = (lxw_col_t)(N(lead) + shown);
     header_row(b, ws, cols, ncols, 1);
     free(cols);
-    if (nc >= b->max_rows) {
+    if (nc >= XL_ROWS) { /* it cannot continue: Facts follows it */
         char why[96];
-        snprintf(why, sizeof why, "%zu claims do not fit in one sheet of %lu rows", nc,
-                 b->max_rows);
+        snprintf(why, sizeof why, "%zu claims do not fit in one sheet of %lu rows", nc, XL_ROWS);
         fail(b, FX_E_DATA, "Comparison", why);
         return;
     }
@@ -1282,6 +1291,7 @@ static void book_free(fx_book *b)
     free(b->used);
     free(b->facts_cols);
     free(b->buf);
+    free(b->sbuf);
     free(b->dir);
     fx_arena_free(b->strings);
     fx_dec_clear(&b->tmp);

@@ -1,0 +1,161 @@
+/* book_tool - drives book.c directly for tests/xlsx (tests only).
+ *
+ *   book_tool rows N FXBOOK-ARGS...   like fxbook FXBOOK-ARGS, but every
+ *       sheet holds N rows (header included), so "Facts (2)", "Rates (2)",
+ *       ... appear with a handful of facts; prints diagnostics, exits 0 or
+ *       with the status number.
+ *   book_tool longtext OUT   a fact whose quote has 40,000 characters goes
+ *       straight to fx_book_add (facts.c would reject it): the book must
+ *       refuse it with a diagnostic, never cut it. Exits 0 when it does.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "audit.h"
+#include "book.h"
+#include "convert.h"
+#include "diag.h"
+#include "facts.h"
+#include "opts.h"
+#include "rates.h"
+
+typedef struct {
+    const fx_opts *o;
+    const fx_rate_table *rates;
+    fx_diags *d;
+    fx_converted conv;
+    fx_check check;
+    fx_audit *audit;
+    fx_book *book;
+} run;
+
+static fx_status on_fact(void *ctx, const fx_fact *f)
+{
+    run *r = ctx;
+    if (fx_convert(&r->conv, f, r->rates, &r->o->conv, r->d) != FX_OK)
+        return FX_OK;
+    fx_audit_check(&r->check, &r->conv, r->rates, &r->o->audit);
+    fx_audit_add(r->audit, &r->conv, &r->check);
+    return fx_book_add(r->book, &r->conv, &r->check);
+}
+
+static void print_diags(const fx_diags *d)
+{
+    for (size_t i = 0; i < fx_diags_count(d); i++)
+        fprintf(stderr, "%s\n", fx_diags_message(d, i));
+}
+
+static int rows_mode(unsigned long rows, int argc, char **argv)
+{
+    fx_diags *d = fx_diags_new();
+    fx_opts o;
+    fx_status st = fx_opts_parse(&o, argc, argv, d);
+    if (st != FX_OK || !o.output) {
+        print_diags(d);
+        fx_diags_free(d);
+        return 64;
+    }
+    fx_rate_table *t = fx_rates_new();
+    for (size_t i = 0; i < o.nrates; i++)
+        fx_rates_load(t, o.rates[i], d);
+    if (o.nrates == 0)
+        fx_rates_load(t, "rates", d);
+    fx_rates_finish(t, d);
+
+    fx_book_input *inputs = calloc(o.ninputs, sizeof *inputs);
+    for (size_t i = 0; i < o.ninputs; i++)
+        inputs[i].name = o.inputs[i];
+    fx_book_info info = {inputs, o.ninputs, t, &o.conv, &o.audit, o.options, "test", -1};
+    run r = {.o = &o, .rates = t, .d = d};
+    fx_converted_init(&r.conv);
+    fx_check_init(&r.check);
+    r.audit = fx_audit_new(&o.audit, &o.conv);
+    r.book = fx_diags_status(d) == FX_OK ? fx_book_open(o.output, &info, d) : NULL;
+    fx_facts_reader *fr = fx_facts_reader_new(t);
+    if (r.book) {
+        fx_book_set_sheet_rows(r.book, rows);
+        for (size_t i = 0; i < o.ninputs; i++) {
+            fx_facts_read(fr, o.inputs[i], o.inputs[i], on_fact, &r, d);
+            inputs[i].facts = fx_facts_in_input(fr, i);
+        }
+        fx_audit_finish(r.audit);
+        if (fx_diags_status(d) == FX_OK)
+            fx_book_close(r.book, r.audit, d);
+        else
+            fx_book_discard(r.book);
+    }
+    st = fx_diags_status(d);
+    print_diags(d);
+    fx_facts_reader_free(fr);
+    fx_audit_free(r.audit);
+    fx_check_clear(&r.check);
+    fx_converted_clear(&r.conv);
+    free(inputs);
+    fx_rates_free(t);
+    fx_opts_clear(&o);
+    fx_diags_free(d);
+    return (int)st;
+}
+
+static int longtext_mode(const char *out)
+{
+    fx_diags *d = fx_diags_new();
+    fx_rate_table *t = fx_rates_new();
+    fx_rates_finish(t, d);
+    fx_convert_opts co = {.ntargets = 1, .places = 2};
+    fx_ccy_parse("USD", 3, &co.targets[0]);
+    fx_audit_opts ao = {.places = 2};
+    fx_dec_init(&ao.tolerance);
+    fx_book_info info = {NULL, 0, t, &co, &ao, "", "test", -1};
+
+    size_t n = 40000;
+    char *quote = malloc(n);
+    memset(quote, 'q', n);
+    fx_fact f;
+    memset(&f, 0, sizeof f);
+    f.fact_id = (fx_text){"long-1", 6};
+    f.entity = (fx_text){"e", 1};
+    f.claim = (fx_text){"c", 1};
+    f.source = (fx_text){"s", 1};
+    f.quote = (fx_text){quote, n};
+    f.fig.kind = FX_KIND_COUNT;
+    f.fig.unit = (fx_text){"count", 5};
+    fx_dec_init(&f.fig.value);
+    fx_dec_init(&f.reported.value);
+    fx_dec_parse(&f.fig.value, "7", 1);
+    fx_converted c;
+    fx_converted_init(&c);
+    c.fact = &f;
+    fx_dec_set(&c.amount, &f.fig.value);
+
+    int rc = 1;
+    fx_book *b = fx_book_open(out, &info, d);
+    if (b) {
+        fx_status st = fx_book_add(b, &c, NULL);
+        fx_status again = fx_book_add(b, &c, NULL); /* stays failed */
+        fx_book_discard(b);
+        print_diags(d);
+        rc = st != FX_OK && again == st && fx_diags_count(d) == 1 ? 0 : 1;
+    } else {
+        print_diags(d);
+    }
+    fx_converted_clear(&c);
+    fx_dec_clear(&f.fig.value);
+    fx_dec_clear(&f.reported.value);
+    free(quote);
+    fx_dec_clear(&ao.tolerance);
+    fx_rates_free(t);
+    fx_diags_free(d);
+    return rc;
+}
+
+int main(int argc, char **argv)
+{
+    if (argc >= 4 && strcmp(argv[1], "rows") == 0)
+        return rows_mode(strtoul(argv[2], NULL, 10), argc - 2, argv + 2);
+    if (argc == 3 && strcmp(argv[1], "longtext") == 0)
+        return longtext_mode(argv[2]);
+    fprintf(stderr, "usage: book_tool rows N FXBOOK-ARGS... | longtext OUT\n");
+    return 64;
+}
