@@ -193,7 +193,7 @@ static void sig_round(mpz_t coef, long *exp, const mpq_t q, long sig)
  * own wide exponent range; check_range and subnormalize then apply the
  * binary64 range using the ternary value, so a subnormal result is not
  * rounded twice (the recipe of the MPFR manual, mpfr_subnormalize). */
-static double q_to_double(const mpq_t q)
+static double q_to_double(mpq_srcptr q)
 {
     mpfr_t x;
     mpfr_init2(x, 53);
@@ -586,8 +586,20 @@ int fx_dec_to_str(const fx_dec *d, char *buf, size_t n)
     return (int)total;
 }
 
+/* Powers of ten a double holds exactly (10^22 < 2^53 * 2^22). */
+static const double exact_pow10[] = {1e0,  1e1,  1e2,  1e3,  1e4,  1e5,  1e6,  1e7,
+                                     1e8,  1e9,  1e10, 1e11, 1e12, 1e13, 1e14, 1e15,
+                                     1e16, 1e17, 1e18, 1e19, 1e20, 1e21, 1e22};
+
 double fx_dec_to_double(const fx_dec *d)
 {
+    /* Clinger's fast path: a coefficient below 2^53 and a power of ten of
+     * at most 22 are both exact doubles, so one IEEE multiply or divide is
+     * the single, correct rounding. Everything else goes through MPFR. */
+    if (mpz_sizeinbase(d->coef, 2) <= 53 && d->exp >= -22 && d->exp <= 22) {
+        double c = (double)mpz_get_si(d->coef);
+        return d->exp >= 0 ? c * exact_pow10[d->exp] : c / exact_pow10[-d->exp];
+    }
     mpq_t q;
     mpq_init(q);
     q_set_dec(q, d->coef, d->exp);
@@ -604,6 +616,10 @@ size_t fx_dec_digits(const fx_dec *d)
 bool fx_dec_exceeds_double(const fx_dec *d)
 {
     if (mpz_sgn(d->coef) == 0)
+        return false;
+    /* At most 15 significant digits (|coef| < 2^49 < 10^15) well inside the
+     * normal range always round-trip through a double (DBL_DIG). */
+    if (mpz_sizeinbase(d->coef, 2) <= 49 && d->exp >= -280 && d->exp <= 280)
         return false;
     /* v = c * 10^e with the trailing zeros of the coefficient removed */
     mpz_t c, ten, back;
@@ -766,5 +782,9 @@ int fx_ratio_to_sig(const fx_ratio *r, int sig, char *buf, size_t n)
 
 double fx_ratio_to_double(const fx_ratio *r)
 {
+    /* Numerator and denominator below 2^53 are exact doubles: one IEEE
+     * division is the single, correct rounding. */
+    if (mpz_sizeinbase(mpq_numref(r->q), 2) <= 53 && mpz_sizeinbase(mpq_denref(r->q), 2) <= 53)
+        return (double)mpz_get_si(mpq_numref(r->q)) / (double)mpz_get_si(mpq_denref(r->q));
     return q_to_double(r->q);
 }
