@@ -16,19 +16,25 @@
 
 typedef struct fx_rate_table fx_rate_table;
 
-/* One published rate: 1 base = value quote, on day. */
+/* One published rate: 1 base = value quote, on day. (Fields ordered so
+ * that the struct has no padding: the ECB history is ~210,000 of them.) */
 typedef struct {
     fx_day day;
     fx_ccy base, quote;
-    fx_small value;
-    const char *file; /* as given to fx_rates_load; lives as long as the table */
-    unsigned long line;
-    unsigned id; /* dense index 0..fx_rates_count()-1, for "used" marks */
+    unsigned id; /* dense index 0..fx_rates_count()-1 (load order), for "used" marks */
+    fx_small value; /* as written in the file ("1.10" keeps its zero) */
+    const char *file; /* as given to fx_rates_load (a folder's files: "DIR/NAME");
+                         lives as long as the table */
+    unsigned long line; /* physical line of the value's field */
 } fx_rate;
 
-/* How a pair was priced on a day: from = to * num / den. For a direct
- * rate num = value, den = 1; inverse num = 1, den = value; a cross uses
- * two legs (leg[1] may be NULL). */
+/* How a pair was priced on a day: 1 from = num / den to (so an amount in
+ * `from` times num / den is the amount in `to`). For a direct rate
+ * num = value, den = 1 and leg[1] is NULL; inverse num = 1, den = value,
+ * inverse[0]; a cross from -> C -> to has leg[0] between from and C and
+ * leg[1] between C and to, each maybe inverted (ECB: CNY -> USD is
+ * num = EUR/USD, den = EUR/CNY, leg[0] inverted). num and den are exact
+ * products of the legs' values. from == to: num = den = 1, no legs. */
 typedef struct {
     fx_day day;
     fx_small num, den;
@@ -49,19 +55,32 @@ typedef struct {
 fx_rate_table *fx_rates_new(void);
 void fx_rates_free(fx_rate_table *t);
 
-/* Loads a file or every *.csv in a folder, each told apart by its header:
- * ECB history (Date,USD,...), long (date,base,quote,rate[,source]) or
- * aliases (alias,code). Bad rows are FX_E_DATA with positions in d.
- * Call fx_rates_finish once after the last load. */
+/* Loads a file or every *.csv in a folder (not hidden ones; in strcmp
+ * order of their names, so every locale loads the same), each told apart
+ * by its header: ECB history (Date,USD,...; an empty last column, as the
+ * real file's final commas make, is accepted and must stay empty), long
+ * (date,base,quote,rate[,source]) or aliases (alias,code); another header
+ * is an error and skips that file. Rates must be positive plain decimals
+ * of at most 18 significant digits. Every bad row is reported (FX_E_DATA,
+ * FILE:LINE:COL in d) and skipped; reading goes on. A path that cannot be
+ * opened, or a folder without *.csv, is FX_E_NOINPUT. d keeps pointers to
+ * the file names, which live in t: free d before t (or don't add to d
+ * after freeing t). Call fx_rates_finish once after the last load. */
 fx_status fx_rates_load(fx_rate_table *t, const char *path, fx_diags *d);
-/* Sorts and indexes; reports conflicting duplicates (same pair and day,
- * or a pair and its inverse, with different values) into d. */
+/* Sorts and indexes; reports conflicting duplicates (same pair and day
+ * with different values, or a pair and its inverse that are not exact
+ * inverses), naming both positions, into d; FX_E_DATA then. Identical
+ * duplicates are fine: the first loaded is kept. Also checks aliases: one
+ * alias naming two codes, an alias that is itself another currency's
+ * code, or a code that is neither ISO 4217 nor in the rates. After it the
+ * table is read-only and safe to share between threads. */
 fx_status fx_rates_finish(fx_rate_table *t, fx_diags *d);
 /* True when some alias file was loaded. */
 bool fx_rates_has_aliases(const fx_rate_table *t);
 
-/* Resolves what a curator typed in `unit`: an ISO code known to ISO 4217
- * or to the loaded rates, or an alias exactly as listed. */
+/* Resolves what a curator typed in `unit`: a code (3 capital letters) in
+ * ISO 4217 or in the loaded rates, else an alias exactly as listed
+ * (case-sensitive, no trimming). "usd" is not a code. */
 bool fx_rates_resolve(const fx_rate_table *t, const char *s, size_t len, fx_ccy *out);
 /* True when ccy appears in any loaded rate. */
 bool fx_rates_knows(const fx_rate_table *t, fx_ccy c);
@@ -74,18 +93,33 @@ typedef enum {
     FX_LOOKUP_NOT_ON_DAY,  /* --fallback none and no rate on D itself */
 } fx_lookup_err;
 
-/* Prices from -> to on day per SPEC 3. On failure *out is unchanged, and
- * `why` (if not NULL, FX_DEC_STR_MAX bytes) explains, e.g. "no CNY rate
- * before 2005-04-01 (its series starts then)". from == to prices at 1. */
+/* Prices from -> to on day per SPEC 3: R = the latest day <= `day` on
+ * which the pair is priced directly, inversely, or crossed through one
+ * common currency with both legs from R; on R a direct or inverse rate
+ * beats a cross, and of several crosses the intermediate currency with
+ * the smallest code wins. FX_FALLBACK_NONE needs R == day; PREVIOUS needs
+ * day - R <= max_stale (when >= 0). Nothing is ever clamped: no such R is
+ * an error. On failure *out is unchanged and `why` (if not NULL; whylen
+ * bytes, FX_DEC_STR_MAX is plenty) explains, e.g.
+ *   "no CNY rate on or before 1999-01-04: the CNY series starts on 2005-04-01"
+ *   "the latest CYP rate is from 2007-12-31, 6575 days before 2025-12-31 (--max-stale 7)"
+ *   "no rate to price CNY in USD on 2025-01-25, a Saturday (--fallback none);
+ *    the latest before it is from 2025-01-24"
+ *   "no XYZ rate in the loaded rates"
+ * from == to prices at 1 on `day`, even for a code no rate names. */
 fx_lookup_err fx_rates_lookup(const fx_rate_table *t, fx_ccy from, fx_ccy to, fx_day day,
                               const fx_lookup_opts *o, fx_priced *out, char *why, size_t whylen);
 /* Every rate date R in [lo, hi] on which from -> to can be priced
- * (no staleness rules), ascending; calls fn for each. */
+ * (no staleness rules), ascending; calls fn for each with the pricing of
+ * R exactly as fx_rates_lookup(R) gives it. from == to: every calendar
+ * day in [lo, hi], priced at 1 (no rate is needed, so any day fits). */
 void fx_rates_each_day(const fx_rate_table *t, fx_ccy from, fx_ccy to, fx_day lo, fx_day hi,
                        void (*fn)(void *ctx, const fx_priced *p), void *ctx);
 
 size_t fx_rates_count(const fx_rate_table *t);
-/* Files loaded, with their first and last rate dates (for Summary). */
+/* Files loaded (aliases files included), in load order, with their first
+ * and last rate dates and how many rates they gave (duplicates counted);
+ * fx_rates_file_range is false for a file without rates (aliases). */
 size_t fx_rates_files(const fx_rate_table *t);
 const char *fx_rates_file_name(const fx_rate_table *t, size_t i);
 bool fx_rates_file_range(const fx_rate_table *t, size_t i, fx_day *first, fx_day *last,

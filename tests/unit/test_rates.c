@@ -1,0 +1,745 @@
+/* test_rates - loading (ECB history, long, aliases, folders), the errors
+ * with their positions, duplicate checks, and lookup per SPEC 3 on the
+ * real ECB file and on small fixtures (tests/data/rates/). Run from the
+ * top of the tree (scripts/run-tests does). */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <cmocka.h>
+
+#include "rates.h"
+
+#define N(a) (sizeof(a) / sizeof((a)[0]))
+#define DATA "tests/data/rates/"
+#define ECB "rates/eurofxref-hist.csv"
+
+/* ---- helpers ---- */
+
+static fx_ccy ccy(const char *s)
+{
+    fx_ccy c;
+    memcpy(c.s, s, 3);
+    c.s[3] = '\0';
+    return c;
+}
+
+static fx_day day_of(const char *s)
+{
+    fx_day d;
+    if (!fx_date_parse(s, strlen(s), &d))
+        fail_msg("bad date in test: %s", s);
+    return d;
+}
+
+static fx_small small_of(const char *s)
+{
+    fx_small v;
+    if (fx_small_parse(&v, s, strlen(s)) != FX_DEC_OK)
+        fail_msg("bad decimal in test: %s", s);
+    return v;
+}
+
+/* Loads the paths (NULL-terminated), finishes, and checks the statuses. */
+static fx_rate_table *load(fx_diags *d, const char *const *paths, fx_status want_load,
+                           fx_status want_finish)
+{
+    fx_rate_table *t = fx_rates_new();
+    fx_status st = FX_OK;
+    for (size_t i = 0; paths[i]; i++) {
+        fx_status s = fx_rates_load(t, paths[i], d);
+        if (s != FX_OK && (st == FX_OK || s < st))
+            st = s;
+    }
+    fx_status fs = fx_rates_finish(t, d);
+    if (st != want_load || fs != want_finish) {
+        for (size_t i = 0; i < fx_diags_count(d); i++)
+            print_message("# %s\n", fx_diags_message(d, i));
+        fail_msg("load status %d (want %d), finish %d (want %d)", st, want_load, fs, want_finish);
+    }
+    return t;
+}
+
+/* The diagnostics are exactly `want` (NULL-terminated), in order. */
+static void expect_msgs(const fx_diags *d, const char *const *want)
+{
+    size_t n = 0;
+    while (want[n])
+        n++;
+    bool ok = fx_diags_count(d) == n;
+    for (size_t i = 0; ok && i < n; i++)
+        ok = strcmp(fx_diags_message(d, i), want[i]) == 0;
+    if (!ok) {
+        for (size_t i = 0; i < fx_diags_count(d); i++)
+            print_message("# got:  %s\n", fx_diags_message(d, i));
+        for (size_t i = 0; i < n; i++)
+            print_message("# want: %s\n", want[i]);
+        fail_msg("diagnostics differ");
+    }
+}
+
+/* One lookup and what it must give. */
+typedef struct {
+    const char *from, *to, *day;
+    fx_fallback fallback;
+    long max_stale;
+    fx_lookup_err err;
+    const char *rday;      /* OK: the rate date */
+    const char *num, *den; /* OK: as written ("1" for one) */
+    const char *file[2];   /* OK: legs' files (NULL: no leg) */
+    unsigned long line[2];
+    bool inverse[2];
+    const char *why; /* error: the exact message */
+} lookup_row;
+
+static void check_lookup(const fx_rate_table *t, const lookup_row *r)
+{
+    fx_lookup_opts o = {r->fallback, r->max_stale};
+    fx_priced p;
+    memset(&p, 0xA5, sizeof p);
+    fx_priced before = p;
+    char why[FX_DEC_STR_MAX] = "";
+    fx_lookup_err e =
+        fx_rates_lookup(t, ccy(r->from), ccy(r->to), day_of(r->day), &o, &p, why, sizeof why);
+    if (e != r->err)
+        fail_msg("%s -> %s on %s: error %d, want %d (%s)", r->from, r->to, r->day, e, r->err, why);
+    if (e != FX_LOOKUP_OK) {
+        assert_memory_equal(&p, &before, sizeof p); /* untouched */
+        if (strcmp(why, r->why) != 0)
+            fail_msg("%s -> %s on %s:\n#  got  \"%s\"\n#  want \"%s\"", r->from, r->to, r->day,
+                     why, r->why);
+        return;
+    }
+    assert_int_equal(p.day, day_of(r->rday));
+    fx_small num = small_of(r->num), den = small_of(r->den);
+    if (p.num.coef != num.coef || p.num.exp != num.exp || p.den.coef != den.coef ||
+        p.den.exp != den.exp)
+        fail_msg("%s -> %s on %s: %lld e%d / %lld e%d, want %s / %s", r->from, r->to, r->day,
+                 (long long)p.num.coef, (int)p.num.exp, (long long)p.den.coef, (int)p.den.exp,
+                 r->num, r->den);
+    for (int i = 0; i < 2; i++) {
+        if (!r->file[i]) {
+            assert_null(p.leg[i]);
+            continue;
+        }
+        assert_non_null(p.leg[i]);
+        assert_string_equal(p.leg[i]->file, r->file[i]);
+        assert_int_equal(p.leg[i]->line, r->line[i]);
+        assert_int_equal(p.leg[i]->day, p.day); /* both legs from R */
+        assert_int_equal(p.inverse[i], r->inverse[i]);
+    }
+}
+
+/* ---- the real ECB history (loaded once for the group) ---- */
+
+static int ecb_setup(void **state)
+{
+    fx_diags *d = fx_diags_new();
+    const char *paths[] = {ECB, NULL};
+    fx_rate_table *t = load(d, paths, FX_OK, FX_OK);
+    assert_int_equal(fx_diags_count(d), 0);
+    fx_diags_free(d);
+    *state = t;
+    return 0;
+}
+
+static int ecb_teardown(void **state)
+{
+    fx_rates_free(*state);
+    return 0;
+}
+
+#define PREV FX_FALLBACK_PREVIOUS
+#define NONE FX_FALLBACK_NONE
+
+static const lookup_row ecb_rows[] = {
+    /* a cross through EUR, both legs from 2025-01-22 (line 76) */
+    {"CNY", "USD", "2025-01-22", PREV, 7, FX_LOOKUP_OK, "2025-01-22", "1.0443", "7.5892",
+     {ECB, ECB}, {76, 76}, {true, false}, NULL},
+    /* Saturday: Friday's rates, and that day returned */
+    {"CNY", "USD", "2025-01-25", PREV, 7, FX_LOOKUP_OK, "2025-01-24", "1.0472", "7.5891",
+     {ECB, ECB}, {74, 74}, {true, false}, NULL},
+    {"CNY", "USD", "2025-01-25", NONE, 7, FX_LOOKUP_NOT_ON_DAY, NULL, NULL, NULL, {NULL, NULL},
+     {0, 0}, {false, false},
+     "no rate to price CNY in USD on 2025-01-25, a Saturday (--fallback none); the latest "
+     "before it is from 2025-01-24"},
+    {"CNY", "USD", "2025-01-24", NONE, 7, FX_LOOKUP_OK, "2025-01-24", "1.0472", "7.5891",
+     {ECB, ECB}, {74, 74}, {true, false}, NULL},
+    {"CNY", "USD", "2025-01-25", PREV, 0, FX_LOOKUP_STALE, NULL, NULL, NULL, {NULL, NULL},
+     {0, 0}, {false, false},
+     "the latest rate to price CNY in USD is from 2025-01-24, 1 day before 2025-01-25 "
+     "(--max-stale 0)"},
+    /* before a series starts: never clamped to its first day */
+    {"CNY", "USD", "1999-01-04", PREV, 7, FX_LOOKUP_BEFORE, NULL, NULL, NULL, {NULL, NULL},
+     {0, 0}, {false, false},
+     "no CNY rate on or before 1999-01-04: the CNY series starts on 2005-04-01"},
+    {"USD", "CNY", "2005-03-31", PREV, -1, FX_LOOKUP_BEFORE, NULL, NULL, NULL, {NULL, NULL},
+     {0, 0}, {false, false},
+     "no CNY rate on or before 2005-03-31: the CNY series starts on 2005-04-01"},
+    {"EUR", "USD", "1998-12-31", PREV, 7, FX_LOOKUP_BEFORE, NULL, NULL, NULL, {NULL, NULL},
+     {0, 0}, {false, false},
+     "no EUR rate on or before 1998-12-31: the EUR series starts on 1999-01-04"},
+    /* a currency the ECB quoted only in the past */
+    {"CYP", "USD", "2006-06-15", PREV, 7, FX_LOOKUP_OK, "2006-06-15", "1.261", "0.575",
+     {ECB, ECB}, {4839, 4839}, {true, false}, NULL},
+    {"CYP", "USD", "2025-12-31", PREV, 7, FX_LOOKUP_STALE, NULL, NULL, NULL, {NULL, NULL},
+     {0, 0}, {false, false},
+     "the latest CYP rate is from 2007-12-31, 6575 days before 2025-12-31 (--max-stale 7)"},
+    {"USD", "CYP", "2025-01-22", PREV, 7, FX_LOOKUP_STALE, NULL, NULL, NULL, {NULL, NULL},
+     {0, 0}, {false, false},
+     "the latest CYP rate is from 2007-12-31, 6232 days before 2025-01-22 (--max-stale 7)"},
+    {"CYP", "USD", "2025-12-31", PREV, -1, FX_LOOKUP_OK, "2007-12-31", "1.4721", "0.585274",
+     {ECB, ECB}, {4445, 4445}, {true, false}, NULL},
+    /* ISK's gap 2008-12-10 .. 2018-01-31 */
+    {"ISK", "EUR", "2012-01-02", PREV, 7, FX_LOOKUP_STALE, NULL, NULL, NULL, {NULL, NULL},
+     {0, 0}, {false, false},
+     "the latest ISK rate is from 2008-12-09, 1119 days before 2012-01-02 (--max-stale 7)"},
+    {"ISK", "EUR", "2008-12-09", NONE, 7, FX_LOOKUP_OK, "2008-12-09", "1", "290", {ECB, NULL},
+     {4203, 0}, {true, false}, NULL},
+    /* past the end of the file */
+    {"USD", "JPY", "2025-05-12", PREV, 7, FX_LOOKUP_OK, "2025-05-09", "163.36", "1.1252",
+     {ECB, ECB}, {2, 2}, {true, false}, NULL},
+    {"USD", "JPY", "2025-05-17", PREV, 7, FX_LOOKUP_STALE, NULL, NULL, NULL, {NULL, NULL},
+     {0, 0}, {false, false},
+     "the latest rate to price USD in JPY is from 2025-05-09, 8 days before 2025-05-17 "
+     "(--max-stale 7)"},
+    /* direct and inverse EUR rates */
+    {"EUR", "USD", "2025-01-22", PREV, 7, FX_LOOKUP_OK, "2025-01-22", "1.0443", "1", {ECB, NULL},
+     {76, 0}, {false, false}, NULL},
+    {"USD", "EUR", "2025-01-22", PREV, 7, FX_LOOKUP_OK, "2025-01-22", "1", "1.0443", {ECB, NULL},
+     {76, 0}, {true, false}, NULL},
+    /* the same currency: 1, no rate, the day asked */
+    {"USD", "USD", "2025-01-25", NONE, 0, FX_LOOKUP_OK, "2025-01-25", "1", "1", {NULL, NULL},
+     {0, 0}, {false, false}, NULL},
+    {"XYZ", "XYZ", "2025-01-25", NONE, 0, FX_LOOKUP_OK, "2025-01-25", "1", "1", {NULL, NULL},
+     {0, 0}, {false, false}, NULL},
+    /* unknown currencies */
+    {"XYZ", "USD", "2025-01-22", PREV, 7, FX_LOOKUP_NO_RATE, NULL, NULL, NULL, {NULL, NULL},
+     {0, 0}, {false, false}, "no XYZ rate in the loaded rates"},
+    {"USD", "TWD", "2025-01-22", PREV, 7, FX_LOOKUP_NO_RATE, NULL, NULL, NULL, {NULL, NULL},
+     {0, 0}, {false, false}, "no TWD rate in the loaded rates"},
+};
+
+static void ecb_lookups(void **state)
+{
+    for (size_t i = 0; i < N(ecb_rows); i++)
+        check_lookup(*state, &ecb_rows[i]);
+}
+
+static void ecb_shape(void **state)
+{
+    const fx_rate_table *t = *state;
+    assert_int_equal(fx_rates_count(t), 210545); /* non-N/A cells, counted with Python */
+    assert_int_equal(fx_rates_files(t), 1);
+    assert_string_equal(fx_rates_file_name(t, 0), ECB);
+    fx_day first, last;
+    size_t n;
+    assert_true(fx_rates_file_range(t, 0, &first, &last, &n));
+    assert_int_equal(first, day_of("1999-01-04"));
+    assert_int_equal(last, day_of("2025-05-09"));
+    assert_int_equal(n, 210545);
+    assert_false(fx_rates_file_range(t, 1, &first, &last, &n));
+    assert_true(fx_rates_knows(t, ccy("CYP")));
+    assert_true(fx_rates_knows(t, ccy("EUR")));
+    assert_false(fx_rates_knows(t, ccy("TWD")));
+    assert_false(fx_rates_has_aliases(t));
+}
+
+/* ids are dense and distinct: a "used" mark array can be indexed by them. */
+typedef struct {
+    const fx_rate_table *t;
+    size_t n;
+    fx_day days[64];
+    fx_priced p[64];
+} collect;
+
+static void collect_day(void *ctx, const fx_priced *p)
+{
+    collect *c = ctx;
+    assert_true(c->n < N(c->days));
+    c->days[c->n] = p->day;
+    c->p[c->n++] = *p;
+}
+
+static void ecb_each_day(void **state)
+{
+    const fx_rate_table *t = *state;
+    collect c = {.t = t};
+    fx_rates_each_day(t, ccy("CNY"), ccy("USD"), day_of("2025-01-18"), day_of("2025-01-26"),
+                      collect_day, &c);
+    static const char *const want[] = {"2025-01-20", "2025-01-21", "2025-01-22", "2025-01-23",
+                                       "2025-01-24"};
+    assert_int_equal(c.n, N(want));
+    fx_lookup_opts none = {FX_FALLBACK_NONE, 0};
+    for (size_t i = 0; i < N(want); i++) {
+        assert_int_equal(c.days[i], day_of(want[i]));
+        fx_priced p;
+        assert_int_equal(fx_rates_lookup(t, ccy("CNY"), ccy("USD"), c.days[i], &none, &p, NULL, 0),
+                         FX_LOOKUP_OK);
+        assert_memory_equal(&p, &c.p[i], sizeof p); /* the same pricing as a lookup */
+        assert_true(c.p[i].leg[0]->id != c.p[i].leg[1]->id);
+        assert_true(c.p[i].leg[0]->id < fx_rates_count(t));
+    }
+    /* a weekend alone has no rate date; a window before CNY has none either */
+    c.n = 0;
+    fx_rates_each_day(t, ccy("CNY"), ccy("USD"), day_of("2025-01-25"), day_of("2025-01-26"),
+                      collect_day, &c);
+    assert_int_equal(c.n, 0);
+    fx_rates_each_day(t, ccy("CNY"), ccy("USD"), day_of("2000-01-01"), day_of("2000-01-31"),
+                      collect_day, &c);
+    assert_int_equal(c.n, 0);
+    /* CYP: only while it was quoted */
+    fx_rates_each_day(t, ccy("CYP"), ccy("USD"), day_of("2007-12-28"), day_of("2008-01-10"),
+                      collect_day, &c);
+    assert_int_equal(c.n, 2); /* 2007-12-28 and 2007-12-31 */
+    assert_int_equal(c.days[1], day_of("2007-12-31"));
+    /* the same currency: every calendar day at 1 */
+    c.n = 0;
+    fx_rates_each_day(t, ccy("USD"), ccy("USD"), day_of("2025-01-25"), day_of("2025-01-27"),
+                      collect_day, &c);
+    assert_int_equal(c.n, 3);
+    assert_int_equal(c.p[0].num.coef, 1);
+    assert_null(c.p[0].leg[0]);
+    /* lo > hi: nothing */
+    c.n = 0;
+    fx_rates_each_day(t, ccy("CNY"), ccy("USD"), day_of("2025-01-24"), day_of("2025-01-20"),
+                      collect_day, &c);
+    assert_int_equal(c.n, 0);
+}
+
+static void ecb_resolve(void **state)
+{
+    const fx_rate_table *t = *state;
+    static const struct {
+        const char *s;
+        const char *want; /* NULL: not resolved */
+    } rows[] = {
+        {"USD", "USD"}, {"CYP", "CYP"}, /* not ISO any more, but in the rates */
+        {"TWD", "TWD"},                 /* ISO, not in the rates */
+        {"usd", NULL},  {"Usd", NULL},  {"RMB", NULL}, /* no aliases loaded */
+        {"XYZ", NULL},  {"", NULL},     {"USD ", NULL},
+    };
+    for (size_t i = 0; i < N(rows); i++) {
+        fx_ccy c = ccy("---");
+        bool ok = fx_rates_resolve(t, rows[i].s, strlen(rows[i].s), &c);
+        if (ok != (rows[i].want != NULL))
+            fail_msg("resolve \"%s\": %d", rows[i].s, ok);
+        if (ok)
+            assert_string_equal(c.s, rows[i].want);
+    }
+}
+
+/* ---- small fixtures: ECB-like + long + aliases ---- */
+
+static const lookup_row mixed_rows[] = {
+    /* a direct pair wins over the cross through EUR on the same day */
+    {"USD", "CNY", "2025-01-22", PREV, 7, FX_LOOKUP_OK, "2025-01-22", "7.2756", "1",
+     {DATA "long.csv", NULL}, {2, 0}, {false, false}, NULL},
+    /* its inverse */
+    {"CNY", "USD", "2025-01-22", PREV, 7, FX_LOOKUP_OK, "2025-01-22", "1", "7.2756",
+     {DATA "long.csv", NULL}, {2, 0}, {true, false}, NULL},
+    /* a later cross beats an older direct rate */
+    {"USD", "CNY", "2025-01-24", PREV, 7, FX_LOOKUP_OK, "2025-01-24", "7.5891", "1.0472",
+     {DATA "ecb-small.csv", DATA "ecb-small.csv"}, {2, 2}, {true, false}, NULL},
+    /* the direct rate of 2025-01-20 is the latest on 2025-01-21 */
+    {"USD", "CNY", "2025-01-21", PREV, 7, FX_LOOKUP_OK, "2025-01-20", "7.1700", "1",
+     {DATA "long.csv", NULL}, {3, 0}, {false, false}, NULL},
+    {"CNY", "JPY", "2025-01-23", PREV, 7, FX_LOOKUP_OK, "2025-01-23", "21.5", "1",
+     {DATA "long.csv", NULL}, {4, 0}, {false, false}, NULL},
+    {"JPY", "CNY", "2025-01-23", PREV, 7, FX_LOOKUP_OK, "2025-01-23", "1", "21.5",
+     {DATA "long.csv", NULL}, {4, 0}, {true, false}, NULL},
+    /* via EUR (via CNY the legs have no day in common) */
+    {"USD", "JPY", "2025-01-23", PREV, 7, FX_LOOKUP_OK, "2025-01-23", "162.58", "1.0404",
+     {DATA "ecb-small.csv", DATA "ecb-small.csv"}, {3, 3}, {true, false}, NULL},
+    {"CYP", "USD", "2007-12-31", PREV, 7, FX_LOOKUP_OK, "2007-12-31", "1.4721", "0.585274",
+     {DATA "ecb-small.csv", DATA "ecb-small.csv"}, {5, 5}, {true, false}, NULL},
+    {"CYP", "USD", "2025-01-22", PREV, 7, FX_LOOKUP_STALE, NULL, NULL, NULL, {NULL, NULL},
+     {0, 0}, {false, false},
+     "the latest CYP rate is from 2007-12-31, 6232 days before 2025-01-22 (--max-stale 7)"},
+    /* the small file's CNY starts on 2007-12-31 (N/A on 2007-12-28) */
+    {"CNY", "USD", "2007-12-28", PREV, 7, FX_LOOKUP_BEFORE, NULL, NULL, NULL, {NULL, NULL},
+     {0, 0}, {false, false},
+     "no CNY rate on or before 2007-12-28: the CNY series starts on 2007-12-31"},
+    {"EUR", "USD", "2025-01-26", PREV, 7, FX_LOOKUP_OK, "2025-01-24", "1.0472", "1",
+     {DATA "ecb-small.csv", NULL}, {2, 0}, {false, false}, NULL},
+};
+
+static void mixed_lookups(void **state)
+{
+    (void)state;
+    fx_diags *d = fx_diags_new();
+    const char *paths[] = {DATA "ecb-small.csv", DATA "long.csv", DATA "aliases.csv", NULL};
+    fx_rate_table *t = load(d, paths, FX_OK, FX_OK);
+    assert_int_equal(fx_diags_count(d), 0);
+    assert_int_equal(fx_rates_count(t), 19);
+    for (size_t i = 0; i < N(mixed_rows); i++)
+        check_lookup(t, &mixed_rows[i]);
+
+    /* each_day: direct days and cross days, each priced as a lookup would */
+    collect c = {.t = t};
+    fx_rates_each_day(t, ccy("USD"), ccy("CNY"), day_of("2025-01-19"), day_of("2025-01-24"),
+                      collect_day, &c);
+    static const struct {
+        const char *day;
+        bool cross;
+    } want[] = {{"2025-01-20", false}, {"2025-01-22", false}, {"2025-01-23", true},
+                {"2025-01-24", true}};
+    assert_int_equal(c.n, N(want));
+    for (size_t i = 0; i < N(want); i++) {
+        assert_int_equal(c.days[i], day_of(want[i].day));
+        assert_int_equal(c.p[i].leg[1] != NULL, want[i].cross);
+    }
+    fx_rates_free(t);
+    fx_diags_free(d);
+}
+
+/* a cross through a common currency other than EUR; no link at all; a
+ * cross too long for 18 digits */
+static const lookup_row cross_rows[] = {
+    {"CHF", "SEK", "2024-03-05", PREV, 7, FX_LOOKUP_OK, "2024-03-01", "13.1", "1.1150",
+     {DATA "long-cross.csv", DATA "long-cross.csv"}, {2, 3}, {true, false}, NULL},
+    {"SEK", "CHF", "2024-03-05", PREV, 7, FX_LOOKUP_OK, "2024-03-01", "1.1150", "13.1",
+     {DATA "long-cross.csv", DATA "long-cross.csv"}, {3, 2}, {true, false}, NULL},
+    {"CHF", "SEK", "2024-03-20", PREV, 7, FX_LOOKUP_STALE, NULL, NULL, NULL, {NULL, NULL},
+     {0, 0}, {false, false},
+     "the latest rate to price CHF in SEK is from 2024-03-01, 19 days before 2024-03-20 "
+     "(--max-stale 7)"},
+    {"CHF", "SEK", "2024-02-29", PREV, 7, FX_LOOKUP_BEFORE, NULL, NULL, NULL, {NULL, NULL},
+     {0, 0}, {false, false},
+     "no CHF rate on or before 2024-02-29: the CHF series starts on 2024-03-01"},
+    {"CHF", "AUD", "2024-03-05", PREV, 7, FX_LOOKUP_NO_RATE, NULL, NULL, NULL, {NULL, NULL},
+     {0, 0}, {false, false},
+     "no rate links CHF and AUD, directly or through one common currency on the same day"},
+    {"USD", "JPY", "2024-03-01", PREV, 7, FX_LOOKUP_NO_RATE, NULL, NULL, NULL, {NULL, NULL},
+     {0, 0}, {false, false},
+     "the cross rate of USD in JPY on 2024-03-01 needs more than 18 significant digits"},
+    /* one leg inverted, one direct: no product, any length */
+    {"CHF", "JPY", "2024-03-01", PREV, 7, FX_LOOKUP_OK, "2024-03-01", "190.123456789012345",
+     "1.1150", {DATA "long-cross.csv", DATA "long-digits.csv"}, {2, 3}, {true, false}, NULL},
+    /* both legs direct: the product fits */
+    {"CHF", "GBP", "2024-03-01", PREV, 7, FX_LOOKUP_OK, "2024-03-01", "1", "1.1150",
+     {DATA "long-cross.csv", NULL}, {2, 0}, {true, false}, NULL},
+    {"USD", "CHF", "2024-03-02", PREV, 7, FX_LOOKUP_OK, "2024-03-01", "0.88", "1",
+     {DATA "long-digits.csv", NULL}, {4, 0}, {false, false}, NULL},
+};
+
+static void cross_lookups(void **state)
+{
+    (void)state;
+    fx_diags *d = fx_diags_new();
+    const char *paths[] = {DATA "long-cross.csv", DATA "long-digits.csv", NULL};
+    fx_rate_table *t = load(d, paths, FX_OK, FX_OK);
+    for (size_t i = 0; i < N(cross_rows); i++)
+        check_lookup(t, &cross_rows[i]);
+    /* JPY -> GBP -> CHF: leg 0 inverted, leg 1 direct, so num and den are
+     * one rate each, however long */
+    fx_lookup_opts o = {FX_FALLBACK_PREVIOUS, 7};
+    fx_priced p;
+    assert_int_equal(fx_rates_lookup(t, ccy("JPY"), ccy("CHF"), day_of("2024-03-01"), &o, &p,
+                                     NULL, 0),
+                     FX_LOOKUP_OK); /* mixed: 1.1150 / 190.123456789012345 */
+    assert_int_equal(p.num.coef, 11150);
+    fx_rates_free(t);
+    fx_diags_free(d);
+}
+
+/* ---- errors ---- */
+
+typedef struct {
+    const char *path;
+    fx_status load, finish;
+    const char *msgs[12];
+    size_t count; /* rates kept */
+} error_row;
+
+static const error_row error_rows[] = {
+    {DATA "bad/long-rows.csv", FX_E_DATA, FX_OK,
+     {DATA "bad/long-rows.csv:2:20: error: rate: must be greater than zero, got \"0\"",
+      DATA "bad/long-rows.csv:3:20: error: rate: must be greater than zero, got \"-0.8\"",
+      DATA "bad/long-rows.csv:4:20: error: rate: expected a plain decimal (digits, optionally "
+           "'.' and digits), got \"0,9\"",
+      DATA "bad/long-rows.csv:5:20: error: rate: expected a plain decimal (digits, optionally "
+           "'.' and digits), got \"abc\"",
+      DATA "bad/long-rows.csv:6:20: error: rate: \"1234567890.123456789\" has more than 18 "
+           "significant digits",
+      DATA "bad/long-rows.csv:7:1: error: date: expected a date YYYY-MM-DD that exists, got "
+           "\"2025-02-30\"",
+      DATA "bad/long-rows.csv:8:12: error: base: expected a currency code (3 capital letters), "
+           "got \"usd\"",
+      DATA "bad/long-rows.csv:9:16: error: quote: the same currency as base (USD)",
+      DATA "bad/long-rows.csv:10:1: error: expected 4 fields as in the header, got 3",
+      DATA "bad/long-rows.csv:11:1: error: expected 4 fields as in the header, got 5"},
+     1},
+    {DATA "bad/ecb-rows.csv", FX_E_DATA, FX_OK,
+     {DATA "bad/ecb-rows.csv:3:1: error: expected 4 fields as in the header, got 3 (every line "
+           "of an ECB file ends with a comma)",
+      DATA "bad/ecb-rows.csv:4:23: error: a value in the unnamed last column (the header ends "
+           "with a comma)",
+      DATA "bad/ecb-rows.csv:6:1: error: Date: expected a date YYYY-MM-DD that exists, got "
+           "\"2024-13-01\""},
+     4},
+    {DATA "bad/ecb-header.csv", FX_E_DATA, FX_OK,
+     {DATA "bad/ecb-header.csv:1:10: error: ECB header: expected a currency code (3 capital "
+           "letters), got \"usd\"",
+      DATA "bad/ecb-header.csv:1:14: error: ECB header: a EUR column in a file of EUR rates",
+      DATA "bad/ecb-header.csv:1:18: error: ECB header: USD is also column 2"},
+     0},
+    {DATA "bad/conflicts.csv", FX_OK, FX_E_DATA,
+     {DATA "bad/conflicts.csv:4:20: error: conflicting rates for 1 USD in JPY on 2025-01-02: "
+           "157.6 here, 157.5 at " DATA "bad/conflicts.csv:2:20",
+      DATA "bad/conflicts.csv:5:20: error: conflicting rates on 2025-01-02: 1 JPY = 0.0064 USD "
+           "here is not the exact inverse of 1 USD = 157.5 JPY at " DATA
+           "bad/conflicts.csv:2:20"},
+     3}, /* 157.5 (157.50 is the same), 0.8 and its exact inverse 1.25 */
+    {DATA "bad/unknown-header.csv", FX_E_DATA, FX_OK,
+     {DATA "bad/unknown-header.csv:1:1: error: unknown rates header \"date,from,to,rate\": "
+           "expected ECB history (Date,USD,JPY,...), long (date,base,quote,rate[,source]) or "
+           "aliases (alias,code)"},
+     0},
+    {DATA "bad/broken.csv", FX_E_DATA, FX_OK,
+     {DATA "bad/broken.csv:3:22: error: quote inside an unquoted field; quote the whole field "
+           "and double the quote (\"a \"\"b\"\" c\")"},
+     1},
+    {DATA "bad/empty.csv", FX_E_DATA, FX_OK,
+     {DATA "bad/empty.csv: error: empty file: expected a rates header: ECB history "
+           "(Date,USD,JPY,...), long (date,base,quote,rate[,source]) or aliases (alias,code)"},
+     0},
+    {DATA "bad/aliases.csv", FX_E_DATA, FX_E_DATA,
+     {DATA "bad/aliases.csv:7:1: error: alias: empty",
+      DATA "bad/aliases.csv:8:8: error: code: expected a currency code (3 capital letters), got "
+           "\"usd\"",
+      DATA "bad/aliases.csv:4:1: error: alias \"RMB\" is JPY here but CNY at " DATA
+           "bad/aliases.csv:2:1",
+      DATA "bad/aliases.csv:5:1: error: alias \"USD\" is itself a currency code; it cannot mean "
+           "EUR",
+      DATA "bad/aliases.csv:6:1: error: alias \"Cyprus pound\": CYP is neither an ISO 4217 code "
+           "nor in the loaded rates"},
+     0},
+    {DATA "bad/no-such-file.csv", FX_E_NOINPUT, FX_OK,
+     {"fxbook: error: cannot open " DATA "bad/no-such-file.csv: No such file or directory"},
+     0},
+};
+
+static void errors(void **state)
+{
+    (void)state;
+    for (size_t i = 0; i < N(error_rows); i++) {
+        const error_row *r = &error_rows[i];
+        print_message("# %s\n", r->path);
+        fx_diags *d = fx_diags_new();
+        const char *paths[] = {r->path, NULL};
+        fx_rate_table *t = load(d, paths, r->load, r->finish);
+        expect_msgs(d, r->msgs);
+        assert_int_equal(fx_rates_count(t), r->count);
+        fx_diags_free(d);
+        fx_rates_free(t);
+    }
+}
+
+/* The rows after a bad one are still read: the last row of long-rows.csv. */
+static void errors_keep_going(void **state)
+{
+    (void)state;
+    fx_diags *d = fx_diags_new();
+    const char *paths[] = {DATA "bad/long-rows.csv", NULL};
+    fx_rate_table *t = load(d, paths, FX_E_DATA, FX_OK);
+    fx_lookup_opts o = {FX_FALLBACK_NONE, 0};
+    fx_priced p;
+    assert_int_equal(
+        fx_rates_lookup(t, ccy("USD"), ccy("HUF"), day_of("2025-01-02"), &o, &p, NULL, 0),
+        FX_LOOKUP_OK);
+    assert_int_equal(p.leg[0]->line, 12);
+    /* the bad rows gave no rate */
+    char why[FX_DEC_STR_MAX];
+    assert_int_equal(
+        fx_rates_lookup(t, ccy("USD"), ccy("JPY"), day_of("2025-01-02"), &o, &p, why, sizeof why),
+        FX_LOOKUP_NO_RATE);
+    assert_string_equal(why, "no JPY rate in the loaded rates");
+    fx_diags_free(d);
+    fx_rates_free(t);
+}
+
+/* The same file twice: every rate is an identical duplicate. */
+static void identical_duplicates(void **state)
+{
+    (void)state;
+    fx_diags *d = fx_diags_new();
+    const char *paths[] = {DATA "ecb-small.csv", DATA "ecb-small.csv", NULL};
+    fx_rate_table *t = load(d, paths, FX_OK, FX_OK);
+    assert_int_equal(fx_diags_count(d), 0);
+    assert_int_equal(fx_rates_count(t), 16);
+    /* the first loaded is kept: both copies have the same name, so look
+     * at the name pointer */
+    fx_lookup_opts o = {FX_FALLBACK_NONE, 0};
+    fx_priced p;
+    assert_int_equal(
+        fx_rates_lookup(t, ccy("EUR"), ccy("USD"), day_of("2025-01-24"), &o, &p, NULL, 0),
+        FX_LOOKUP_OK);
+    assert_ptr_equal(p.leg[0]->file, fx_rates_file_name(t, 0));
+    fx_diags_free(d);
+    fx_rates_free(t);
+}
+
+/* ---- folders, aliases ---- */
+
+static void folder(void **state)
+{
+    (void)state;
+    fx_diags *d = fx_diags_new();
+    const char *paths[] = {DATA "dir", NULL};
+    fx_rate_table *t = load(d, paths, FX_OK, FX_OK);
+    assert_int_equal(fx_diags_count(d), 0);
+    /* sorted by name; notes.txt and .hidden.csv ignored */
+    assert_int_equal(fx_rates_files(t), 3);
+    assert_string_equal(fx_rates_file_name(t, 0), DATA "dir/a-ecb.csv");
+    assert_string_equal(fx_rates_file_name(t, 1), DATA "dir/aliases.csv");
+    assert_string_equal(fx_rates_file_name(t, 2), DATA "dir/b-long.csv");
+    fx_day first, last;
+    size_t n;
+    assert_true(fx_rates_file_range(t, 0, &first, &last, &n));
+    assert_int_equal(first, day_of("2025-01-02"));
+    assert_int_equal(last, day_of("2025-01-03"));
+    assert_int_equal(n, 4);
+    assert_false(fx_rates_file_range(t, 1, &first, &last, &n)); /* aliases: no rates */
+    assert_true(fx_rates_has_aliases(t));
+    fx_ccy c;
+    assert_true(fx_rates_resolve(t, "$", 1, &c));
+    assert_string_equal(c.s, "USD");
+    /* the long file's USD -> CAD, inverted */
+    fx_lookup_opts o = {FX_FALLBACK_PREVIOUS, 7};
+    fx_priced p;
+    assert_int_equal(
+        fx_rates_lookup(t, ccy("CAD"), ccy("USD"), day_of("2025-01-03"), &o, &p, NULL, 0),
+        FX_LOOKUP_OK);
+    assert_string_equal(p.leg[0]->file, DATA "dir/b-long.csv");
+    fx_diags_free(d);
+    fx_rates_free(t);
+
+    /* a trailing slash gives the same names */
+    d = fx_diags_new();
+    const char *slash[] = {DATA "dir/", NULL};
+    t = load(d, slash, FX_OK, FX_OK);
+    assert_string_equal(fx_rates_file_name(t, 0), DATA "dir/a-ecb.csv");
+    fx_diags_free(d);
+    fx_rates_free(t);
+}
+
+static void empty_folder(void **state)
+{
+    (void)state;
+    char tmp[] = "/tmp/fxbook-rates-XXXXXX";
+    assert_non_null(mkdtemp(tmp));
+    fx_diags *d = fx_diags_new();
+    fx_rate_table *t = fx_rates_new();
+    assert_int_equal(fx_rates_load(t, tmp, d), FX_E_NOINPUT);
+    char want[128];
+    snprintf(want, sizeof want, "fxbook: error: no *.csv rates files in %s", tmp);
+    const char *msgs[] = {want, NULL};
+    expect_msgs(d, msgs);
+    assert_int_equal(fx_diags_status(d), FX_E_NOINPUT);
+    rmdir(tmp);
+    fx_diags_free(d);
+    fx_rates_free(t);
+}
+
+static void aliases(void **state)
+{
+    (void)state;
+    fx_diags *d = fx_diags_new();
+    const char *paths[] = {DATA "ecb-small.csv", DATA "aliases.csv", NULL};
+    fx_rate_table *t = load(d, paths, FX_OK, FX_OK);
+    assert_true(fx_rates_has_aliases(t));
+    static const struct {
+        const char *s;
+        const char *want;
+    } rows[] = {
+        {"RMB", "CNY"},       {"£", "GBP"},        {"yuan", "CNY"}, {"US dollar", "USD"},
+        {"USD", "USD"},       {"CYP", "CYP"},      {"TWD", "TWD"},  {"us dollar", NULL},
+        {"US dollar ", NULL}, {" RMB", NULL},      {"Rmb", NULL},   {"usd", NULL},
+        {"¥", NULL},          {"XYZ", NULL},       {"", NULL},      {"US", NULL},
+    };
+    for (size_t i = 0; i < N(rows); i++) {
+        fx_ccy c = ccy("---");
+        bool ok = fx_rates_resolve(t, rows[i].s, strlen(rows[i].s), &c);
+        if (ok != (rows[i].want != NULL))
+            fail_msg("resolve \"%s\": %d", rows[i].s, ok);
+        if (ok)
+            assert_string_equal(c.s, rows[i].want);
+        else
+            assert_string_equal(c.s, "---"); /* untouched */
+    }
+    fx_diags_free(d);
+    fx_rates_free(t);
+}
+
+/* An alias to a code only the rates know is fine when the rates are loaded. */
+static void alias_to_rates_code(void **state)
+{
+    (void)state;
+    fx_diags *d = fx_diags_new();
+    const char *paths[] = {DATA "ecb-small.csv", DATA "bad/aliases.csv", NULL};
+    fx_rate_table *t = load(d, paths, FX_E_DATA, FX_E_DATA);
+    for (size_t i = 0; i < fx_diags_count(d); i++)
+        assert_null(strstr(fx_diags_message(d, i), "Cyprus"));
+    fx_ccy c;
+    assert_true(fx_rates_resolve(t, "Cyprus pound", 12, &c));
+    assert_string_equal(c.s, "CYP");
+    assert_true(fx_rates_resolve(t, "RMB", 3, &c)); /* the first listed */
+    assert_string_equal(c.s, "CNY");
+    fx_diags_free(d);
+    fx_rates_free(t);
+}
+
+static void api_edges(void **state)
+{
+    (void)state;
+    fx_rates_free(NULL);
+    fx_diags *d = fx_diags_new();
+    fx_rate_table *t = fx_rates_new();
+    /* an empty table: nothing known, nothing priced but the identity */
+    assert_int_equal(fx_rates_finish(t, d), FX_OK);
+    assert_int_equal(fx_rates_count(t), 0);
+    assert_int_equal(fx_rates_files(t), 0);
+    assert_null(fx_rates_file_name(t, 0));
+    fx_lookup_opts o = {FX_FALLBACK_PREVIOUS, -1};
+    fx_priced p;
+    char why[FX_DEC_STR_MAX];
+    assert_int_equal(fx_rates_lookup(t, ccy("USD"), ccy("EUR"), 0, &o, &p, why, sizeof why),
+                     FX_LOOKUP_NO_RATE);
+    assert_string_equal(why, "no USD rate in the loaded rates");
+    /* a short `why` is cut, never overrun */
+    char tiny[8];
+    assert_int_equal(fx_rates_lookup(t, ccy("USD"), ccy("EUR"), 0, &o, &p, tiny, sizeof tiny),
+                     FX_LOOKUP_NO_RATE);
+    assert_string_equal(tiny, "no USD ");
+    /* loading after finish is a programming error, reported */
+    assert_int_equal(fx_rates_load(t, DATA "ecb-small.csv", d), FX_E_INTERNAL);
+    fx_rates_free(t);
+    fx_diags_free(d);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(ecb_lookups),
+        cmocka_unit_test(ecb_shape),
+        cmocka_unit_test(ecb_each_day),
+        cmocka_unit_test(ecb_resolve),
+        cmocka_unit_test(mixed_lookups),
+        cmocka_unit_test(cross_lookups),
+        cmocka_unit_test(errors),
+        cmocka_unit_test(errors_keep_going),
+        cmocka_unit_test(identical_duplicates),
+        cmocka_unit_test(folder),
+        cmocka_unit_test(empty_folder),
+        cmocka_unit_test(aliases),
+        cmocka_unit_test(alias_to_rates_code),
+        cmocka_unit_test(api_edges),
+    };
+    return cmocka_run_group_tests(tests, ecb_setup, ecb_teardown);
+}
