@@ -4,6 +4,7 @@
 #include "audit.h"
 
 #include <glib.h>
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -102,15 +103,48 @@ typedef struct {
     fx_check *k;
     const fx_dec *amount;
     const fx_interval *iv;
+    double amount_d, lo_d, hi_d; /* approximations, for the interval test */
     fx_ratio scratch;
 } day_ctx;
+
+static double small_approx(fx_small s)
+{
+    double v = (double)s.coef;
+    for (int32_t e = s.exp; e > 0; e--)
+        v *= 10;
+    for (int32_t e = s.exp; e < 0; e++)
+        v /= 10;
+    return v;
+}
+
+/* The interval test on the rate, in doubles: decides the clear cases
+ * (relative error below 1e-14 against a margin of 1e-9) and leaves only
+ * days whose conversion lands within a hair of a bound to exact
+ * arithmetic. Returns -1 outside, 1 inside, 0 undecided. */
+static int approx_test(const day_ctx *m, const fx_priced *p)
+{
+    double x = m->amount_d * small_approx(p->num) / small_approx(p->den);
+    if (!isfinite(x) || !isfinite(m->lo_d) || !isfinite(m->hi_d))
+        return 0;
+    double margin = 1e-9 * (fabs(x) + fabs(m->lo_d) + fabs(m->hi_d));
+    if (x < m->lo_d - margin || x > m->hi_d + margin)
+        return -1;
+    if (x > m->lo_d + margin && x < m->hi_d - margin)
+        return 1;
+    return 0;
+}
 
 static void match_day(void *ctx, const fx_priced *p)
 {
     day_ctx *m = ctx;
-    fx_ratio_set_convert(&m->scratch, m->amount, p->num, p->den);
-    if (!in_interval(m->iv, &m->scratch))
+    int t = approx_test(m, p);
+    if (t < 0)
         return;
+    if (t == 0) {
+        fx_ratio_set_convert(&m->scratch, m->amount, p->num, p->den);
+        if (!in_interval(m->iv, &m->scratch))
+            return;
+    }
     fx_check *k = m->k;
     if (k->ndays == k->capdays) {
         k->capdays = k->capdays ? 2 * k->capdays : 8;
@@ -171,6 +205,9 @@ void fx_audit_check(fx_check *k, const fx_converted *c, const fx_rate_table *t,
     m.k = k;
     m.amount = &c->amount;
     m.iv = &iv;
+    m.amount_d = fx_dec_to_double(&c->amount);
+    m.lo_d = fx_ratio_to_double(&iv.lo);
+    m.hi_d = fx_ratio_to_double(&iv.hi);
     fx_ratio_init(&m.scratch);
     fx_rates_each_day(t, f->fig.ccy, k->reported_ccy, c->valuation - (fx_day)o->infer_window,
                       c->valuation, match_day, &m);
