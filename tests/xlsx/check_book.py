@@ -542,6 +542,34 @@ def tests(T):
     else:
         ok(False, "build/san/tools/book_tool exists (make test builds it)")
 
+    # ---- inconsistent conversions: Summary lists them, at most 1000 ----
+    F = T + "/findings.csv"
+    with open(F, "w", newline="", encoding="utf-8") as f:
+        w = csv.writer(f, lineterminator="\n")
+        w.writerow(["fact_id", "entity", "claim", "source", "published", "value", "scale", "unit",
+                    "reported_value", "reported_scale", "reported_unit", "quote"])
+        for i in range(1003):  # 40 billion yuan is about $5.5 billion, not $9 billion
+            w.writerow(["bad-%04d" % i, "E", "c%d" % (i % 3), "s%d" % (i % 2), "2025-01-22", "40", "billion",
+                        "CNY", "9", "billion", "USD", "40 billion yuan ($9 billion)"])
+        w.writerow(["gold", "E", "g", "s0", "2025-01-22", "1", "", "USD", "1", "", "XAU", "q"])
+    rc, _, err = run([BIN, F, "-r", "rates", "-o", T + "/a/findings.xlsx", "-q"])
+    if ok(rc == 0, "fxbook on 1,003 inconsistent conversions and an unverifiable one", err):
+        fv = openpyxl.load_workbook(T + "/a/findings.xlsx", data_only=True)
+        S = summary_rows(fv)
+        inc = section(S, "inconsistent conversions", "fact_id")
+        ok(len(inc) == 1001 and [r[0] for r in inc[:1000]] == ["bad-%04d" % i for i in range(1000)]
+           and all(r[9] == "inconsistent" and r[7] == 5504137458.49 for r in inc[:1000])
+           and inc[1000][0] == "and 3 more (see Conversions)",
+           "Summary lists the first 1000 inconsistent conversions, then how many more",
+           [inc[0], inc[-1]] if inc else inc)
+        v = [r["verdict"].value for r in rows(fv["Conversions"])]
+        ok(v.count("inconsistent") == 1003 and v[-1] == "unverifiable"
+           and rows(fv["Conversions"])[-1]["computed_amount"].value is None,
+           "Conversions keeps them all; an unverifiable one has no computed amount", v[-3:])
+        counts = dict((r[0], r[1]) for r in section(S, None, "count"))
+        ok(counts.get("conversions inconsistent") == 1003 and counts.get("conversions unverifiable") == 1,
+           "Summary counts them", counts)
+
     # ---- LibreOffice recalculates every formula ----
     libreoffice(T, [A, T + "/a/multi.xlsx", T + "/a/rows.xlsx"], X if os.path.exists(X) else None)
 
