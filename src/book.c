@@ -343,6 +343,16 @@ static lxw_worksheet *add_sheet(fx_book *b, const char *name)
     return ws;
 }
 
+/* Printing: landscape; a list repeats its header row on every page. */
+static void print_setup(fx_book *b, lxw_worksheet *ws, bool one_page_wide, bool header)
+{
+    worksheet_set_landscape(ws);
+    if (one_page_wide)
+        worksheet_fit_to_pages(ws, 1, 0);
+    if (header)
+        lxw_ok(b, worksheet_repeat_rows(ws, 0, 0), "print titles");
+}
+
 static void header_row(fx_book *b, lxw_worksheet *ws, const col_spec *cols, size_t n,
                        lxw_col_t freeze_col)
 {
@@ -352,6 +362,7 @@ static void header_row(fx_book *b, lxw_worksheet *ws, const col_spec *cols, size
         put_str(b, ws, 0, c, cols[i].name, b->f_head);
     }
     worksheet_freeze_panes(ws, 1, freeze_col);
+    print_setup(b, ws, ws == b->comparison || n <= 8, true);
 }
 
 static void highlight(fx_book *b, lxw_worksheet *ws, lxw_row_t r0, lxw_row_t r1, lxw_col_t c,
@@ -848,6 +859,11 @@ static void claim_value(fx_book *b, lxw_worksheet *ws, lxw_row_t r, lxw_col_t c,
                         const fx_claim *cl, const fx_ratio *v)
 {
     lxw_format *f = claim_format(b, cl);
+    if (!f) { /* not money: thousands separators when it is a whole number */
+        fx_ratio_round(&b->tmp, v, 0, FX_ROUND_DOWN);
+        if (fx_ratio_cmp_dec(v, &b->tmp) == 0)
+            f = b->f_int;
+    }
     put_num(b, ws, r, c, fx_ratio_to_double(v), f);
 }
 
@@ -1219,7 +1235,8 @@ out:
 static void write_summary(fx_book *b, const fx_audit *a)
 {
     summary s = {b, b->summary, 0};
-    static const double widths[] = {34, 18, 18, 18, 14, 18, 14, 18, 14, 13, 40};
+    print_setup(b, s.ws, true, false);
+    static const double widths[] = {34, 18, 18, 18, 18, 18, 16, 18, 14, 13, 40};
     for (size_t i = 0; i < N(widths); i++)
         lxw_ok(b, worksheet_set_column(s.ws, (lxw_col_t)i, (lxw_col_t)i, widths[i], NULL),
                "column width");
