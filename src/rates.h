@@ -65,7 +65,9 @@ void fx_rates_free(fx_rate_table *t);
  * FILE:LINE:COL in d) and skipped; reading goes on. A path that cannot be
  * opened, or a folder without *.csv, is FX_E_NOINPUT. d keeps pointers to
  * the file names, which live in t: free d before t (or don't add to d
- * after freeing t). Call fx_rates_finish once after the last load. */
+ * after freeing t). Call fx_rates_finish once after the last load;
+ * loading after it is FX_E_INTERNAL (finish hands out pointers that more
+ * rates would move). */
 fx_status fx_rates_load(fx_rate_table *t, const char *path, fx_diags *d);
 /* Sorts and indexes; reports conflicting duplicates (same pair and day
  * with different values, or a pair and its inverse that are not exact
@@ -73,7 +75,8 @@ fx_status fx_rates_load(fx_rate_table *t, const char *path, fx_diags *d);
  * duplicates are fine: the first loaded is kept. Also checks aliases: one
  * alias naming two codes, an alias that is itself another currency's
  * code, or a code that is neither ISO 4217 nor in the rates. After it the
- * table is read-only and safe to share between threads. */
+ * table is read-only and safe to share between threads; ids are dense
+ * over the rates kept. A second call does nothing. */
 fx_status fx_rates_finish(fx_rate_table *t, fx_diags *d);
 /* True when some alias file was loaded. */
 bool fx_rates_has_aliases(const fx_rate_table *t);

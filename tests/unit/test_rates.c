@@ -448,6 +448,40 @@ static void cross_lookups(void **state)
     fx_diags_free(d);
 }
 
+/* A long file in no order, with an identical duplicate written
+ * differently (150.10): sorted by day, the first kept. */
+static const lookup_row unsorted_rows[] = {
+    {"USD", "JPY", "2024-03-01", NONE, 0, FX_LOOKUP_OK, "2024-03-01", "150.1", "1",
+     {DATA "long-unsorted.csv", NULL}, {3, 0}, {false, false}, NULL},
+    {"USD", "JPY", "2024-03-04", NONE, 0, FX_LOOKUP_OK, "2024-03-04", "1", "0.00664",
+     {DATA "long-unsorted.csv", NULL}, {5, 0}, {true, false}, NULL},
+    {"USD", "JPY", "2024-03-06", PREV, 7, FX_LOOKUP_OK, "2024-03-05", "150.5", "1",
+     {DATA "long-unsorted.csv", NULL}, {2, 0}, {false, false}, NULL},
+    {"JPY", "USD", "2024-03-09", PREV, 7, FX_LOOKUP_OK, "2024-03-07", "1", "150.7",
+     {DATA "long-unsorted.csv", NULL}, {4, 0}, {true, false}, NULL},
+};
+
+static void unsorted(void **state)
+{
+    (void)state;
+    fx_diags *d = fx_diags_new();
+    const char *paths[] = {DATA "long-unsorted.csv", NULL};
+    fx_rate_table *t = load(d, paths, FX_OK, FX_OK);
+    assert_int_equal(fx_diags_count(d), 0);
+    assert_int_equal(fx_rates_count(t), 4);
+    for (size_t i = 0; i < N(unsorted_rows); i++)
+        check_lookup(t, &unsorted_rows[i]);
+    collect c = {.t = t};
+    fx_rates_each_day(t, ccy("USD"), ccy("JPY"), day_of("2024-02-01"), day_of("2024-03-31"),
+                      collect_day, &c);
+    static const char *const want[] = {"2024-03-01", "2024-03-04", "2024-03-05", "2024-03-07"};
+    assert_int_equal(c.n, N(want));
+    for (size_t i = 0; i < N(want); i++)
+        assert_int_equal(c.days[i], day_of(want[i]));
+    fx_diags_free(d);
+    fx_rates_free(t);
+}
+
 /* ---- errors ---- */
 
 typedef struct {
@@ -520,6 +554,11 @@ static const error_row error_rows[] = {
       DATA "bad/aliases.csv:6:1: error: alias \"Cyprus pound\": CYP is neither an ISO 4217 code "
            "nor in the loaded rates"},
      0},
+    /* a BOM and CRLF: columns count from after the BOM; a quoted rate is fine */
+    {DATA "bad/ecb-bom-crlf.csv", FX_E_DATA, FX_OK,
+     {DATA "bad/ecb-bom-crlf.csv:3:21: error: rate: expected a plain decimal, got \"1e3\"; "
+           "write 1000"},
+     3},
     {DATA "bad/no-such-file.csv", FX_E_NOINPUT, FX_OK,
      {"fxbook: error: cannot open " DATA "bad/no-such-file.csv: No such file or directory"},
      0},
@@ -732,6 +771,7 @@ int main(void)
         cmocka_unit_test(ecb_resolve),
         cmocka_unit_test(mixed_lookups),
         cmocka_unit_test(cross_lookups),
+        cmocka_unit_test(unsorted),
         cmocka_unit_test(errors),
         cmocka_unit_test(errors_keep_going),
         cmocka_unit_test(identical_duplicates),
