@@ -89,3 +89,8 @@ uninstall:
 	rm -f $(DESTDIR)$(PREFIX)/bin/fxbook $(DESTDIR)$(PREFIX)/share/man/man1/fxbook.1
 	rm -f $(DESTDIR)$(RATESDIR)/eurofxref-hist.csv $(DESTDIR)$(RATESDIR)/aliases.csv
 	-rmdir $(DESTDIR)$(RATESDIR) $(DESTDIR)$(PREFIX)/share/fxbook 2>/dev/null
+
+# The README's picture: LibreOffice -> PDF -> PNG of the Summary sheet.
+render: build/fxbook
+	$(Q)scripts/deps render
+	$(Q)scripts/render-png docs/workbook.png
