@@ -5,12 +5,12 @@ DESTDIR ?=
 PKGS     = xlsxwriter mpfr gmp glib-2.0
 WARN     = -std=c11 -Wall -Wextra -Werror -Wstrict-prototypes -Wmissing-prototypes \
            -Wvla -Wwrite-strings -Wshadow -Wformat=2
-CPPFLAGS = -D_POSIX_C_SOURCE=200809L -Isrc -Ibuild/gen
+CPPFLAGS = -D_POSIX_C_SOURCE=200809L -pthread -Isrc -Ibuild/gen
 OPT     ?= -O2 -g
 SAN      = -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer
 PKG_CFLAGS = $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 PKG_LIBS   = $(shell pkg-config --libs $(PKGS) 2>/dev/null)
-LIBS     = $(PKG_LIBS) -lcsv
+LIBS     = $(PKG_LIBS) -lcsv -pthread
 RATESDIR = $(PREFIX)/share/fxbook/rates
 Q        = $(if $(V),,@)
 

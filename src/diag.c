@@ -2,6 +2,7 @@
  * FX_DIAG_LIMIT errors per file and counts the rest. */
 #include "diag.h"
 
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -20,11 +21,13 @@ struct fx_diags {
     size_t nfiles;
     size_t errors;
     fx_status worst;
+    pthread_mutex_t mu; /* the workbook writer thread reports too */
 };
 
 fx_diags *fx_diags_new(void)
 {
     fx_diags *d = fx_xcalloc(1, sizeof *d);
+    pthread_mutex_init(&d->mu, NULL);
     return d;
 }
 
@@ -36,6 +39,7 @@ void fx_diags_free(fx_diags *d)
         free(d->msg[i]);
     free(d->msg);
     free(d->files);
+    pthread_mutex_destroy(&d->mu);
     free(d);
 }
 
@@ -89,7 +93,8 @@ static char *vformat(fx_pos at, const char *kind, const char *fmt, va_list ap)
     return s;
 }
 
-static fx_status verror(fx_diags *d, fx_status st, fx_pos at, const char *fmt, va_list ap)
+static fx_status verror_locked(fx_diags *d, fx_status st, fx_pos at, const char *fmt,
+                              va_list ap)
 {
     if (d->worst == FX_OK || st < d->worst)
         d->worst = st;
@@ -104,6 +109,14 @@ static fx_status verror(fx_diags *d, fx_status st, fx_pos at, const char *fmt, v
                  at.file ? at.file : "fxbook", FX_DIAG_LIMIT);
         push(d, fx_xstrdup(buf));
     }
+    return st;
+}
+
+static fx_status verror(fx_diags *d, fx_status st, fx_pos at, const char *fmt, va_list ap)
+{
+    pthread_mutex_lock(&d->mu);
+    verror_locked(d, st, at, fmt, ap);
+    pthread_mutex_unlock(&d->mu);
     return st;
 }
 
@@ -129,17 +142,24 @@ void fx_diag_warn(fx_diags *d, fx_pos at, const char *fmt, ...)
 {
     va_list ap;
     va_start(ap, fmt);
-    push(d, vformat(at, "warning", fmt, ap));
+    char *m = vformat(at, "warning", fmt, ap);
     va_end(ap);
+    pthread_mutex_lock(&d->mu);
+    push(d, m);
+    pthread_mutex_unlock(&d->mu);
 }
 
 size_t fx_diags_errors_in(const fx_diags *d, const char *file)
 {
+    fx_diags *m = (fx_diags *)d; /* the lock is not part of the value */
+    pthread_mutex_lock(&m->mu);
+    size_t n = 0;
     for (size_t i = 0; i < d->nfiles; i++)
         if (d->files[i].file == file ||
             (file && d->files[i].file && strcmp(d->files[i].file, file) == 0))
-            return d->files[i].errors;
-    return 0;
+            n = d->files[i].errors;
+    pthread_mutex_unlock(&m->mu);
+    return n;
 }
 
 size_t fx_diags_count(const fx_diags *d)
@@ -149,7 +169,11 @@ size_t fx_diags_count(const fx_diags *d)
 
 fx_status fx_diags_status(const fx_diags *d)
 {
-    return d->worst;
+    fx_diags *m = (fx_diags *)d;
+    pthread_mutex_lock(&m->mu);
+    fx_status st = d->worst;
+    pthread_mutex_unlock(&m->mu);
+    return st;
 }
 
 const char *fx_diags_message(const fx_diags *d, size_t i)

@@ -18,6 +18,7 @@
 #include "mem.h"
 #include "outfile.h"
 #include "rates.h"
+#include "writer.h"
 
 #ifndef FX_RATES_DIR
 #define FX_RATES_DIR "/usr/local/share/fxbook/rates"
@@ -113,6 +114,7 @@ typedef struct {
     fx_check check;
     fx_audit *audit;
     fx_book *book;
+    fx_writer *writer; /* the book's cells go to a second thread */
     fx_export *exp;
     fx_status st; /* first write failure */
 } run;
@@ -127,7 +129,8 @@ static fx_status on_fact(void *ctx, const fx_fact *f)
         return FX_OK; /* nothing will be written: spare the work */
     fx_audit_add(r->audit, &r->conv, &r->check);
     if (r->book) {
-        fx_status st = fx_book_add(r->book, &r->conv, &r->check);
+        fx_status st = r->writer ? fx_writer_add(r->writer, &r->conv, &r->check)
+                                 : fx_book_add(r->book, &r->conv, &r->check);
         if (st != FX_OK)
             return r->st = st;
     }
@@ -210,6 +213,8 @@ fx_status fx_pipeline_run(const fx_opts *o, fx_diags *d, fx_run_result *res)
             r.book = fx_book_open(out[OUT_BOOK].tmp, &info, d);
             if (!r.book)
                 st = fx_diags_status(d) != FX_OK ? fx_diags_status(d) : FX_E_CANTCREAT;
+            else
+                r.writer = fx_writer_start(r.book);
         }
         if (st == FX_OK && o->csv_dir)
             r.exp = fx_export_new(csv[OUT_FACTS], csv[OUT_CONV], csv[OUT_CMP], &o->conv, &o->audit);
@@ -227,6 +232,12 @@ fx_status fx_pipeline_run(const fx_opts *o, fx_diags *d, fx_run_result *res)
         if (s != FX_OK && s != FX_E_DATA && s != FX_E_NOINPUT)
             st = s; /* a write failure: stop */
         inputs[i].facts = fx_facts_in_input(facts, i);
+    }
+    if (r.writer) {
+        fx_status s = fx_writer_finish(r.writer);
+        if (st == FX_OK)
+            st = s;
+        r.writer = NULL;
     }
     if (st == FX_OK)
         st = fx_diags_status(d);

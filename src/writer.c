@@ -1,0 +1,213 @@
+/* writer - a bounded ring of deep-copied facts between the reading thread
+ * (producer) and the workbook thread (consumer). Invariant: a slot is
+ * owned by the producer while it fills it and by the consumer from commit
+ * until it is written; the mutex guards only head, count and flags. */
+#include "writer.h"
+
+#include <pthread.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "mem.h"
+
+enum { RING = 256 };
+
+typedef struct {
+    fx_fact fact;
+    char *text; /* every fx_text of fact points in here */
+    size_t cap;
+    fx_converted conv;
+    fx_check check;
+} slot;
+
+struct fx_writer {
+    fx_book *book;
+    slot ring[RING];
+    size_t head, count; /* next slot to write; slots filled */
+    bool done;
+    fx_status st;
+    pthread_mutex_t mu;
+    pthread_cond_t can_put, can_take;
+    pthread_t th;
+};
+
+static void slot_init(slot *s)
+{
+    memset(s, 0, sizeof *s);
+    fx_dec_init(&s->fact.fig.value);
+    fx_dec_init(&s->fact.reported.value);
+    fx_converted_init(&s->conv);
+    fx_check_init(&s->check);
+}
+
+static void slot_clear(slot *s)
+{
+    fx_dec_clear(&s->fact.fig.value);
+    fx_dec_clear(&s->fact.reported.value);
+    fx_converted_clear(&s->conv);
+    fx_check_clear(&s->check);
+    free(s->text);
+}
+
+/* Copies a fact: its texts into the slot's one buffer. */
+static void copy_fact(slot *s, const fx_fact *f)
+{
+    const fx_text *from[] = {&f->fact_id, &f->entity, &f->claim, &f->source,
+                             &f->quote,   &f->note,   &f->fig.unit, &f->reported.unit};
+    fx_fact *d = &s->fact;
+    fx_text *to[] = {&d->fact_id, &d->entity, &d->claim, &d->source,
+                     &d->quote,   &d->note,   &d->fig.unit, &d->reported.unit};
+    size_t need = 0;
+    for (size_t i = 0; i < sizeof from / sizeof from[0]; i++)
+        need += from[i]->len + 1;
+    if (need > s->cap) {
+        s->cap = need * 2;
+        s->text = fx_xrealloc(s->text, s->cap);
+    }
+    /* scalars first; the decimals and texts are then set over them */
+    fx_dec value = d->fig.value, reported = d->reported.value;
+    d->at = f->at;
+    d->input = f->input;
+    d->published = f->published;
+    d->has_as_of = f->has_as_of;
+    d->as_of = f->as_of;
+    d->qual = f->qual;
+    d->has_reported = f->has_reported;
+    d->fig = f->fig;
+    d->reported = f->reported;
+    d->fig.value = value;
+    d->reported.value = reported;
+    fx_dec_set(&d->fig.value, &f->fig.value);
+    if (f->has_reported)
+        fx_dec_set(&d->reported.value, &f->reported.value);
+    char *p = s->text;
+    for (size_t i = 0; i < sizeof from / sizeof from[0]; i++) {
+        if (from[i]->len)
+            memcpy(p, from[i]->s, from[i]->len);
+        p[from[i]->len] = '\0';
+        *to[i] = (fx_text){p, from[i]->len};
+        p += from[i]->len + 1;
+    }
+}
+
+static void copy_converted(slot *s, const fx_converted *c)
+{
+    fx_converted *d = &s->conv;
+    d->fact = &s->fact;
+    d->valuation = c->valuation;
+    fx_dec_set(&d->amount, &c->amount);
+    d->nconv = c->nconv;
+    for (size_t i = 0; i < c->nconv; i++) {
+        d->conv[i].target = c->conv[i].target;
+        d->conv[i].priced = c->conv[i].priced; /* legs point into the rate table */
+        fx_ratio_set(&d->conv[i].exact, &c->conv[i].exact);
+        fx_dec_set(&d->conv[i].rounded, &c->conv[i].rounded);
+    }
+}
+
+static void copy_check(slot *s, const fx_check *k)
+{
+    fx_check *d = &s->check;
+    d->present = k->present;
+    if (!k->present)
+        return;
+    fx_dec_set(&d->reported, &k->reported);
+    d->reported_ccy = k->reported_ccy;
+    d->verdict = k->verdict;
+    d->priced = k->priced;
+    d->rate = k->rate;
+    fx_ratio_set(&d->computed, &k->computed);
+    fx_dec_set(&d->computed_rounded, &k->computed_rounded);
+    fx_ratio_set(&d->deviation_pct, &k->deviation_pct);
+    d->has_deviation = k->has_deviation;
+    if (k->ndays > d->capdays) {
+        d->capdays = k->ndays;
+        d->days = fx_xrealloc(d->days, d->capdays * sizeof *d->days);
+    }
+    if (k->ndays)
+        memcpy(d->days, k->days, k->ndays * sizeof *d->days);
+    d->ndays = k->ndays;
+}
+
+static void *run(void *arg)
+{
+    fx_writer *w = arg;
+    pthread_mutex_lock(&w->mu);
+    for (;;) {
+        while (w->count == 0 && !w->done)
+            pthread_cond_wait(&w->can_take, &w->mu);
+        if (w->count == 0)
+            break;
+        slot *s = &w->ring[w->head];
+        bool write = w->st == FX_OK;
+        pthread_mutex_unlock(&w->mu);
+        fx_status st = write ? fx_book_add(w->book, &s->conv, &s->check) : FX_OK;
+        pthread_mutex_lock(&w->mu);
+        if (st != FX_OK && w->st == FX_OK)
+            w->st = st;
+        w->head = (w->head + 1) % RING;
+        w->count--;
+        pthread_cond_signal(&w->can_put);
+    }
+    pthread_mutex_unlock(&w->mu);
+    return NULL;
+}
+
+fx_writer *fx_writer_start(fx_book *b)
+{
+    fx_writer *w = fx_xcalloc(1, sizeof *w);
+    w->book = b;
+    for (size_t i = 0; i < RING; i++)
+        slot_init(&w->ring[i]);
+    pthread_mutex_init(&w->mu, NULL);
+    pthread_cond_init(&w->can_put, NULL);
+    pthread_cond_init(&w->can_take, NULL);
+    if (pthread_create(&w->th, NULL, run, w) != 0) {
+        for (size_t i = 0; i < RING; i++)
+            slot_clear(&w->ring[i]);
+        pthread_mutex_destroy(&w->mu);
+        pthread_cond_destroy(&w->can_put);
+        pthread_cond_destroy(&w->can_take);
+        free(w);
+        return NULL; /* the caller writes on its own thread */
+    }
+    return w;
+}
+
+fx_status fx_writer_add(fx_writer *w, const fx_converted *c, const fx_check *k)
+{
+    pthread_mutex_lock(&w->mu);
+    while (w->count == RING)
+        pthread_cond_wait(&w->can_put, &w->mu);
+    fx_status st = w->st;
+    size_t tail = (w->head + w->count) % RING;
+    pthread_mutex_unlock(&w->mu);
+    if (st != FX_OK)
+        return st;
+    slot *s = &w->ring[tail]; /* ours until committed below */
+    copy_fact(s, c->fact);
+    copy_converted(s, c);
+    copy_check(s, k);
+    pthread_mutex_lock(&w->mu);
+    w->count++;
+    pthread_cond_signal(&w->can_take);
+    pthread_mutex_unlock(&w->mu);
+    return FX_OK;
+}
+
+fx_status fx_writer_finish(fx_writer *w)
+{
+    pthread_mutex_lock(&w->mu);
+    w->done = true;
+    pthread_cond_signal(&w->can_take);
+    pthread_mutex_unlock(&w->mu);
+    pthread_join(w->th, NULL);
+    fx_status st = w->st;
+    for (size_t i = 0; i < RING; i++)
+        slot_clear(&w->ring[i]);
+    pthread_mutex_destroy(&w->mu);
+    pthread_cond_destroy(&w->can_put);
+    pthread_cond_destroy(&w->can_take);
+    free(w);
+    return st;
+}
