@@ -4,6 +4,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <sysexits.h>
 #include <unistd.h>
 
@@ -45,6 +46,26 @@ static void on_signal(int sig)
     raise(sig);
 }
 
+/* Progress on a terminal only (never from cron, never with --quiet): at
+ * most four lines a second, each overwriting the last. */
+typedef struct {
+    struct timespec last;
+    bool shown;
+} progress;
+
+static void show_progress(void *ctx, size_t facts, const char *input)
+{
+    progress *p = ctx;
+    struct timespec now;
+    clock_gettime(CLOCK_MONOTONIC, &now);
+    double dt = (double)(now.tv_sec - p->last.tv_sec) + (double)(now.tv_nsec - p->last.tv_nsec) / 1e9;
+    if (p->shown && dt < 0.25)
+        return;
+    p->last = now;
+    p->shown = true;
+    fprintf(stderr, "\rfxbook: %zu facts read (%s)\033[K", facts, input);
+}
+
 static void print_diags(const fx_diags *d, bool quiet)
 {
     for (size_t i = 0; i < fx_diags_count(d); i++) {
@@ -80,7 +101,13 @@ int main(int argc, char **argv)
         rc = 0;
     } else {
         fx_run_result res;
-        st = fx_pipeline_run(&o, d, &res);
+        progress p = {{0, 0}, false};
+        bool tty = o.verbosity >= 0 && isatty(STDERR_FILENO);
+        if (tty)
+            clock_gettime(CLOCK_MONOTONIC, &p.last);
+        st = fx_pipeline_run(&o, d, &res, tty ? show_progress : NULL, &p);
+        if (p.shown)
+            fputs("\r\033[K", stderr); /* the progress line gives way to the summary */
         print_diags(d, o.verbosity < 0);
         rc = exit_code(st);
         if (st == FX_OK && o.verbosity >= 0) {

@@ -117,11 +117,16 @@ typedef struct {
     fx_writer *writer; /* the book's cells go to a second thread */
     fx_export *exp;
     fx_status st; /* first write failure */
+    fx_progress_fn progress;
+    void *progress_ctx;
+    size_t seen;
 } run;
 
 static fx_status on_fact(void *ctx, const fx_fact *f)
 {
     run *r = ctx;
+    if (r->progress && ++r->seen % FX_PROGRESS_EVERY == 0)
+        r->progress(r->progress_ctx, r->seen, r->o->inputs[f->input]);
     if (fx_convert(&r->conv, f, r->rates, &r->o->conv, r->d) != FX_OK)
         return FX_OK; /* reported; go on to find every error */
     fx_audit_check(&r->check, &r->conv, r->rates, &r->o->audit);
@@ -181,7 +186,8 @@ static int64_t source_date_epoch(void)
     return errno || *end || v < 0 ? -1 : (int64_t)v;
 }
 
-fx_status fx_pipeline_run(const fx_opts *o, fx_diags *d, fx_run_result *res)
+fx_status fx_pipeline_run(const fx_opts *o, fx_diags *d, fx_run_result *res,
+                          fx_progress_fn progress, void *progress_ctx)
 {
     memset(res, 0, sizeof *res);
     fx_book_input *inputs = fx_xcalloc(o->ninputs, sizeof *inputs);
@@ -199,7 +205,7 @@ fx_status fx_pipeline_run(const fx_opts *o, fx_diags *d, fx_run_result *res)
         return fx_diags_status(d);
     }
 
-    run r = {.o = o, .rates = rates, .d = d};
+    run r = {.o = o, .rates = rates, .d = d, .progress = progress, .progress_ctx = progress_ctx};
     fx_converted_init(&r.conv);
     fx_check_init(&r.check);
     r.audit = fx_audit_new(&o->audit, &o->conv);

@@ -14,7 +14,13 @@ typedef struct {
     bool fail_on_hit;  /* --fail-on found what it looks for */
 } fx_run_result;
 
-fx_status fx_pipeline_run(const fx_opts *o, fx_diags *d, fx_run_result *res);
+/* Called now and then while facts stream in (every FX_PROGRESS_EVERY
+ * facts): the facts read so far and the input being read. */
+typedef void (*fx_progress_fn)(void *ctx, size_t facts, const char *input);
+#define FX_PROGRESS_EVERY 8192
+
+fx_status fx_pipeline_run(const fx_opts *o, fx_diags *d, fx_run_result *res,
+                          fx_progress_fn progress, void *ctx);
 
 /* The rates folder used without --rates: <bindir>/../share/fxbook/rates,
  * <bindir>/../rates (a build tree), the compiled-in install path, ./rates. */

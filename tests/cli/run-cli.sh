@@ -107,4 +107,16 @@ check "the comma-decimal locale is active" \
 LOCPATH="$T/loc" LC_ALL=de_DE.UTF-8 $BIN -q fixtures/bytedance-ai-2025.csv --csv-dir "$T/de" 2> /dev/null
 check "a comma-decimal locale changes nothing" 'cmp -s "$T/de/facts.csv" "$T/csv/facts.csv"'
 
+# Progress: on a terminal only, never with --quiet or without a TTY (cron).
+awk 'BEGIN { print "fact_id,entity,claim,source,published,value,unit,quote"
+             for (i = 0; i < 20000; i++) printf "p%d,E,c%d,s,2025-01-22,%d,CNY,q\n", i, i % 50, i }' > "$T/many.csv"
+if command -v script > /dev/null 2>&1; then
+    script -q -e -c "$BIN $T/many.csv -o $T/p1.xlsx" /dev/null > "$T/tty.out" 2>&1
+    check "progress shows on a terminal" 'grep -aq "facts read" "$T/tty.out"'
+    script -q -e -c "$BIN -q $T/many.csv -o $T/p2.xlsx" /dev/null > "$T/tty.out" 2>&1
+    check "no progress with --quiet" '! grep -aq "facts read" "$T/tty.out"'
+fi
+$BIN "$T/many.csv" -o "$T/p3.xlsx" 2> "$T/stderr"
+check "no progress without a terminal (cron)" '! grep -aq "facts read" "$T/stderr"'
+
 echo "1..$n"
