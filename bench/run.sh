@@ -95,7 +95,8 @@ results=$dir/results.tsv
 printf 'N\tfxbook_s\tfxbook_MB\ta_s\tb_s\tb_core_s\tc_s\tfx_over_c\tfx_over_abc\tpandas_s\tpandas_MB\tpandas_over_fx\tindex_MB\n' >"$results"
 for n in $sizes; do
     base=$dir/facts-$n-s$seed
-    if [ ! -s "$base.csv" ] || [ "$base.csv" -ot $bin/gen ] || [ "$base.csv" -ot rates/eurofxref-hist.csv ]; then
+    if [ ! -s "$base.csv" ] || [ ! -s "$base.plan" ] || [ ! -s "$base.conv" ] ||
+        [ "$base.csv" -ot $bin/gen ] || [ "$base.csv" -ot rates/eurofxref-hist.csv ]; then
         echo "bench: generating $n facts" >&2
         $bin/gen -n "$n" -s "$seed" -o "$base.csv" -c "$base.conv" -p "$base.plan" \
             -R "$root/build/../rates/eurofxref-hist.csv"
