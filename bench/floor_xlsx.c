@@ -265,6 +265,16 @@ static void make_formats(void)
     format_set_font_color(f_warn, 0x9C5700);
 }
 
+/* landscape, a list's header row on every printed page (book.c's print_setup) */
+static void print_setup(lxw_worksheet *ws, int one_page_wide, int header_rows)
+{
+    worksheet_set_landscape(ws);
+    if (one_page_wide)
+        worksheet_fit_to_pages(ws, 1, 0);
+    if (header_rows)
+        worksheet_repeat_rows(ws, 0, 0);
+}
+
 static void header(lxw_worksheet *ws, const char *const *names, size_t n, lxw_col_t freeze)
 {
     for (size_t i = 0; i < n; i++) {
@@ -272,6 +282,7 @@ static void header(lxw_worksheet *ws, const char *const *names, size_t n, lxw_co
         str(ws, 0, (lxw_col_t)i, names[i], f_head);
     }
     worksheet_freeze_panes(ws, 1, freeze);
+    print_setup(ws, n <= 8, 1);
 }
 
 static void highlight(lxw_worksheet *ws, lxw_row_t r0, lxw_row_t r1, lxw_col_t c, const char *w,
@@ -452,6 +463,7 @@ int main(int argc, char **argv)
             f_head);
     }
     worksheet_freeze_panes(comparison, 1, 1);
+    print_setup(comparison, 1, 1);
     lxw_col_t t0c = (lxw_col_t)(2 + n_sources);
     size_t ndisagree = 0;
     for (size_t i = 0; i < n_claims; i++) {
@@ -492,6 +504,7 @@ int main(int argc, char **argv)
 
     /* ---- Summary: the run, counts, the two finding lists, the chart ---- */
     lxw_row_t sr = 0;
+    print_setup(summary, 1, 0);
     str(summary, sr++, 0, "fxbook audit workbook", f_title);
     for (int i = 0; i < 30; i++) { /* run, inputs, rates files, counts */
         str(summary, sr, 0, "conversions inconsistent", f_bold);
