@@ -225,6 +225,15 @@ fx_status fx_pipeline_run(const fx_opts *o, fx_diags *d, fx_run_result *res,
         if (st == FX_OK && o->csv_dir)
             r.exp = fx_export_new(csv[OUT_FACTS], csv[OUT_CONV], csv[OUT_CMP], &o->conv, &o->audit);
     }
+    if (st != FX_OK) { /* reported; still read every input, for its own errors (65 wins over 73) */
+        if (r.writer)
+            fx_writer_finish(r.writer);
+        if (r.book)
+            fx_book_discard(r.book);
+        r.writer = NULL;
+        r.book = NULL;
+        st = FX_OK;
+    }
 
     fx_facts_reader *facts = fx_facts_reader_new(rates);
     /* An unreadable input was reported; the others are still checked so

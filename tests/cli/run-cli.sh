@@ -90,6 +90,11 @@ $BIN -q fixtures/good/quoted.csv -o "$T/nodir/sub/out.xlsx" 2> "$T/stderr"
 rc=$?
 check "a missing folder is 73 with a message" '[ $rc -eq 73 ] && grep -q "cannot create" "$T/stderr"'
 
+$BIN -q fixtures/bad/value-comma.csv -o "$T/nodir/sub/out.xlsx" 2> "$T/stderr"
+rc=$?
+check "bad data (65) wins over an output that cannot be created (73), both named" \
+    '[ $rc -eq 65 ] && grep -q "cannot create" "$T/stderr" && grep -q "value-comma.csv:2:21" "$T/stderr"'
+
 $BIN -q fixtures/bytedance-ai-2025.csv --csv-dir "$T/f1" --fail-on disagree 2> "$T/stderr"
 rc=$?
 check "--fail-on disagree exits 1 and still writes" '[ $rc -eq 1 ] && [ -s "$T/f1/comparison.csv" ]'
