@@ -1,0 +1,52 @@
+#!/bin/sh
+# run-text - every free-text and id cell of every accepted input is a text
+# cell in Facts with exactly the input's content: formula injection
+# (=, +, -, @, a tab then =), ids that look like numbers or dates, quotes,
+# newlines, a 32,767-character note. Read back with openpyxl. Prints TAP.
+set -u
+BIN=${FXBOOK:-build/san/fxbook}
+T=$(mktemp -d)
+trap 'rm -rf "$T"' EXIT
+n=0
+for f in fixtures/good/*.csv; do
+    name=$(basename "$f" .csv)
+    n=$((n + 1))
+    if ! $BIN -q "$f" -o "$T/$name.xlsx" 2> "$T/err"; then
+        echo "not ok $n - $name: fxbook failed"; sed 's/^/# /' "$T/err" | head -3; continue
+    fi
+    if /usr/bin/python3 - "$f" "$T/$name.xlsx" > "$T/out" 2>&1 << 'PYEOF'
+import csv, sys
+import re
+import openpyxl
+OURS = re.compile(r"^=[A-Z]+[0-9]+([*/](Rates|'Rates \([0-9]+\)')!\$[A-Z]+\$[0-9]+)*$")
+rows = list(csv.DictReader(open(sys.argv[1], newline="", encoding="utf-8-sig")))
+wb = openpyxl.load_workbook(sys.argv[2])
+ws = wb["Facts"]
+head = [c.value for c in ws[1]]
+col = {h: i for i, h in enumerate(head)}
+bad = 0
+got = list(ws.iter_rows(min_row=2))
+if len(got) != len(rows):
+    print(f"{len(got)} rows in Facts, {len(rows)} in the input"); sys.exit(1)
+for want, cells in zip(rows, got):
+    for name in ("fact_id", "entity", "claim", "source", "quote", "note"):
+        w = want.get(name) or None
+        c = cells[col[name]]
+        if c.value != w or (w is not None and c.data_type != "s"):
+            print(f"{want['fact_id']}.{name}: {c.value!r} ({c.data_type}), want {w!r}")
+            bad += 1
+# the only formulas are fxbook's own: "=" + a cell reference and Rates legs
+for sheet in wb.worksheets:
+    for row in sheet.iter_rows():
+        for c in row:
+            if c.data_type == "f" and not OURS.match(str(c.value)):
+                print(f"unexpected formula {c.value!r} in {sheet.title}!{c.coordinate}"); bad += 1
+sys.exit(1 if bad else 0)
+PYEOF
+    then
+        echo "ok $n - $name: ids and free text are text cells, exactly as written"
+    else
+        echo "not ok $n - $name"; sed 's/^/# /' "$T/out" | head -10
+    fi
+done
+echo "1..$n"
