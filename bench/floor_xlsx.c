@@ -8,9 +8,10 @@
  * with the same formats, dates, formulas with cached values), comments,
  * conditional formats, autofilters, frozen panes and the Summary chart.
  * Nothing else: no parsing, no arithmetic, no checks beyond the library's
- * return codes. Prints "seconds cells"; the time runs from
- * workbook_new_opt to the end of workbook_close. Keep in step with
- * src/book.c. */
+ * return codes. Prints "seconds cells MB": the time runs from
+ * workbook_new_opt to the end of workbook_close; MB is how much the peak
+ * RSS grew while writing (the library's own memory: the plan was loaded
+ * before). Keep in step with src/book.c. */
 #define _POSIX_C_SOURCE 200809L
 #include <stdint.h>
 #include <stdio.h>
@@ -322,6 +323,21 @@ static lxw_format *claim_format(const claimrow *c)
     return m >= 1e9 ? f_bn : m >= 1e6 ? f_mn : f_money;
 }
 
+/* a "Vm...:  123 kB" line of /proc/self/status */
+static long status_kb(const char *key)
+{
+    FILE *f = fopen("/proc/self/status", "r");
+    char line[256];
+    long kb = 0;
+    size_t n = strlen(key);
+    while (f && fgets(line, sizeof line, f))
+        if (strncmp(line, key, n) == 0)
+            kb = strtol(line + n, NULL, 10);
+    if (f)
+        fclose(f);
+    return kb;
+}
+
 int main(int argc, char **argv)
 {
     if (argc != 3) {
@@ -337,6 +353,13 @@ int main(int argc, char **argv)
     else
         strcpy(dir, ".");
 
+    /* reset the peak RSS (Linux: clear_refs 5) so that it measures the writing */
+    FILE *cr = fopen("/proc/self/clear_refs", "w");
+    if (cr) {
+        fputs("5", cr);
+        fclose(cr);
+    }
+    long rss0 = status_kb("VmRSS:");
     double t0 = bench_now();
     lxw_workbook_options o = {.constant_memory = LXW_TRUE, .tmpdir = dir};
     wb = workbook_new_opt(argv[2], &o);
@@ -590,7 +613,7 @@ int main(int argc, char **argv)
         return 74;
     }
     double t = bench_now() - t0;
-    printf("%.6f %lu\n", t, ncells_written);
+    printf("%.6f %lu %.1f\n", t, ncells_written, (double)(status_kb("VmHWM:") - rss0) / 1024);
     fprintf(stderr, "floor_xlsx: %zu facts, %zu conversions, %zu claims (%zu disagree), %zu rates\n",
             n_facts, n_convs, n_claims, ndisagree, n_rates);
     (void)ninconsistent;

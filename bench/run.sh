@@ -54,12 +54,13 @@ log=$dir/bench.log
 # median of the numbers on stdin
 median() { sort -g | awk '{ v[NR] = $1 } END { if (NR) print (NR % 2 ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2) }'; }
 
-# timed CMD...: runs it once; sets WALL (s) and RSS (MB). Stdout is kept in $dir/last.out.
+# timed CMD...: runs it once; sets WALL (s), RSS (MB), USER and SYS (CPU s).
+# Stdout is kept in $dir/last.out.
 timed() {
     local t0 t1 rc
     t0=$(date +%s%N)
     set +e
-    /usr/bin/time -f '%M' -o "$dir/time.out" "$@" >"$dir/last.out" 2>>"$log"
+    /usr/bin/time -f '%M %U %S' -o "$dir/time.out" "$@" >"$dir/last.out" 2>>"$log"
     rc=$?
     set -e
     t1=$(date +%s%N)
@@ -68,7 +69,7 @@ timed() {
         exit 1
     fi
     WALL=$(awk -v a="$t0" -v b="$t1" 'BEGIN { printf "%.3f", (b - a) / 1e9 }')
-    RSS=$(awk 'END { printf "%.1f", $1 / 1024 }' "$dir/time.out")
+    read -r RSS USER SYS < <(awk 'END { printf "%.1f %s %s\n", $1 / 1024, $2, $3 }' "$dir/time.out")
 }
 
 # ---- machine ----
@@ -92,7 +93,7 @@ awk -v n="$nrates" -v m="$load_med" -v lo="$load_min" -v c="$check_med" 'BEGIN {
 
 # ---- per size ----
 results=$dir/results.tsv
-printf 'N\tfxbook_s\tfxbook_MB\ta_s\tb_s\tb_core_s\tc_s\tfx_over_c\tfx_over_abc\tpandas_s\tpandas_MB\tpandas_over_fx\tindex_MB\n' >"$results"
+printf 'N\tfxbook_s\tfxbook_MB\ta_s\tb_s\tb_core_s\tc_s\tfx_over_c\tfx_over_abc\tpandas_s\tpandas_MB\tpandas_over_fx\tindex_MB\tfx_user_s\tfx_sys_s\tc_lib_MB\n' >"$results"
 for n in $sizes; do
     base=$dir/facts-$n-s$seed
     if [ ! -s "$base.csv" ] || [ ! -s "$base.plan" ] || [ ! -s "$base.conv" ] ||
@@ -105,17 +106,17 @@ for n in $sizes; do
         { echo "bench: $base.csv does not pass fxbook --check; see $log" >&2; exit 1; }
     r=$runs
     [ "$n" -ge 1000000 ] && r=$runs_1m
-    fx=() fxm=() a=() b=() bc=() c=()
+    fx=() fxm=() fxu=() fxs=() a=() b=() bc=() c=() cm=()
     for ((i = 0; i < r; i++)); do
         timed build/fxbook "$base.csv" -o "$dir/out-$n.xlsx" -q
-        fx+=("$WALL") fxm+=("$RSS")
+        fx+=("$WALL") fxm+=("$RSS") fxu+=("$USER") fxs+=("$SYS")
         timed $bin/floor_csv "$base.csv"
         a+=("$(awk '{ print $1 }' "$dir/last.out")")
         timed $bin/floor_dec "$base.conv"
         b+=("$(awk '{ print $1 }' "$dir/last.out")") bc+=("$(awk '{ print $2 }' "$dir/last.out")")
         timed $bin/floor_xlsx "$base.plan" "$dir/floor-$n.xlsx"
-        c+=("$(awk '{ print $1 }' "$dir/last.out")")
-        echo "bench: $n facts, run $((i + 1))/$r: fxbook ${fx[-1]} s ${fxm[-1]} MB;" \
+        c+=("$(awk '{ print $1 }' "$dir/last.out")") cm+=("$(awk '{ print $3 }' "$dir/last.out")")
+        echo "bench: $n facts, run $((i + 1))/$r: fxbook ${fx[-1]} s ${fxm[-1]} MB (user ${fxu[-1]} sys ${fxs[-1]});" \
             "floor (a) ${a[-1]} (b) ${b[-1]} (c) ${c[-1]} s" >&2
     done
     m_fx=$(printf '%s\n' "${fx[@]}" | median)
@@ -124,6 +125,9 @@ for n in $sizes; do
     m_b=$(printf '%s\n' "${b[@]}" | median)
     m_bc=$(printf '%s\n' "${bc[@]}" | median)
     m_c=$(printf '%s\n' "${c[@]}" | median)
+    m_cm=$(printf '%s\n' "${cm[@]}" | median)
+    m_fxu=$(printf '%s\n' "${fxu[@]}" | median)
+    m_fxs=$(printf '%s\n' "${fxs[@]}" | median)
     idx=$($bin/index_bytes rates "$base.csv" | awk '{ printf "%.1f", $1 / 1048576 }')
     p_s=- p_m=- p_r=-
     if [ $have_pandas = 1 ] && [ "$n" -le "$pandas_max" ]; then
@@ -138,10 +142,11 @@ for n in $sizes; do
         p_r=$(awk -v p="$p_s" -v f="$m_fx" 'BEGIN { printf "%.2f", p / f }')
     fi
     awk -v OFS='\t' -v n="$n" -v fx="$m_fx" -v fxm="$m_fxm" -v a="$m_a" -v b="$m_b" -v bc="$m_bc" \
-        -v c="$m_c" -v ps="$p_s" -v pm="$p_m" -v pr="$p_r" -v idx="$idx" 'BEGIN {
+        -v c="$m_c" -v ps="$p_s" -v pm="$p_m" -v pr="$p_r" -v idx="$idx" -v fxu="$m_fxu" \
+        -v fxs="$m_fxs" -v cm="$m_cm" 'BEGIN {
         print n, fx, fxm, sprintf("%.3f", a), sprintf("%.3f", b), sprintf("%.3f", bc),
               sprintf("%.3f", c), sprintf("%.2f", fx / c), sprintf("%.2f", fx / (a + b + c)),
-              ps, pm, pr, idx }' >>"$results"
+              ps, pm, pr, idx, fxu, fxs, cm }' >>"$results"
 done
 
 # ---- the table ----
@@ -154,7 +159,12 @@ awk -F'\t' 'NR == 1 {
     { printf "%9s %9.2f %9.1f %8.3f %8.3f %8.3f %8.3f %7.2f %9.2f %9s %9s %9s %9s\n",
         $1, $2, $3, $4, $5, $7, $4 + $5 + $7, $8, $9, $10, $11, $12, $13 }' "$results"
 echo
-echo "(a) libcsv parse, (b) decimal conversions (core without the cells' doubles: see $results),"
+awk -F'\t' 'NR == 1 { printf "%9s %12s %11s %11s %12s %14s\n", "N", "fxbook user", "fxbook sys",
+        "index MB", "(c) lib MB", "(b) core s"; next }
+    { printf "%9s %12s %11s %11s %12s %14s\n", $1, $14, $15, $13, $16, $6 }' "$results"
+echo
+echo "(a) libcsv parse, (b) decimal conversions (core: without the cells' doubles),"
 echo "(c) libxlsxwriter writing the same cells; fxbook and pandas: wall time and peak RSS;"
-echo "index MB: fxbook's fact_id index at the end (fx_facts_index_bytes). Medians; log: $log"
+echo "index MB: fxbook's fact_id index at the end (fx_facts_index_bytes); (c) lib MB: how much"
+echo "the peak RSS of (c) grew while writing. Medians; $results; log: $log"
 echo "load average at the end: $(cut -d' ' -f1-3 /proc/loadavg) (other work on the machine skews every column)"
