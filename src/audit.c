@@ -329,13 +329,9 @@ static void normalized_interval(fx_audit *a, const fx_converted *c)
     if (f->fig.kind == FX_KIND_MONEY && c->nconv) {
         fx_ratio r;
         fx_ratio_init(&r);
-        fx_dec one;
-        fx_dec_init(&one);
-        fx_dec_parse(&one, "1", 1);
-        fx_ratio_set_convert(&r, &one, c->conv[0].priced.num, c->conv[0].priced.den);
+        fx_ratio_set_quot(&r, c->conv[0].priced.num, c->conv[0].priced.den);
         fx_ratio_mul(&a->iv.lo, &a->iv.lo, &r);
         fx_ratio_mul(&a->iv.hi, &a->iv.hi, &r);
-        fx_dec_clear(&one);
         fx_ratio_clear(&r);
     }
 }

@@ -762,6 +762,43 @@ int fx_ratio_to_fixed(const fx_ratio *r, int places, fx_rounding mode, char *buf
     return len;
 }
 
+void fx_ratio_set_quot(fx_ratio *r, fx_small num, fx_small den)
+{
+    fx_ratio d;
+    fx_ratio_init(&d);
+    fx_ratio_set_small(r, num);
+    fx_ratio_set_small(&d, den);
+    fx_ratio_div(r, r, &d);
+    fx_ratio_clear(&d);
+}
+
+int fx_ratio_to_exact(const fx_ratio *r, char *buf, size_t n)
+{
+    if (n > 0)
+        buf[0] = '\0';
+    /* den = 2^a 5^b exactly when removing 2s and 5s leaves 1; then
+     * max(a, b) places hold the value with no rounding at all. */
+    mpz_t rest, two, five;
+    mpz_inits(rest, two, five, NULL);
+    mpz_set_ui(two, 2);
+    mpz_set_ui(five, 5);
+    mpz_set(rest, mpq_denref(r->q));
+    mp_bitcnt_t a = mpz_remove(rest, rest, two);
+    mp_bitcnt_t b = mpz_remove(rest, rest, five);
+    bool finite = mpz_cmp_ui(rest, 1) == 0;
+    mpz_clears(rest, two, five, NULL);
+    if (!finite || (a > b ? a : b) >= n)
+        return -1;
+    long places = (long)(a > b ? a : b);
+    fx_dec d;
+    fx_dec_init(&d);
+    round_q(d.coef, r->q, (int)places, FX_ROUND_DOWN); /* exact: nothing to round */
+    d.exp = -places;
+    int len = fx_dec_to_str(&d, buf, n);
+    fx_dec_clear(&d);
+    return len;
+}
+
 int fx_ratio_to_sig(const fx_ratio *r, int sig, char *buf, size_t n)
 {
     if (n > 0)

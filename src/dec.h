@@ -175,5 +175,11 @@ int fx_ratio_to_fixed(const fx_ratio *r, int places, fx_rounding mode, char *buf
 int fx_ratio_to_sig(const fx_ratio *r, int sig, char *buf, size_t n);
 /* Nearest double (correctly rounded once, via MPFR; ties to even). */
 double fx_ratio_to_double(const fx_ratio *r);
+/* r = num / den, exact (den must not be zero). */
+void fx_ratio_set_quot(fx_ratio *r, fx_small num, fx_small den);
+/* The exact decimal of a rational whose denominator divides a power of ten
+ * (a sum, min or max of parsed decimals), with no trailing zeros; -1 if r
+ * has no finite decimal or n is too small. */
+int fx_ratio_to_exact(const fx_ratio *r, char *buf, size_t n);
 
 #endif

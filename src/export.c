@@ -39,24 +39,6 @@ static void put_text(FILE *f, fx_text t)
     fwrite(t.s, 1, t.len, f);
 }
 
-/* Exact decimal of a rational known to be a decimal (a non-money value):
- * print with enough places, then drop the trailing zeros. */
-static void exact_decimal(const fx_ratio *v, char *buf, size_t n)
-{
-    if (fx_ratio_to_fixed(v, 18, FX_ROUND_HALF_EVEN, buf, n) < 0) {
-        snprintf(buf, n, "?");
-        return;
-    }
-    char *dot = strchr(buf, '.');
-    if (!dot)
-        return;
-    char *end = buf + strlen(buf);
-    while (end > dot + 1 && end[-1] == '0')
-        *--end = '\0';
-    if (end == dot + 1)
-        *dot = '\0';
-}
-
 void fx_export_add(fx_export *e, const fx_converted *c, const fx_check *k)
 {
     const fx_fact *f = c->fact;
@@ -76,11 +58,7 @@ void fx_export_add(fx_export *e, const fx_converted *c, const fx_check *k)
         const fx_conv *v = &c->conv[i];
         char rday[11], rate[64];
         fx_date_format(v->priced.day, rday);
-        fx_dec one;
-        fx_dec_init(&one);
-        fx_dec_parse(&one, "1", 1);
-        fx_ratio_set_convert(&e->scratch, &one, v->priced.num, v->priced.den);
-        fx_dec_clear(&one);
+        fx_ratio_set_quot(&e->scratch, v->priced.num, v->priced.den);
         fx_ratio_to_sig(&e->scratch, 12, rate, sizeof rate);
         fx_dec_to_str(&v->rounded, buf, sizeof buf);
         put_text(e->facts, f->fact_id);
@@ -130,8 +108,8 @@ void fx_export_point(const fx_ratio *v, const fx_claim *cl, const fx_convert_opt
 {
     if (cl->kind == FX_KIND_MONEY)
         fx_ratio_to_fixed(v, co->places, co->rounding, buf, n);
-    else
-        exact_decimal(v, buf, n);
+    else if (fx_ratio_to_exact(v, buf, n) < 0)
+        snprintf(buf, n, "?"); /* cannot happen: sums of parsed decimals */
 }
 
 fx_status fx_export_finish(fx_export *e, const fx_audit *a)

@@ -824,6 +824,55 @@ static void exceeds_double_rows(void **state)
     }
 }
 
+/* fx_ratio_to_exact: the decimals of sums of parsed values, every digit. */
+static void exact_rows(void **state)
+{
+    (void)state;
+    static const struct {
+        const char *a, *b, *want; /* want = a + b exactly, or NULL */
+    } rows[] = {
+        {"0.12345678901234567890123", "0", "0.12345678901234567890123"},
+        {"1.50", "2.25", "3.75"},
+        {"-0.5", "0.5", "0"},
+        {"100", "0.001", "100.001"},
+        {"-7", "1.000", "-6"},
+    };
+    for (size_t i = 0; i < sizeof rows / sizeof rows[0]; i++) {
+        fx_dec a, b;
+        fx_ratio x, y;
+        fx_dec_init(&a);
+        fx_dec_init(&b);
+        fx_ratio_init(&x);
+        fx_ratio_init(&y);
+        assert_int_equal(fx_dec_parse(&a, rows[i].a, strlen(rows[i].a)), FX_DEC_OK);
+        assert_int_equal(fx_dec_parse(&b, rows[i].b, strlen(rows[i].b)), FX_DEC_OK);
+        fx_ratio_set_dec(&x, &a);
+        fx_ratio_set_dec(&y, &b);
+        fx_ratio_add(&x, &x, &y);
+        char got[FX_DEC_STR_MAX];
+        assert_true(fx_ratio_to_exact(&x, got, sizeof got) > 0);
+        assert_string_equal(got, rows[i].want);
+        fx_dec_clear(&a);
+        fx_dec_clear(&b);
+        fx_ratio_clear(&x);
+        fx_ratio_clear(&y);
+    }
+    /* 1/3 has no finite decimal; 1.0443/7.5892 neither */
+    fx_ratio q;
+    fx_ratio_init(&q);
+    char got[FX_DEC_STR_MAX];
+    fx_ratio_set_quot(&q, (fx_small){1, 0}, (fx_small){3, 0});
+    assert_int_equal(fx_ratio_to_exact(&q, got, sizeof got), -1);
+    fx_ratio_set_quot(&q, (fx_small){10443, -4}, (fx_small){75892, -4});
+    assert_int_equal(fx_ratio_to_exact(&q, got, sizeof got), -1);
+    assert_true(fx_ratio_to_sig(&q, 12, got, sizeof got) > 0);
+    assert_string_equal(got, "0.137603436462");
+    fx_ratio_set_quot(&q, (fx_small){3, 0}, (fx_small){8, 0});
+    assert_true(fx_ratio_to_exact(&q, got, sizeof got) > 0);
+    assert_string_equal(got, "0.375");
+    fx_ratio_clear(&q);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -834,6 +883,7 @@ int main(void)
         cmocka_unit_test(hint_rows),       cmocka_unit_test(half_ulp_rows),
         cmocka_unit_test(dec_arith),       cmocka_unit_test(ratio_arith),
         cmocka_unit_test(to_double_rows),  cmocka_unit_test(exceeds_double_rows),
+        cmocka_unit_test(exact_rows),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
