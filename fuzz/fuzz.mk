@@ -15,6 +15,10 @@
 FUZZ_CC      ?= clang
 FUZZ_SECONDS ?= 60
 FUZZ_MAX_LEN ?= 65536
+FUZZ_MAX_LEN_facts ?= $(FUZZ_MAX_LEN)
+FUZZ_MAX_LEN_rates ?= $(FUZZ_MAX_LEN)
+# fuzz_dec: three decimals of at most 100 digits; longer is only TOO_LONG
+FUZZ_MAX_LEN_dec   ?= 1024
 FUZZ_TARGETS  = facts rates dec
 FUZZ_DIR      = build/fuzz
 FUZZ_SAN      = -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer
@@ -38,7 +42,7 @@ fuzz: $(FUZZ_BINS)
 $(FUZZ_TARGETS:%=fuzz-%): fuzz-%: $(FUZZ_DIR)/fuzz_%
 	$(Q)mkdir -p $(FUZZ_DIR)/corpus/$* $(FUZZ_DIR)/crashes/$*
 	$(Q)echo "fuzz: fuzz_$* for $(FUZZ_SECONDS)s (crashes: $(FUZZ_DIR)/crashes/$*/)"
-	$(Q)$(FUZZ_DIR)/fuzz_$* -max_total_time=$(FUZZ_SECONDS) -max_len=$(FUZZ_MAX_LEN) \
+	$(Q)$(FUZZ_DIR)/fuzz_$* -max_total_time=$(FUZZ_SECONDS) -max_len=$(FUZZ_MAX_LEN_$*) \
 	    -timeout=25 -rss_limit_mb=2048 -print_final_stats=1 -dict=fuzz/$*.dict \
 	    -artifact_prefix=$(FUZZ_DIR)/crashes/$*/ \
 	    $(FUZZ_DIR)/corpus/$* $(FUZZ_SEEDS_$*) $(wildcard fuzz/regress/$*)
