@@ -201,7 +201,18 @@ static inline const char *fz_top(void)
     return top;
 }
 
-/* A private temporary file, made once: in $TMPDIR, else /dev/shm, else /tmp. */
+/* A private temporary file, made once, in $TMPDIR, else /dev/shm, else
+ * /tmp. It is unlinked at once and named through /proc/self/fd, so that
+ * no crash or kill leaves it behind; without /proc, it keeps its name
+ * and is removed at exit. */
+static char fz_tmp_name[4096];
+
+static inline void fz_tmpfile_remove(void)
+{
+    if (fz_tmp_name[0])
+        unlink(fz_tmp_name);
+}
+
 static inline const char *fz_tmpfile(const char *tag)
 {
     static char path[4096];
@@ -211,21 +222,23 @@ static inline const char *fz_tmpfile(const char *tag)
     for (size_t i = 0; i < sizeof dirs / sizeof *dirs; i++) {
         if (!dirs[i] || !*dirs[i])
             continue;
-        snprintf(path, sizeof path, "%s/fxbook-fuzz-%s-XXXXXX", dirs[i], tag);
-        int fd = mkstemp(path);
-        if (fd >= 0) {
+        snprintf(fz_tmp_name, sizeof fz_tmp_name, "%s/fxbook-fuzz-%s-XXXXXX", dirs[i], tag);
+        int fd = mkstemp(fz_tmp_name);
+        if (fd < 0)
+            continue;
+        snprintf(path, sizeof path, "/proc/self/fd/%d", fd);
+        if (access(path, R_OK | W_OK) == 0) {
+            unlink(fz_tmp_name); /* fd stays open for the whole run */
+            fz_tmp_name[0] = '\0';
+        } else {
             close(fd);
-            return path;
+            snprintf(path, sizeof path, "%s", fz_tmp_name);
+            atexit(fz_tmpfile_remove);
         }
+        return path;
     }
     fprintf(stderr, "fuzz: cannot create a temporary file\n");
     abort();
-}
-
-static inline void fz_tmpfile_remove(void)
-{
-    const char *p = fz_tmpfile("");
-    unlink(p);
 }
 
 /* Writes the whole input to path (truncating). */

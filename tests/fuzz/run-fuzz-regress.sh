@@ -26,11 +26,13 @@ replay() { # name, binary, inputs...
     name=$1 bin=$2
     shift 2
     out=build/fuzz/replay.out
-    if "$bin" -runs=0 -timeout=25 -rss_limit_mb=2048 "$@" > "$out" 2>&1; then
+    if "$bin" -runs=0 -timeout=25 -rss_limit_mb=2048 -artifact_prefix=build/fuzz/replay- \
+        "$@" > "$out" 2>&1; then
         ok "$name"
     else
         notok "$name"
-        grep -E 'invariant failed|ERROR|SUMMARY|^    #[0-9]+ .* in (fx_|LLVMFuzzer|check|on_|one_run|lookup)|^  ' "$out" |
+        # the broken invariant, the sanitizer's verdict, our frames
+        grep -E 'invariant failed|^  [^ ]|ERROR|SUMMARY|(src|fuzz)/[a-z_0-9]+\.[ch]:' "$out" |
             head -30 | sed 's/^/# /'
     fi
 }
