@@ -22,6 +22,7 @@
 #include "date.h"
 #include "facts.h"
 #include "mem.h"
+#include "outfile.h"
 
 #define XL_ROWS 1048576UL      /* rows per sheet, the header row included */
 #define XL_COLS 16384U         /* columns per sheet */
@@ -1317,16 +1318,6 @@ static void book_free(fx_book *b)
     free(b);
 }
 
-static char *dir_of(const char *path)
-{
-    const char *slash = strrchr(path, '/');
-    if (!slash)
-        return fx_xstrdup(".");
-    if (slash == path)
-        return fx_xstrdup("/");
-    return fx_xstrndup(path, (size_t)(slash - path));
-}
-
 fx_book *fx_book_open(const char *path, const fx_book_info *info, fx_diags *d)
 {
     const struct lconv *lc = localeconv();
@@ -1339,7 +1330,7 @@ fx_book *fx_book_open(const char *path, const fx_book_info *info, fx_diags *d)
     b->info = info;
     b->d = d;
     b->max_rows = XL_ROWS;
-    b->dir = dir_of(path);
+    b->dir = fx_outfile_dir(path);
     b->strings = fx_arena_new();
     fx_dec_init(&b->tmp);
     fx_ratio_init(&b->r1);

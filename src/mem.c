@@ -81,13 +81,10 @@ void fx_arena_free(fx_arena *a)
     free(a);
 }
 
-void *fx_arena_alloc(fx_arena *a, size_t n)
+/* The head block, or a new one, with room for n bytes at b->used. */
+static block *room(fx_arena *a, size_t n)
 {
-    size_t align = sizeof(max_align_t);
-    n = (n + align - 1) / align * align;
     block *b = a->head;
-    if (b) /* strings pack unaligned: realign before an object */
-        b->used = b->used + align - 1 < b->cap ? (b->used + align - 1) / align * align : b->cap;
     if (!b || b->cap - b->used < n) {
         size_t cap = n > BLOCK ? n : BLOCK;
         b = fx_xmalloc(sizeof(block) + cap);
@@ -96,6 +93,17 @@ void *fx_arena_alloc(fx_arena *a, size_t n)
         b->next = a->head;
         a->head = b;
     }
+    return b;
+}
+
+void *fx_arena_alloc(fx_arena *a, size_t n)
+{
+    size_t align = sizeof(max_align_t);
+    n = (n + align - 1) / align * align;
+    block *b = a->head;
+    if (b) /* strings pack unaligned: realign before an object */
+        b->used = b->used + align - 1 < b->cap ? (b->used + align - 1) / align * align : b->cap;
+    b = room(a, n);
     void *p = (char *)b->data + b->used;
     b->used += n;
     a->bytes += n;
@@ -104,16 +112,7 @@ void *fx_arena_alloc(fx_arena *a, size_t n)
 
 char *fx_arena_strndup(fx_arena *a, const char *s, size_t n)
 {
-    /* Strings need no alignment: pack them byte by byte. */
-    block *b = a->head;
-    if (!b || b->cap - b->used < n + 1) {
-        size_t cap = n + 1 > BLOCK ? n + 1 : BLOCK;
-        b = fx_xmalloc(sizeof(block) + cap);
-        b->used = 0;
-        b->cap = cap;
-        b->next = a->head;
-        a->head = b;
-    }
+    block *b = room(a, n + 1); /* strings need no alignment */
     char *p = (char *)b->data + b->used;
     memcpy(p, s, n);
     p[n] = '\0';

@@ -39,7 +39,7 @@ void fx_outfile_abort_all(void)
             unlink(live[i]);
 }
 
-static char *dir_of(const char *path)
+char *fx_outfile_dir(const char *path)
 {
     const char *slash = strrchr(path, '/');
     if (!slash)
@@ -59,7 +59,7 @@ fx_status fx_outfile_begin(fx_outfile *o, const char *target, fx_diags *d)
         where = t && *t ? t : "/tmp";
     } else {
         o->target = fx_xstrdup(target);
-        dir = dir_of(target);
+        dir = fx_outfile_dir(target);
         where = dir;
         struct stat sb;
         if (stat(target, &sb) == 0 && S_ISDIR(sb.st_mode)) {
@@ -138,7 +138,7 @@ fx_status fx_outfile_commit(fx_outfile *o, fx_diags *d)
         st = fx_diag_status(d, FX_E_IO, (fx_pos){0}, "cannot replace %s: %s", o->target,
                             strerror(errno));
     } else {
-        char *dir = dir_of(o->target);
+        char *dir = fx_outfile_dir(o->target);
         sync_path(dir); /* the rename itself; best effort */
         free(dir);
         live_remove(o->tmp);

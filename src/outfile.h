@@ -26,6 +26,10 @@ fx_status fx_outfile_commit(fx_outfile *o, fx_diags *d);
 /* Removes the temporary file, if any; safe to call twice. */
 void fx_outfile_abort(fx_outfile *o);
 
+/* The folder path is in ("." for a bare name), newly allocated: where the
+ * temporary files beside an output go. */
+char *fx_outfile_dir(const char *path);
+
 /* Every outfile not yet committed or aborted is removed by this (for the
  * out-of-memory path and fatal signals); async-signal-safe. */
 void fx_outfile_abort_all(void);

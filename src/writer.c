@@ -129,6 +129,16 @@ static void copy_check(slot *s, const fx_check *k)
     d->ndays = k->ndays;
 }
 
+static void writer_free(fx_writer *w)
+{
+    for (size_t i = 0; i < RING; i++)
+        slot_clear(&w->ring[i]);
+    pthread_mutex_destroy(&w->mu);
+    pthread_cond_destroy(&w->can_put);
+    pthread_cond_destroy(&w->can_take);
+    free(w);
+}
+
 static void *run(void *arg)
 {
     fx_writer *w = arg;
@@ -163,12 +173,7 @@ fx_writer *fx_writer_start(fx_book *b)
     pthread_cond_init(&w->can_put, NULL);
     pthread_cond_init(&w->can_take, NULL);
     if (pthread_create(&w->th, NULL, run, w) != 0) {
-        for (size_t i = 0; i < RING; i++)
-            slot_clear(&w->ring[i]);
-        pthread_mutex_destroy(&w->mu);
-        pthread_cond_destroy(&w->can_put);
-        pthread_cond_destroy(&w->can_take);
-        free(w);
+        writer_free(w);
         return NULL; /* the caller writes on its own thread */
     }
     return w;
@@ -203,11 +208,6 @@ fx_status fx_writer_finish(fx_writer *w)
     pthread_mutex_unlock(&w->mu);
     pthread_join(w->th, NULL);
     fx_status st = w->st;
-    for (size_t i = 0; i < RING; i++)
-        slot_clear(&w->ring[i]);
-    pthread_mutex_destroy(&w->mu);
-    pthread_cond_destroy(&w->can_put);
-    pthread_cond_destroy(&w->can_take);
-    free(w);
+    writer_free(w);
     return st;
 }
