@@ -32,6 +32,7 @@ typedef struct {
     unsigned utf8_len;
     fx_pos utf8_at;
     unsigned long bad_line; /* one encoding error per line is enough */
+    bool row_bad;           /* the record has invalid UTF-8: not handed on */
     bool fatal; /* a structural error: stop reading */
     /* positions queued by the tracker, taken by libcsv's callback */
     fx_pos *q;
@@ -86,6 +87,7 @@ static void fatal(reader *r, fx_pos at, const char *msg)
  * Returns false (and reports) on an invalid byte. */
 static void encoding_error(reader *r, fx_pos at, const char *msg, unsigned c)
 {
+    r->row_bad = true;
     if (r->bad_line == at.line)
         return;
     r->bad_line = at.line;
@@ -133,8 +135,29 @@ static bool utf8_step(reader *r, unsigned char c)
     return true;
 }
 
-/* Runs the tracker over buf[0..len); returns how many bytes may be given
- * to libcsv (all of them unless a structural error stopped it). */
+/* Moves the position past byte c. */
+static void advance(reader *r, unsigned char c)
+{
+    if (c == '\n') {
+        if (!r->pending_cr)
+            r->line++;
+        r->col = 1;
+        r->pending_cr = false;
+    } else if (c == '\r') {
+        r->line++;
+        r->col = 1;
+        r->pending_cr = true;
+    } else {
+        r->pending_cr = false;
+        if ((c & 0xC0) != 0x80)
+            r->col++;
+    }
+}
+
+/* Runs the tracker over buf[0..len) up to and including the byte that
+ * ends a record; returns how many bytes may be given to libcsv. Feeding
+ * libcsv record by record keeps every message in input order, whatever
+ * the chunking: a record's encoding errors, then its field errors. */
 static size_t track(reader *r, const unsigned char *buf, size_t len)
 {
     for (size_t i = 0; i < len; i++) {
@@ -152,9 +175,14 @@ static size_t track(reader *r, const unsigned char *buf, size_t len)
         case ROW_NOT_BEGUN:
         case FIELD_NOT_BEGUN:
             if (nl) {
-                if (r->st == FIELD_NOT_BEGUN)
+                bool ends = r->st == FIELD_NOT_BEGUN;
+                if (ends)
                     queue_push(r, false); /* empty last field */
                 r->st = ROW_NOT_BEGUN;
+                if (ends) {
+                    advance(r, c);
+                    return i + 1;
+                }
             } else if (c == ',') {
                 queue_push(r, false); /* empty field */
                 r->st = FIELD_NOT_BEGUN;
@@ -176,14 +204,20 @@ static size_t track(reader *r, const unsigned char *buf, size_t len)
                 r->st = FIELD_MIGHT_HAVE_ENDED;
             } else if (!r->quoted && (c == ',' || nl)) {
                 r->st = c == ',' ? FIELD_NOT_BEGUN : ROW_NOT_BEGUN;
+                if (nl) {
+                    advance(r, c);
+                    return i + 1;
+                }
             }
             break;
         case FIELD_MIGHT_HAVE_ENDED:
             if (c == ',')
                 r->st = FIELD_NOT_BEGUN;
-            else if (nl)
+            else if (nl) {
                 r->st = ROW_NOT_BEGUN;
-            else if (c == '"')
+                advance(r, c);
+                return i + 1;
+            } else if (c == '"')
                 r->st = FIELD_BEGUN; /* "" is a quote */
             else {
                 fatal(r, here(r),
@@ -197,21 +231,7 @@ static size_t track(reader *r, const unsigned char *buf, size_t len)
             r->fatal = true;
             return i;
         }
-        /* position of the next byte */
-        if (c == '\n') {
-            if (!r->pending_cr)
-                r->line++;
-            r->col = 1;
-            r->pending_cr = false;
-        } else if (c == '\r') {
-            r->line++;
-            r->col = 1;
-            r->pending_cr = true;
-        } else {
-            r->pending_cr = false;
-            if ((c & 0xC0) != 0x80)
-                r->col++;
-        }
+        advance(r, c);
     }
     return len;
 }
@@ -249,7 +269,7 @@ static void on_row(int c, void *data)
 {
     (void)c;
     reader *r = data;
-    if (!r->stopped && r->st_user == FX_OK) {
+    if (!r->stopped && r->st_user == FX_OK && !r->row_bad) {
         for (size_t i = 0; i < r->ncells; i++)
             r->cells[i].text = r->text + r->offs[i];
         fx_status st = r->fn(r->ctx, r->cells, r->ncells);
@@ -260,6 +280,7 @@ static void on_row(int c, void *data)
     }
     r->ncells = 0;
     r->textlen = 0;
+    r->row_bad = false;
 }
 
 static int no_space(unsigned char c)
@@ -296,13 +317,17 @@ static void reader_clear(reader *r, struct csv_parser *p)
 /* Feeds one chunk through the tracker and libcsv; false to stop. */
 static bool feed(reader *r, struct csv_parser *p, const char *buf, size_t len)
 {
-    size_t ok = track(r, (const unsigned char *)buf, len);
-    if (ok && csv_parse(p, buf, ok, on_field, on_row, r) != ok && !r->fatal) {
-        fx_diag_error(r->d, here(r), "malformed CSV: %s", csv_strerror(csv_error(p)));
-        r->fatal = true;
+    size_t pos = 0;
+    while (pos < len && !r->fatal && !r->stopped) {
+        size_t n = track(r, (const unsigned char *)buf + pos, len - pos);
+        if (n && csv_parse(p, buf + pos, n, on_field, on_row, r) != n && !r->fatal) {
+            fx_diag_error(r->d, here(r), "malformed CSV: %s", csv_strerror(csv_error(p)));
+            r->fatal = true;
+        }
+        pos += n;
+        if (r->qhead == r->qtail)
+            r->qhead = r->qtail = 0;
     }
-    if (r->qhead == r->qtail)
-        r->qhead = r->qtail = 0;
     return !r->fatal && !r->stopped;
 }
 

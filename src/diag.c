@@ -64,6 +64,9 @@ static void push(fx_diags *d, char *m)
 }
 
 static char *vformat(fx_pos at, const char *kind, const char *fmt, va_list ap)
+    __attribute__((format(printf, 3, 0)));
+
+static char *vformat(fx_pos at, const char *kind, const char *fmt, va_list ap)
 {
     char head[512];
     int h;
@@ -94,6 +97,9 @@ static char *vformat(fx_pos at, const char *kind, const char *fmt, va_list ap)
 }
 
 static fx_status verror_locked(fx_diags *d, fx_status st, fx_pos at, const char *fmt,
+                              va_list ap) __attribute__((format(printf, 4, 0)));
+
+static fx_status verror_locked(fx_diags *d, fx_status st, fx_pos at, const char *fmt,
                               va_list ap)
 {
     if (d->worst == FX_OK || st < d->worst)
@@ -111,6 +117,9 @@ static fx_status verror_locked(fx_diags *d, fx_status st, fx_pos at, const char 
     }
     return st;
 }
+
+static fx_status verror(fx_diags *d, fx_status st, fx_pos at, const char *fmt, va_list ap)
+    __attribute__((format(printf, 4, 0)));
 
 static fx_status verror(fx_diags *d, fx_status st, fx_pos at, const char *fmt, va_list ap)
 {
@@ -179,4 +188,39 @@ fx_status fx_diags_status(const fx_diags *d)
 const char *fx_diags_message(const fx_diags *d, size_t i)
 {
     return i < d->n ? d->msg[i] : NULL;
+}
+
+const char *fx_diag_show(const char *s, size_t len)
+{
+    enum { CHARS = 40, SIZE = CHARS * 4 + 8 };
+    static _Thread_local char bufs[4][SIZE];
+    static _Thread_local unsigned next;
+    char *out = bufs[next++ % 4];
+    size_t o = 0, chars = 0, i = 0;
+    while (i < len && chars < CHARS) {
+        unsigned char c = (unsigned char)s[i];
+        if (c < 0x20 || c == 0x7F) {
+            const char *e = c == '\n' ? "\\n" : c == '\r' ? "\\r" : c == '\t' ? "\\t" : NULL;
+            if (e)
+                o += (size_t)snprintf(out + o, SIZE - o, "%s", e);
+            else
+                o += (size_t)snprintf(out + o, SIZE - o, "\\x%02X", c);
+            i++;
+        } else {
+            /* a whole UTF-8 character (invalid bytes were reported already) */
+            size_t n = c < 0x80 ? 1 : c >= 0xF0 ? 4 : c >= 0xE0 ? 3 : 2;
+            if (n > len - i)
+                n = len - i;
+            memcpy(out + o, s + i, n);
+            o += n;
+            i += n;
+        }
+        chars++;
+    }
+    if (i < len) {
+        memcpy(out + o, "...", 3);
+        o += 3;
+    }
+    out[o] = '\0';
+    return out;
 }

@@ -43,6 +43,11 @@ fx_status fx_diag_status(fx_diags *d, fx_status st, fx_pos at, const char *fmt, 
 void fx_diag_warn(fx_diags *d, fx_pos at, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
 
+/* Text from an input as it may appear inside a one-line message: control
+ * characters escaped (\n, \t, \xHH), cut after 40 characters with "...".
+ * The result lives in one of four per-thread buffers: use it at once. */
+const char *fx_diag_show(const char *s, size_t len);
+
 /* Number of errors recorded for file (including those over the limit). */
 size_t fx_diags_errors_in(const fx_diags *d, const char *file);
 size_t fx_diags_count(const fx_diags *d);

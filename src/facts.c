@@ -155,23 +155,8 @@ size_t fx_utf16_len(const char *s, size_t len)
     return n;
 }
 
-/* Shows a cell's text in a message: at most 40 bytes, cut at a character. */
-static int shown(const fx_cell *c)
-{
-    size_t n = c->len < 40 ? c->len : 40;
-    while (n < c->len && n > 0 && ((unsigned char)c->text[n] & 0xC0) == 0x80)
-        n--;
-    return (int)n;
-}
-
-static const char *more(const fx_cell *c)
-{
-    return c->len > 40 ? "..." : "";
-}
-
-/* Arguments for "%.*s%s" (text, cut) and "%.*s" (text). */
-#define SHOW(c) shown(c), (c)->text, more(c)
-#define SHOW1(c) shown(c), (c)->text
+/* A cell's text as a message shows it (escaped, cut). */
+#define SHOW(c) fx_diag_show((c)->text, (c)->len)
 
 static fx_status header(fx_facts_reader *r, const fx_cell *cells, size_t n)
 {
@@ -185,7 +170,7 @@ static fx_status header(fx_facts_reader *r, const fx_cell *cells, size_t n)
             c++;
         if (c == C_COUNT) {
             fx_diag_error(r->d, cells[i].at,
-                          "unknown column \"%.*s%s\"; expected fact_id, entity, claim, source, "
+                          "unknown column \"%s\"; expected fact_id, entity, claim, source, "
                           "published, value, scale, unit, qualifier, as_of, reported_value, "
                           "reported_scale, reported_unit, quote, note",
                           SHOW(&cells[i]));
@@ -215,7 +200,7 @@ static bool check_id(fx_facts_reader *r, const fx_cell *c, const char *col)
         fx_diag_error(r->d, c->at, "%s: empty; expected an id", col);
     else
         fx_diag_error(r->d, c->at,
-                      "%s: \"%.*s%s\" is not an id; expected 1-64 of A-Z a-z 0-9 . _ - "
+                      "%s: \"%s\" is not an id; expected 1-64 of A-Z a-z 0-9 . _ - "
                       "starting with a letter or digit",
                       col, SHOW(c));
     return false;
@@ -241,7 +226,7 @@ static bool check_date(fx_facts_reader *r, const fx_cell *c, const char *col, fx
 {
     if (fx_date_parse(c->text, c->len, out))
         return true;
-    fx_diag_error(r->d, c->at, "%s: \"%.*s%s\" is not a date; expected YYYY-MM-DD, a day that exists",
+    fx_diag_error(r->d, c->at, "%s: \"%s\" is not a date; expected YYYY-MM-DD, a day that exists",
                   col, SHOW(c));
     return false;
 }
@@ -260,11 +245,11 @@ static bool check_value(fx_facts_reader *r, const fx_cell *c, const char *col, f
     if (c->len == 0)
         fx_diag_error(r->d, c->at, "%s: empty; expected a number such as 1234.5", col);
     else if (fx_dec_hint(c->text, c->len, hint, sizeof hint))
-        fx_diag_error(r->d, c->at, "%s: \"%.*s%s\" is not a plain decimal; %s", col, SHOW(c),
+        fx_diag_error(r->d, c->at, "%s: \"%s\" is not a plain decimal; %s", col, SHOW(c),
                       hint);
     else
         fx_diag_error(r->d, c->at,
-                      "%s: \"%.*s%s\" is not a plain decimal; expected an optional '-', digits, "
+                      "%s: \"%s\" is not a plain decimal; expected an optional '-', digits, "
                       "and an optional '.' with digits (e.g. 1234.5)",
                       col, SHOW(c));
     return false;
@@ -278,7 +263,7 @@ static bool check_scale(fx_facts_reader *r, const fx_cell *c, const char *col, i
             return true;
         }
     fx_diag_error(r->d, c->at,
-                  "%s: \"%.*s%s\"; expected empty, thousand, million, billion or trillion", col,
+                  "%s: \"%s\"; expected empty, thousand, million, billion or trillion", col,
                   SHOW(c));
     return false;
 }
@@ -307,13 +292,13 @@ static bool check_unit(fx_facts_reader *r, const fx_cell *c, const char *col, fx
         for (int i = 0; i < 3; i++)
             buf[i] = (char)((c->text[i] >= 'a' && c->text[i] <= 'z') ? c->text[i] - 32 : c->text[i]);
         if (fx_ccy_parse(buf, 3, &up) && r->rates && fx_rates_resolve(r->rates, buf, 3, &up)) {
-            fx_diag_error(r->d, c->at, "%s: \"%.*s\": currency codes are upper case; write %s",
-                          col, SHOW1(c), buf);
+            fx_diag_error(r->d, c->at, "%s: \"%s\": currency codes are upper case; write %s",
+                          col, SHOW(c), buf);
             return false;
         }
     }
     fx_diag_error(r->d, c->at,
-                  "%s: unknown unit \"%.*s%s\"; expected an ISO 4217 code, an alias listed in "
+                  "%s: unknown unit \"%s\"; expected an ISO 4217 code, an alias listed in "
                   "aliases.csv, or count, percent, days, months, years",
                   col, SHOW(c));
     return false;
@@ -326,7 +311,7 @@ static bool check_qual(fx_facts_reader *r, const fx_cell *c, fx_qual *out)
             *out = (fx_qual)i;
             return true;
         }
-    fx_diag_error(r->d, c->at, "qualifier: \"%.*s%s\"; expected empty, about, at_least or at_most",
+    fx_diag_error(r->d, c->at, "qualifier: \"%s\"; expected empty, about, at_least or at_most",
                   SHOW(c));
     return false;
 }
@@ -343,7 +328,7 @@ static bool check_unique(fx_facts_reader *r, const fx_cell *c)
     if (prev) {
         char at[512];
         format_at(r, prev, at, sizeof at);
-        fx_diag_error(r->d, c->at, "duplicate fact_id \"%.*s\"; first defined at %s", SHOW1(c), at);
+        fx_diag_error(r->d, c->at, "duplicate fact_id \"%s\"; first defined at %s", SHOW(c), at);
         return false;
     }
     first_seen *s = fx_arena_alloc(r->arena, sizeof *s);
@@ -367,8 +352,8 @@ static bool check_claim_kind(fx_facts_reader *r, const fx_cell *claim, const fx_
         return true;
     char at[512];
     format_at(r, &prev->at, at, sizeof at);
-    fx_diag_error(r->d, unit->at, "unit: claim \"%.*s\" holds %s (first at %s), not %s; a claim "
-                  "holds money or one other unit", SHOW1(claim), fx_kind_name(prev->kind), at,
+    fx_diag_error(r->d, unit->at, "unit: claim \"%s\" holds %s (first at %s), not %s; a claim "
+                  "holds money or one other unit", SHOW(claim), fx_kind_name(prev->kind), at,
                   fx_kind_name(k));
     return false;
 }
@@ -438,8 +423,8 @@ static fx_status on_row(void *ctx, const fx_cell *cells, size_t n)
             ok = false;
         } else if (check_unit(r, ru, "reported_unit", &f->reported)) {
             if (f->reported.kind != FX_KIND_MONEY) {
-                fx_diag_error(r->d, ru->at, "reported_unit: \"%.*s\" is not a currency; a "
-                              "reported conversion is money", SHOW1(ru));
+                fx_diag_error(r->d, ru->at, "reported_unit: \"%s\" is not a currency; a "
+                              "reported conversion is money", SHOW(ru));
                 ok = false;
             } else if (unit_ok && f->fig.kind != FX_KIND_MONEY) {
                 fx_diag_error(r->d, ru->at, "reported_unit: the fact's unit is %s; only money "

@@ -427,14 +427,6 @@ static void add_rate(loader *L, fx_day day, fx_ccy base, fx_ccy quote, fx_small 
 
 /* How many bytes of a cell a message quotes: at most 60, never half a
  * UTF-8 character. */
-static int shown(const fx_cell *c)
-{
-    size_t n = c->len > 60 ? 60 : c->len;
-    while (n < c->len && n > 0 && ((unsigned char)c->text[n] & 0xC0) == 0x80)
-        n--;
-    return (int)n;
-}
-
 static bool cell_is(const fx_cell *c, const char *s)
 {
     return c->len == strlen(s) && memcmp(c->text, s, c->len) == 0;
@@ -448,24 +440,24 @@ static bool parse_rate(loader *L, const fx_cell *c, fx_small *v)
     if (e == FX_DEC_SYNTAX) {
         char hint[64];
         if (fx_dec_hint(c->text, c->len, hint, sizeof hint))
-            fx_diag_error(L->d, c->at, "rate: expected a plain decimal, got \"%.*s\"; %s",
-                          shown(c), c->text, hint);
+            fx_diag_error(L->d, c->at, "rate: expected a plain decimal, got \"%s\"; %s",
+                          fx_diag_show(c->text, c->len), hint);
         else
             fx_diag_error(L->d, c->at,
                           "rate: expected a plain decimal (digits, optionally '.' and digits), "
-                          "got \"%.*s\"",
-                          shown(c), c->text);
+                          "got \"%s\"",
+                          fx_diag_show(c->text, c->len));
         return false;
     }
     if (e == FX_DEC_TOO_LONG) {
         fx_diag_error(L->d, c->at,
-                      "rate: \"%.*s\" has more than %d significant digits",
-                      shown(c), c->text, FX_SMALL_MAX_DIGITS);
+                      "rate: \"%s\" has more than %d significant digits",
+                      fx_diag_show(c->text, c->len), FX_SMALL_MAX_DIGITS);
         return false;
     }
     if (v->coef <= 0) {
-        fx_diag_error(L->d, c->at, "rate: must be greater than zero, got \"%.*s\"", shown(c),
-                      c->text);
+        fx_diag_error(L->d, c->at, "rate: must be greater than zero, got \"%s\"", 
+                      fx_diag_show(c->text, c->len));
         return false;
     }
     return true;
@@ -475,8 +467,8 @@ static bool parse_day(loader *L, const fx_cell *c, const char *what, fx_day *day
 {
     if (fx_date_parse(c->text, c->len, day))
         return true;
-    fx_diag_error(L->d, c->at, "%s: expected a date YYYY-MM-DD that exists, got \"%.*s\"", what,
-                  shown(c), c->text);
+    fx_diag_error(L->d, c->at, "%s: expected a date YYYY-MM-DD that exists, got \"%s\"", what,
+                  fx_diag_show(c->text, c->len));
     return false;
 }
 
@@ -484,8 +476,8 @@ static bool parse_code(loader *L, const fx_cell *c, const char *what, fx_ccy *ou
 {
     if (fx_ccy_parse(c->text, c->len, out))
         return true;
-    fx_diag_error(L->d, c->at, "%s: expected a currency code (3 capital letters), got \"%.*s\"",
-                  what, shown(c), c->text);
+    fx_diag_error(L->d, c->at, "%s: expected a currency code (3 capital letters), got \"%s\"",
+                  what, fx_diag_show(c->text, c->len));
     return false;
 }
 
@@ -572,7 +564,7 @@ static fx_status header(loader *L, const fx_cell *c, size_t n)
     return fx_diag_error(L->d, c[0].at,
                          "unknown rates header \"%s\": expected ECB history (Date,USD,JPY,...), "
                          "long (date,base,quote,rate[,source]) or aliases (alias,code)",
-                         got);
+                         fx_diag_show(got, o));
 }
 
 static void row_ecb(loader *L, const fx_cell *c, size_t n)

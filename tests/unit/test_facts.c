@@ -158,6 +158,12 @@ static const struct {
     {"every error of a file", H "f1,E,c,s,2025-01-22,1.,USD,q\nf2,E,c,s,2025-01-32,1,USD,q\n",
      "t.csv:2:21: error: value: \"1.\" is not a plain decimal; write 1\n"
      "t.csv:3:10: error: published: \"2025-01-32\" is not a date; expected YYYY-MM-DD, a day that exists\n"},
+    {"messages in input order, an encoding error too", H "f1,E,c,s,2025-13-01,1,USD,q\nf2,E,c,s,2025-01-22,1,USD,\xFF\n",
+     "t.csv:2:10: error: published: \"2025-13-01\" is not a date; expected YYYY-MM-DD, a day that exists\n"
+     "t.csv:3:27: error: invalid UTF-8 byte 0xFF; save the file as UTF-8\n"},
+    {"control characters are escaped in messages", "fact_id,\"ent\nity\",claim,source,published,value,unit,quote\n",
+     "t.csv:1:9: error: unknown column \"ent\\nity\"; expected fact_id, entity, claim, source, published, value, scale, unit, qualifier, as_of, reported_value, reported_scale, reported_unit, quote, note\n"
+     "t.csv:1:1: error: missing required column \"entity\"\n"},
     {"an error on a continued line", H "f1,E,c,s,2025-01-22,1,USD,\"two\nlines\"\nf2,E,c,s,2025-01-22,x,USD,q\n",
      "t.csv:4:21: error: value: \"x\" is not a plain decimal; expected an optional '-', digits, and an optional '.' with digits (e.g. 1234.5)\n"},
 };
