@@ -391,11 +391,13 @@ void fx_audit_add(fx_audit *a, const fx_converted *c, const fx_check *k)
         cs->source = src;
         fx_dec_init(&cs->first);
         fx_dec_set(&cs->first, money ? &c->conv[0].rounded : &c->amount);
-        cs->first_id = keep(a, f->fact_id);
+        cs->first_id = f->id_kept ? (char *)f->id_kept : keep(a, f->fact_id);
     }
     if (cs->nids < FX_IDS_KEPT) {
         cs->ids = fx_xrealloc(cs->ids, (cs->nids + 1) * sizeof *cs->ids);
-        char *id = cs->nids == 0 ? cs->first_id : keep(a, f->fact_id);
+        char *id = cs->nids == 0 ? cs->first_id
+                   : f->id_kept ? (char *)f->id_kept /* borrowed from the fact_id index */
+                                : keep(a, f->fact_id);
         cs->ids[cs->nids++] = id;
     } else
         cs->more++;

@@ -4,6 +4,7 @@
 #include "facts.h"
 
 #include <glib.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -58,11 +59,19 @@ const char *fx_scale_name(int scale)
     return scale >= 0 && scale <= 12 && scale % 3 == 0 ? scale_names[scale / 3] : "?";
 }
 
-/* Where an id was first seen, kept for "first defined at" messages. */
+/* Where an id was first seen, for "first defined at" messages. */
 typedef struct {
     unsigned input;
     unsigned long line, col;
 } first_seen;
+
+/* The fact_id index keeps each id once, in the arena, right after its
+ * packed position: the hash set's key is the id, and the 12 bytes before
+ * it say where it was defined. This is the one structure that grows with
+ * the number of facts, so it is kept small (about 40 bytes an id). */
+typedef struct {
+    uint32_t input, line, col;
+} id_pos;
 
 typedef struct {
     fx_kind kind;
@@ -71,7 +80,7 @@ typedef struct {
 
 struct fx_facts_reader {
     const fx_rate_table *rates;
-    GHashTable *ids;    /* fact_id (in arena) -> first_seen (in arena) */
+    GHashTable *ids;    /* set of fact_ids, each after its id_pos (in arena) */
     GHashTable *claims; /* claim (in arena) -> claim_kind (in arena) */
     fx_arena *arena;
     const char **names; /* input names, by index */
@@ -127,8 +136,9 @@ size_t fx_facts_in_input(const fx_facts_reader *r, size_t input)
 size_t fx_facts_index_bytes(const fx_facts_reader *r)
 {
     /* GHashTable keeps a key, a value and a hash per slot, slots ~ 2x entries. */
+    /* a set keeps a key and a hash per slot; slots are about 1.5x entries */
     return fx_arena_bytes(r->arena) +
-           2 * g_hash_table_size(r->ids) * (2 * sizeof(void *) + sizeof(guint));
+           g_hash_table_size(r->ids) * 3 / 2 * (sizeof(void *) + sizeof(guint));
 }
 
 bool fx_facts_is_id(const char *s, size_t len)
@@ -322,18 +332,25 @@ static void format_at(const fx_facts_reader *r, const first_seen *s, char *buf, 
 }
 
 /* fact_id unique across all inputs; the index keeps the first position. */
-static bool check_unique(fx_facts_reader *r, const fx_cell *c)
+static bool check_unique(fx_facts_reader *r, const fx_cell *c, const char **kept)
 {
-    const first_seen *prev = g_hash_table_lookup(r->ids, c->text);
+    const char *prev = g_hash_table_lookup(r->ids, c->text);
     if (prev) {
+        id_pos p;
+        memcpy(&p, prev - sizeof p, sizeof p);
+        first_seen s = {p.input, p.line, p.col};
         char at[512];
-        format_at(r, prev, at, sizeof at);
+        format_at(r, &s, at, sizeof at);
         fx_diag_error(r->d, c->at, "duplicate fact_id \"%s\"; first defined at %s", SHOW(c), at);
         return false;
     }
-    first_seen *s = fx_arena_alloc(r->arena, sizeof *s);
-    *s = (first_seen){(unsigned)(r->ninputs - 1), c->at.line, c->at.col};
-    g_hash_table_insert(r->ids, fx_arena_strndup(r->arena, c->text, c->len), s);
+    char packed[sizeof(id_pos) + ID_MAX];
+    id_pos p = {(uint32_t)(r->ninputs - 1), (uint32_t)c->at.line, (uint32_t)c->at.col};
+    memcpy(packed, &p, sizeof p);
+    memcpy(packed + sizeof p, c->text, c->len);
+    char *id = fx_arena_strndup(r->arena, packed, sizeof p + c->len) + sizeof p;
+    g_hash_table_add(r->ids, id);
+    *kept = id;
     return true;
 }
 
@@ -382,7 +399,7 @@ static fx_status on_row(void *ctx, const fx_cell *cells, size_t n)
     bool ok = true;
     f->at = cells[0].at;
     f->input = r->ninputs - 1;
-    ok &= check_id(r, c[C_FACT_ID], "fact_id") && check_unique(r, c[C_FACT_ID]);
+    ok &= check_id(r, c[C_FACT_ID], "fact_id") && check_unique(r, c[C_FACT_ID], &f->id_kept);
     ok &= check_text(r, c[C_ENTITY], "entity", true);
     ok &= check_id(r, c[C_CLAIM], "claim");
     ok &= check_id(r, c[C_SOURCE], "source");
