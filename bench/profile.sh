@@ -4,7 +4,9 @@
 # needed) on BENCH_PROFILE_N facts (default 100000), DWARF call graphs;
 # without perf, valgrind --tool=callgrind on 10000 facts. Writes
 # build/bench/profile.txt: self cost by library, the top functions by self
-# cost, and the inclusive cost of fxbook's stages.
+# cost, who owns the time (bench/attribute.py: our source files versus
+# libxlsxwriter/zlib), a per-thread timeline and the inclusive cost of
+# fxbook's stages.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 seed=${BENCH_SEED:-20250509}
@@ -35,6 +37,16 @@ if perf stat -e cpu-clock true >/dev/null 2>&1; then
         echo
         echo "## self cost by thread"
         rep --no-children --sort pid -g none | head -6
+        echo
+        echo "## samples per thread per 0.5 s (the streaming phase overlaps; the close is serial)"
+        perf script -i "$dir/perf.data" -F tid,time 2>/dev/null | awk '{ sub(":", "", $2)
+            if (!t0) t0 = $2; b = int(($2 - t0) * 2); c[b " " $1]++; if (b > mb) mb = b; tid[$1] = 1 }
+            END { for (i = 0; i <= mb; i++) { l = sprintf("%5.1fs", i / 2)
+                for (x in tid) l = l sprintf("  %s:%4d", x, c[i " " x] + 0); print l } }' 
+        echo
+        echo "## owners and stages (bench/attribute.py)"
+        perf script -i "$dir/perf.data" -F tid,ip,sym,dso --no-inline 2>/dev/null |
+            /usr/bin/python3 bench/attribute.py build/fxbook
         echo
         echo "## top 40 functions by self cost"
         rep --no-children --sort dso,symbol -g none | head -40
