@@ -3,13 +3,16 @@
  * comparison is exact (rationals); nothing is decided on a double. */
 #include "audit.h"
 
+#include <errno.h>
 #include <glib.h>
 #include <math.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "mem.h"
+#include "outfile.h"
 
 static const char *const verdict_names[] = {"consistent", "close", "inconsistent", "unverifiable"};
 static const char *const claim_verdict_names[] = {"single", "agree", "disagree"};
@@ -217,62 +220,138 @@ void fx_audit_check(fx_check *k, const fx_converted *c, const fx_rate_table *t,
 
 /* ---- aggregates ---- */
 
+/* What decides a claim's verdict, kept while facts stream in. */
+typedef struct {
+    const char *claim, *entity; /* in claim_arena */
+    fx_packed min, max;         /* normalized point values */
+    fx_packed lo, hi;           /* intersection of all normalized intervals */
+    uint32_t facts;
+    uint8_t kind, verdict;
+    bool has_lo, has_hi;
+} claim_agg;
+
+/* One fact as appended to the facts file; its fact_id's id_len bytes follow. */
+typedef struct {
+    uint32_t claim, source;
+    double first;
+    int32_t places;
+    uint32_t id_len;
+} fact_rec;
+
+/* A claim row in the rows file: the claim and entity, min and max
+ * (fx_ratio_write), then nsources cells each followed by its ids (a
+ * length byte and the bytes). */
+typedef struct {
+    uint32_t facts, nsources;
+    uint16_t claim_len, entity_len;
+    uint8_t kind, verdict;
+} row_hdr;
+
+typedef struct {
+    uint32_t source, nids, more;
+    int32_t places;
+    double first;
+} cell_hdr;
+
 struct fx_audit {
     fx_audit_opts o;
     fx_convert_opts co;
-    fx_arena *arena;
+    fx_arena *arena;       /* source names */
+    fx_arena *claim_arena; /* claim and entity names; freed once the rows are written */
     GHashTable *claim_ix;  /* claim -> index + 1 */
     GHashTable *source_ix; /* source -> index + 1 */
-    fx_claim *claims;
+    claim_agg *claims;
     size_t nclaims, capclaims;
     fx_source *sources;
     size_t nsources, capsources;
     fx_audit_counts counts;
     fx_interval iv; /* scratch */
     fx_ratio point; /* scratch */
+
+    char *tmpdir;   /* NULL: no rows */
+    FILE *facts;    /* fact_rec records, in input order */
+    int facts_errno; /* first write failure, 0 if none */
+    FILE *rows;     /* claim rows, in claim order, after finish */
+    size_t pass;    /* records per pass of write_rows */
+
+    /* the row fx_audit_next returns, and its storage */
+    fx_claim cur;
+    fx_claim_source *cells;
+    size_t capcells;
+    char *text; /* claim, entity and ids, NUL-terminated */
+    size_t captext;
+    size_t *idoff; /* ids' offsets in text while a row is read */
+    size_t capidoff;
+    const char **ids;
+    size_t capids;
+    size_t next_row;
+    const char *read_error;
 };
 
-fx_audit *fx_audit_new(const fx_audit_opts *o, const fx_convert_opts *co)
+fx_audit *fx_audit_new(const fx_audit_opts *o, const fx_convert_opts *co, const char *tmpdir)
 {
     fx_audit *a = fx_xcalloc(1, sizeof *a);
     a->o = *o;
     a->co = *co;
     a->arena = fx_arena_new();
+    a->claim_arena = fx_arena_new();
     a->claim_ix = g_hash_table_new(g_str_hash, g_str_equal);
     a->source_ix = g_hash_table_new(g_str_hash, g_str_equal);
     fx_interval_init(&a->iv);
     fx_ratio_init(&a->point);
+    fx_ratio_init(&a->cur.min);
+    fx_ratio_init(&a->cur.max);
+    a->pass = FX_AUDIT_PASS;
+    if (tmpdir) {
+        a->tmpdir = fx_xstrdup(tmpdir);
+        a->facts = fx_tmpfile(tmpdir);
+        if (!a->facts)
+            a->facts_errno = errno ? errno : EIO;
+    }
     return a;
+}
+
+static void free_claims(fx_audit *a)
+{
+    for (size_t i = 0; i < a->nclaims && a->claims; i++) {
+        claim_agg *cl = &a->claims[i];
+        fx_packed_clear(&cl->min);
+        fx_packed_clear(&cl->max);
+        fx_packed_clear(&cl->lo);
+        fx_packed_clear(&cl->hi);
+    }
+    free(a->claims);
+    a->claims = NULL;
+    a->capclaims = 0;
+    if (a->claim_ix)
+        g_hash_table_destroy(a->claim_ix);
+    a->claim_ix = NULL;
+    fx_arena_free(a->claim_arena);
+    a->claim_arena = NULL;
 }
 
 void fx_audit_free(fx_audit *a)
 {
     if (!a)
         return;
-    for (size_t i = 0; i < a->nclaims; i++) {
-        fx_claim *c = &a->claims[i];
-        for (size_t j = 0; j < c->nsources; j++) {
-            fx_dec_clear(&c->by_source[j].first);
-            free(c->by_source[j].ids);
-        }
-        free(c->by_source);
-        fx_ratio_clear(&c->min);
-        fx_ratio_clear(&c->max);
-        fx_interval_clear(&c->common);
-    }
-    free(a->claims);
+    free_claims(a);
     free(a->sources);
-    g_hash_table_destroy(a->claim_ix);
     g_hash_table_destroy(a->source_ix);
     fx_arena_free(a->arena);
     fx_interval_clear(&a->iv);
     fx_ratio_clear(&a->point);
+    fx_ratio_clear(&a->cur.min);
+    fx_ratio_clear(&a->cur.max);
+    if (a->facts)
+        fclose(a->facts);
+    if (a->rows)
+        fclose(a->rows);
+    free(a->tmpdir);
+    free(a->cells);
+    free(a->text);
+    free(a->idoff);
+    free(a->ids);
     free(a);
-}
-
-static char *keep(fx_audit *a, fx_text t)
-{
-    return fx_arena_strndup(a->arena, t.s, t.len);
 }
 
 static unsigned source_index(fx_audit *a, const fx_fact *f)
@@ -286,7 +365,8 @@ static unsigned source_index(fx_audit *a, const fx_fact *f)
             a->sources = fx_xrealloc(a->sources, a->capsources * sizeof *a->sources);
         }
         fx_source *s = &a->sources[a->nsources++];
-        *s = (fx_source){keep(a, f->source), f->published, 0, (unsigned)f->input};
+        *s = (fx_source){fx_arena_strndup(a->arena, f->source.s, f->source.len), f->published, 0,
+                         (unsigned)f->input};
         g_hash_table_insert(a->source_ix, s->source, GSIZE_TO_POINTER(a->nsources));
         ix = a->nsources;
     }
@@ -294,31 +374,28 @@ static unsigned source_index(fx_audit *a, const fx_fact *f)
     return (unsigned)(ix - 1);
 }
 
-static fx_claim *claim_for(fx_audit *a, const fx_converted *c)
+static size_t claim_index(fx_audit *a, const fx_fact *f)
 {
-    const fx_fact *f = c->fact;
     char key[80];
     snprintf(key, sizeof key, "%.*s", (int)f->claim.len, f->claim.s);
     size_t ix = GPOINTER_TO_SIZE(g_hash_table_lookup(a->claim_ix, key));
     if (ix)
-        return &a->claims[ix - 1];
+        return ix - 1;
     if (a->nclaims == a->capclaims) {
         a->capclaims = a->capclaims ? 2 * a->capclaims : 16;
         a->claims = fx_xrealloc(a->claims, a->capclaims * sizeof *a->claims);
     }
-    fx_claim *cl = &a->claims[a->nclaims++];
+    claim_agg *cl = &a->claims[a->nclaims++];
     memset(cl, 0, sizeof *cl);
-    cl->claim = keep(a, f->claim);
-    cl->entity = keep(a, f->entity);
-    cl->kind = f->fig.kind;
-    if (a->co.ntargets)
-        cl->unit_ccy = a->co.targets[0];
-    fx_ratio_init(&cl->min);
-    fx_ratio_init(&cl->max);
-    fx_interval_init(&cl->common);
-    cl->common.has_lo = cl->common.has_hi = false;
-    g_hash_table_insert(a->claim_ix, cl->claim, GSIZE_TO_POINTER(a->nclaims));
-    return cl;
+    cl->claim = fx_arena_strndup(a->claim_arena, f->claim.s, f->claim.len);
+    cl->entity = fx_arena_strndup(a->claim_arena, f->entity.s, f->entity.len);
+    cl->kind = (uint8_t)f->fig.kind;
+    fx_packed_init(&cl->min);
+    fx_packed_init(&cl->max);
+    fx_packed_init(&cl->lo);
+    fx_packed_init(&cl->hi);
+    g_hash_table_insert(a->claim_ix, (char *)cl->claim, GSIZE_TO_POINTER(a->nclaims));
+    return a->nclaims - 1;
 }
 
 /* The fact's interval in the claim's unit: money times its first target's rate. */
@@ -336,23 +413,28 @@ static void normalized_interval(fx_audit *a, const fx_converted *c)
     }
 }
 
-static void intersect(fx_claim *cl, const fx_interval *iv, bool first)
+static void intersect(claim_agg *cl, const fx_interval *iv, bool first)
 {
-    if (first) {
-        fx_ratio_set(&cl->common.lo, &iv->lo);
-        fx_ratio_set(&cl->common.hi, &iv->hi);
-        cl->common.has_lo = iv->has_lo;
-        cl->common.has_hi = iv->has_hi;
+    if (iv->has_lo && (first || !cl->has_lo || fx_packed_cmp(&iv->lo, &cl->lo) > 0))
+        fx_packed_set(&cl->lo, &iv->lo);
+    if (iv->has_hi && (first || !cl->has_hi || fx_packed_cmp(&iv->hi, &cl->hi) < 0))
+        fx_packed_set(&cl->hi, &iv->hi);
+    cl->has_lo = (!first && cl->has_lo) || iv->has_lo;
+    cl->has_hi = (!first && cl->has_hi) || iv->has_hi;
+}
+
+static void append_fact(fx_audit *a, uint32_t claim, uint32_t source, const fx_dec *shown,
+                        fx_text id)
+{
+    if (!a->facts || a->facts_errno)
         return;
-    }
-    if (iv->has_lo && (!cl->common.has_lo || fx_ratio_cmp(&iv->lo, &cl->common.lo) > 0)) {
-        fx_ratio_set(&cl->common.lo, &iv->lo);
-        cl->common.has_lo = true;
-    }
-    if (iv->has_hi && (!cl->common.has_hi || fx_ratio_cmp(&iv->hi, &cl->common.hi) < 0)) {
-        fx_ratio_set(&cl->common.hi, &iv->hi);
-        cl->common.has_hi = true;
-    }
+    if (id.len > 255) /* cannot happen: a fact_id has at most 64 bytes */
+        id.len = 255;
+    fact_rec rec = {claim, source, fx_dec_to_double(shown), (int32_t)-shown->exp,
+                    (uint32_t)id.len};
+    if (fwrite(&rec, sizeof rec, 1, a->facts) != 1 ||
+        (id.len && fwrite(id.s, 1, id.len, a->facts) != id.len))
+        a->facts_errno = errno ? errno : EIO;
 }
 
 void fx_audit_add(fx_audit *a, const fx_converted *c, const fx_check *k)
@@ -366,53 +448,207 @@ void fx_audit_add(fx_audit *a, const fx_converted *c, const fx_check *k)
         a->counts.verdicts[k->verdict]++;
     }
     unsigned src = source_index(a, f);
-    fx_claim *cl = claim_for(a, c);
+    size_t ci = claim_index(a, f);
+    claim_agg *cl = &a->claims[ci];
     bool money = f->fig.kind == FX_KIND_MONEY && c->nconv;
     if (money)
         fx_ratio_set(&a->point, &c->conv[0].exact);
     else
         fx_ratio_set_dec(&a->point, &c->amount);
-    if (cl->facts == 0 || fx_ratio_cmp(&a->point, &cl->min) < 0)
-        fx_ratio_set(&cl->min, &a->point);
-    if (cl->facts == 0 || fx_ratio_cmp(&a->point, &cl->max) > 0)
-        fx_ratio_set(&cl->max, &a->point);
+    if (cl->facts == 0 || fx_packed_cmp(&a->point, &cl->min) < 0)
+        fx_packed_set(&cl->min, &a->point);
+    if (cl->facts == 0 || fx_packed_cmp(&a->point, &cl->max) > 0)
+        fx_packed_set(&cl->max, &a->point);
     normalized_interval(a, c);
     intersect(cl, &a->iv, cl->facts == 0);
     cl->facts++;
-
-    fx_claim_source *cs = NULL;
-    for (size_t i = 0; i < cl->nsources; i++)
-        if (cl->by_source[i].source == src)
-            cs = &cl->by_source[i];
-    if (!cs) {
-        cl->by_source = fx_xrealloc(cl->by_source, (cl->nsources + 1) * sizeof *cl->by_source);
-        cs = &cl->by_source[cl->nsources++];
-        memset(cs, 0, sizeof *cs);
-        cs->source = src;
-        fx_dec_init(&cs->first);
-        fx_dec_set(&cs->first, money ? &c->conv[0].rounded : &c->amount);
-        cs->first_id = f->id_kept ? (char *)f->id_kept : keep(a, f->fact_id);
-    }
-    if (cs->nids < FX_IDS_KEPT) {
-        cs->ids = fx_xrealloc(cs->ids, (cs->nids + 1) * sizeof *cs->ids);
-        char *id = cs->nids == 0 ? cs->first_id
-                   : f->id_kept ? (char *)f->id_kept /* borrowed from the fact_id index */
-                                : keep(a, f->fact_id);
-        cs->ids[cs->nids++] = id;
-    } else
-        cs->more++;
+    append_fact(a, (uint32_t)ci, src, money ? &c->conv[0].rounded : &c->amount, f->fact_id);
 }
 
-void fx_audit_finish(fx_audit *a)
+/* ---- claim rows: the facts file sorted by claim ---- */
+
+typedef struct {
+    fact_rec h;
+    uint32_t id_off; /* in the pass's id bytes */
+} pass_rec;
+
+typedef struct {
+    pass_rec *recs;
+    size_t caprecs;
+    char *idbuf;
+    size_t nid, capid;
+    size_t *at;       /* claim - c0 -> next slot in recs */
+    uint32_t *stamp;  /* source -> claim index + 1 of the claim that last used it */
+    uint32_t *slot;   /* source -> cell index in that claim */
+    uint32_t *count;  /* cell -> records; then the cell's start in order */
+    uint32_t *order;  /* the claim's records, grouped by cell */
+    size_t caporder, capcount;
+} pass_buf;
+
+static bool put(FILE *f, const void *p, size_t n)
+{
+    return n == 0 || fwrite(p, 1, n, f) == n;
+}
+
+static void *grow(void *p, size_t *cap, size_t need, size_t size)
+{
+    if (need <= *cap)
+        return p;
+    size_t n = *cap ? *cap : 16;
+    while (n < need)
+        n *= 2;
+    *cap = n;
+    return fx_xrealloc(p, n * size);
+}
+
+/* One claim's row: its records are b->recs[first .. first + n), in input order. */
+static bool write_row(fx_audit *a, pass_buf *b, size_t ci, size_t first, size_t n)
+{
+    const claim_agg *cl = &a->claims[ci];
+    uint32_t tag = (uint32_t)ci + 1, ncells = 0;
+    b->order = grow(b->order, &b->caporder, n, sizeof *b->order);
+    b->count = grow(b->count, &b->capcount, n, sizeof *b->count);
+    for (size_t i = 0; i < n; i++) { /* cells in order of first appearance */
+        uint32_t s = b->recs[first + i].h.source;
+        if (b->stamp[s] != tag) {
+            b->stamp[s] = tag;
+            b->slot[s] = ncells;
+            b->count[ncells++] = 0;
+        }
+        b->count[b->slot[s]]++;
+    }
+    uint32_t sum = 0; /* counting sort of the records by cell, stable */
+    for (uint32_t j = 0; j < ncells; j++) {
+        uint32_t k = b->count[j];
+        b->count[j] = sum;
+        sum += k;
+    }
+    for (size_t i = 0; i < n; i++)
+        b->order[b->count[b->slot[b->recs[first + i].h.source]]++] = (uint32_t)(first + i);
+
+    size_t clen = strlen(cl->claim), elen = strlen(cl->entity);
+    row_hdr h = {cl->facts, ncells, (uint16_t)clen, (uint16_t)elen, cl->kind, cl->verdict};
+    bool ok = put(a->rows, &h, sizeof h) && put(a->rows, cl->claim, clen) &&
+              put(a->rows, cl->entity, elen);
+    fx_packed_get(&a->point, &cl->min);
+    ok = ok && fx_ratio_write(a->rows, &a->point);
+    fx_packed_get(&a->point, &cl->max);
+    ok = ok && fx_ratio_write(a->rows, &a->point);
+    for (size_t i = 0; i < n && ok;) { /* b->order[i..] is one cell's records */
+        const pass_rec *r0 = &b->recs[b->order[i]];
+        size_t m = 1;
+        while (i + m < n && b->recs[b->order[i + m]].h.source == r0->h.source)
+            m++;
+        size_t kept = m < FX_IDS_KEPT ? m : FX_IDS_KEPT;
+        cell_hdr c = {r0->h.source, (uint32_t)kept, (uint32_t)(m - kept), r0->h.places,
+                      r0->h.first};
+        ok = put(a->rows, &c, sizeof c);
+        for (size_t j = 0; j < kept && ok; j++) {
+            const pass_rec *r = &b->recs[b->order[i + j]];
+            uint8_t len = (uint8_t)r->h.id_len;
+            ok = put(a->rows, &len, 1) && put(a->rows, b->idbuf + r->id_off, len);
+        }
+        i += m;
+    }
+    return ok;
+}
+
+/* Reads the whole facts file once and keeps the records of claims
+ * [c0, c1), each claim's together in input order. */
+static bool gather(fx_audit *a, pass_buf *b, size_t c0, size_t c1, size_t n)
+{
+    b->recs = grow(b->recs, &b->caprecs, n, sizeof *b->recs);
+    size_t at = 0;
+    for (size_t c = c0; c < c1; c++) {
+        b->at[c - c0] = at;
+        at += a->claims[c].facts;
+    }
+    b->nid = 0;
+    if (fseek(a->facts, 0, SEEK_SET) != 0)
+        return false;
+    char skip[256];
+    for (size_t i = 0; i < a->counts.facts; i++) {
+        fact_rec h;
+        if (fread(&h, sizeof h, 1, a->facts) != 1 || h.claim >= a->nclaims ||
+            h.source >= a->nsources || h.id_len > 255)
+            return false;
+        if (h.claim < c0 || h.claim >= c1) {
+            if (h.id_len && fread(skip, 1, h.id_len, a->facts) != h.id_len)
+                return false;
+            continue;
+        }
+        b->idbuf = grow(b->idbuf, &b->capid, b->nid + h.id_len + 1, 1);
+        if (h.id_len && fread(b->idbuf + b->nid, 1, h.id_len, a->facts) != h.id_len)
+            return false;
+        b->recs[b->at[h.claim - c0]++] = (pass_rec){h, (uint32_t)b->nid};
+        b->nid += h.id_len;
+    }
+    return true;
+}
+
+static bool write_rows(fx_audit *a)
+{
+    pass_buf b = {0};
+    b.stamp = fx_xcalloc(a->nsources ? a->nsources : 1, sizeof *b.stamp);
+    b.slot = fx_xcalloc(a->nsources ? a->nsources : 1, sizeof *b.slot);
+    size_t capat = 0;
+    bool ok = fflush(a->facts) == 0;
+    for (size_t c0 = 0; c0 < a->nclaims && ok;) {
+        size_t c1 = c0, n = 0;
+        while (c1 < a->nclaims && (c1 == c0 || n + a->claims[c1].facts <= a->pass))
+            n += a->claims[c1++].facts;
+        b.at = grow(b.at, &capat, c1 - c0, sizeof *b.at);
+        ok = gather(a, &b, c0, c1, n);
+        for (size_t c = c0, first = 0; c < c1 && ok; c++) {
+            ok = write_row(a, &b, c, first, a->claims[c].facts);
+            first += a->claims[c].facts;
+        }
+        c0 = c1;
+    }
+    free(b.recs);
+    free(b.idbuf);
+    free(b.at);
+    free(b.stamp);
+    free(b.slot);
+    free(b.count);
+    free(b.order);
+    return ok && fflush(a->rows) == 0;
+}
+
+fx_status fx_audit_finish(fx_audit *a, bool rows, fx_diags *d)
 {
     memset(a->counts.claims, 0, sizeof a->counts.claims);
     for (size_t i = 0; i < a->nclaims; i++) {
-        fx_claim *cl = &a->claims[i];
-        cl->empty = cl->common.has_lo && cl->common.has_hi &&
-                    fx_ratio_cmp(&cl->common.lo, &cl->common.hi) > 0;
-        cl->verdict = cl->facts == 1 ? FX_C_SINGLE : cl->empty ? FX_C_DISAGREE : FX_C_AGREE;
-        a->counts.claims[cl->verdict]++;
+        claim_agg *cl = &a->claims[i];
+        bool empty = false;
+        if (cl->has_lo && cl->has_hi) {
+            fx_packed_get(&a->point, &cl->lo);
+            empty = fx_packed_cmp(&a->point, &cl->hi) > 0;
+        }
+        fx_claim_verdict v = cl->facts == 1 ? FX_C_SINGLE : empty ? FX_C_DISAGREE : FX_C_AGREE;
+        cl->verdict = (uint8_t)v;
+        a->counts.claims[v]++;
     }
+    fx_status st = FX_OK;
+    if (rows && a->tmpdir) {
+        if (!a->facts_errno) {
+            a->rows = fx_tmpfile(a->tmpdir);
+            if (!a->rows)
+                a->facts_errno = errno ? errno : EIO;
+            else if (!write_rows(a))
+                a->facts_errno = errno ? errno : EIO;
+        }
+        if (a->facts_errno)
+            st = fx_diag_status(d, FX_E_IO, (fx_pos){0},
+                                "cannot write the claims' temporary file in %s: %s", a->tmpdir,
+                                strerror(a->facts_errno));
+    }
+    if (a->facts) { /* sorted into rows: no longer needed */
+        fclose(a->facts);
+        a->facts = NULL;
+    }
+    free_claims(a);
+    return st;
 }
 
 size_t fx_audit_nclaims(const fx_audit *a)
@@ -420,9 +656,98 @@ size_t fx_audit_nclaims(const fx_audit *a)
     return a->nclaims;
 }
 
-const fx_claim *fx_audit_claim(const fx_audit *a, size_t i)
+bool fx_audit_rewind(fx_audit *a)
 {
-    return &a->claims[i];
+    a->next_row = 0;
+    a->read_error = NULL;
+    if (!a->rows)
+        return a->nclaims == 0;
+    if (fseek(a->rows, 0, SEEK_SET) != 0) {
+        a->read_error = strerror(errno);
+        return false;
+    }
+    return true;
+}
+
+static bool get(fx_audit *a, void *p, size_t n)
+{
+    if (n == 0 || fread(p, 1, n, a->rows) == n)
+        return true;
+    a->read_error = ferror(a->rows) ? strerror(errno) : "truncated";
+    return false;
+}
+
+/* n bytes of the row's text at *used, NUL-terminated; false on a read error. */
+static bool get_text(fx_audit *a, size_t *used, size_t n)
+{
+    a->text = grow(a->text, &a->captext, *used + n + 1, 1);
+    if (!get(a, a->text + *used, n))
+        return false;
+    a->text[*used + n] = '\0';
+    *used += n + 1;
+    return true;
+}
+
+const fx_claim *fx_audit_next(fx_audit *a)
+{
+    if (!a->rows || a->read_error || a->next_row >= a->nclaims)
+        return NULL;
+    row_hdr h;
+    size_t used = 0, nids = 0;
+    if (!get(a, &h, sizeof h) || !get_text(a, &used, h.claim_len) ||
+        !get_text(a, &used, h.entity_len))
+        return NULL;
+    if (!fx_ratio_read(a->rows, &a->cur.min) || !fx_ratio_read(a->rows, &a->cur.max)) {
+        a->read_error = "bad or truncated value";
+        return NULL;
+    }
+    a->cells = grow(a->cells, &a->capcells, h.nsources, sizeof *a->cells);
+    for (uint32_t j = 0; j < h.nsources; j++) {
+        cell_hdr c;
+        if (!get(a, &c, sizeof c))
+            return NULL;
+        if (c.source >= a->nsources || c.nids > FX_IDS_KEPT) {
+            a->read_error = "bad cell";
+            return NULL;
+        }
+        a->cells[j] = (fx_claim_source){c.source, c.first, c.places, NULL, c.nids, c.more};
+        a->idoff = grow(a->idoff, &a->capidoff, nids + c.nids, sizeof *a->idoff);
+        for (uint32_t k = 0; k < c.nids; k++) {
+            uint8_t len;
+            if (!get(a, &len, 1))
+                return NULL;
+            a->idoff[nids++] = used;
+            if (!get_text(a, &used, len))
+                return NULL;
+        }
+    }
+    a->ids = grow(a->ids, &a->capids, nids, sizeof *a->ids);
+    for (size_t k = 0; k < nids; k++)
+        a->ids[k] = a->text + a->idoff[k];
+    for (uint32_t j = 0, k = 0; j < h.nsources; j++) {
+        a->cells[j].ids = a->ids + k;
+        k += a->cells[j].nids;
+    }
+    a->cur.claim = a->text;
+    a->cur.entity = a->text + h.claim_len + 1;
+    a->cur.kind = (fx_kind)h.kind;
+    a->cur.unit_ccy = a->co.ntargets ? a->co.targets[0] : (fx_ccy){""};
+    a->cur.facts = h.facts;
+    a->cur.by_source = a->cells;
+    a->cur.nsources = h.nsources;
+    a->cur.verdict = (fx_claim_verdict)h.verdict;
+    a->next_row++;
+    return &a->cur;
+}
+
+void fx_audit_set_pass(fx_audit *a, size_t records)
+{
+    a->pass = records ? records : 1;
+}
+
+const char *fx_audit_read_error(const fx_audit *a)
+{
+    return a->read_error;
 }
 
 size_t fx_audit_nsources(const fx_audit *a)

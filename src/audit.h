@@ -11,6 +11,7 @@
 
 #include "convert.h"
 #include "dec.h"
+#include "diag.h"
 #include "facts.h"
 #include "rates.h"
 
@@ -70,30 +71,39 @@ void fx_interval_init(fx_interval *iv);
 void fx_interval_clear(fx_interval *iv);
 void fx_interval_of(fx_interval *iv, const fx_figure *fig, fx_qual q, const fx_dec *tolerance);
 
-/* ---- aggregates ---- */
+/* ---- aggregates ----
+ * While facts stream in, the audit keeps per claim only what decides its
+ * verdict (counts, and min, max and the common interval exact and packed)
+ * and appends one short record per fact (claim, source, value as shown,
+ * fact_id) to an unlinked temporary file. fx_audit_finish sorts those by
+ * claim in a few sequential passes over the file, each holding at most
+ * FX_AUDIT_PASS records (a claim with more is held whole), and writes each
+ * claim's row (its cells and their fact_ids) to a second temporary file
+ * in claim order, which fx_audit_next reads back one claim at a time. So
+ * what stays in memory grows with the number of claims and sources, never
+ * with the facts or the (claim, source) cells. */
 
 /* One source's facts on one claim (a Comparison cell). */
 typedef struct {
-    unsigned source;   /* index into fx_audit_sources */
-    fx_dec first;      /* first fact's normalized point value, as shown */
-    char *first_id;    /* fact_id of that fact */
-    char **ids;        /* every fact_id (for the cell comment), at most FX_IDS_KEPT */
-    size_t nids, more; /* ids kept, and how many more there were */
+    unsigned source;        /* index into fx_audit_source */
+    double first;           /* first fact's normalized point value as shown, nearest double */
+    int first_places;       /* its decimal places, for a number format */
+    const char *const *ids; /* every fact_id (for the cell comment), at most FX_IDS_KEPT */
+    size_t nids, more;      /* ids kept, and how many more there were */
 } fx_claim_source;
 
 #define FX_IDS_KEPT 20
+#define FX_AUDIT_PASS ((size_t)1 << 18)
 
 typedef struct {
-    char *claim;
-    char *entity;    /* of its first fact */
+    const char *claim;
+    const char *entity; /* of its first fact */
     fx_kind kind;
     fx_ccy unit_ccy; /* money: the first target */
     size_t facts;
-    fx_claim_source *by_source; /* in order of first appearance */
+    const fx_claim_source *by_source; /* in order of first appearance */
     size_t nsources;
-    fx_ratio min, max;       /* normalized point values */
-    fx_interval common;      /* intersection of all normalized intervals */
-    bool empty;              /* the intersection is empty */
+    fx_ratio min, max; /* normalized point values, exact */
     fx_claim_verdict verdict;
 } fx_claim;
 
@@ -106,17 +116,30 @@ typedef struct {
 
 typedef struct fx_audit fx_audit;
 
-fx_audit *fx_audit_new(const fx_audit_opts *o, const fx_convert_opts *co);
+/* tmpdir: where the per-fact records and claim rows go (unlinked
+ * temporary files), for the Comparison and comparison.csv; NULL keeps
+ * only counts and verdicts (--check). */
+fx_audit *fx_audit_new(const fx_audit_opts *o, const fx_convert_opts *co, const char *tmpdir);
 void fx_audit_free(fx_audit *a);
 
 /* Adds a converted fact (and its check, if any) to the aggregates.
  * A money fact goes in with its first target's exact value. */
 void fx_audit_add(fx_audit *a, const fx_converted *c, const fx_check *k);
-/* Decides each claim's verdict; call once after the last fact. */
-void fx_audit_finish(fx_audit *a);
+/* Decides each claim's verdict; with rows (and a tmpdir) also writes the
+ * claim rows for fx_audit_next. Call once after the last fact. FX_E_IO
+ * (reported in d) when a temporary file cannot be created or written. */
+fx_status fx_audit_finish(fx_audit *a, bool rows, fx_diags *d);
 
 size_t fx_audit_nclaims(const fx_audit *a);
-const fx_claim *fx_audit_claim(const fx_audit *a, size_t i); /* in order of first appearance */
+/* The claim rows in order of first appearance: rewind, then next until
+ * NULL. What next returns lives until the following call. False / NULL
+ * and fx_audit_read_error set on a read failure of the temporary file. */
+bool fx_audit_rewind(fx_audit *a);
+const fx_claim *fx_audit_next(fx_audit *a);
+/* NULL, or why the last rewind or next failed. */
+const char *fx_audit_read_error(const fx_audit *a);
+/* Test hook: records per pass of fx_audit_finish (default FX_AUDIT_PASS). */
+void fx_audit_set_pass(fx_audit *a, size_t records);
 size_t fx_audit_nsources(const fx_audit *a);
 const fx_source *fx_audit_source(const fx_audit *a, size_t i);
 

@@ -889,7 +889,29 @@ static void ids_comment(fx_book *b, lxw_worksheet *ws, lxw_row_t r, lxw_col_t c,
     cell_ok(b, worksheet_write_comment(ws, r, c, t), ws, r, c);
 }
 
-static void write_comparison(fx_book *b, const fx_audit *a)
+/* The claim rows are read back from the audit's temporary file, once per
+ * use; a read failure is an I/O error. */
+static bool claims_rewind(fx_book *b, fx_audit *a)
+{
+    if (fx_audit_rewind(a))
+        return true;
+    fail(b, FX_E_IO, "the claims' temporary file", fx_audit_read_error(a));
+    return false;
+}
+
+static void claims_done(fx_book *b, const fx_audit *a)
+{
+    if (fx_audit_read_error(a))
+        fail(b, FX_E_IO, "the claims' temporary file", fx_audit_read_error(a));
+}
+
+static void cell_value(fx_book *b, lxw_worksheet *ws, lxw_row_t r, lxw_col_t c,
+                       const fx_claim_source *cs, lxw_format *f)
+{
+    put_num(b, ws, r, c, cs->first, f ? f : places_format(b, cs->first_places));
+}
+
+static void write_comparison(fx_book *b, fx_audit *a)
 {
     lxw_worksheet *ws = b->comparison;
     size_t ns = fx_audit_nsources(a), nc = fx_audit_nclaims(a);
@@ -920,8 +942,10 @@ static void write_comparison(fx_book *b, const fx_audit *a)
         fail(b, FX_E_DATA, "Comparison", why);
         return;
     }
-    for (size_t i = 0; i < nc && b->st == FX_OK; i++) {
-        const fx_claim *cl = fx_audit_claim(a, i);
+    if (!claims_rewind(b, a))
+        return;
+    const fx_claim *cl;
+    for (size_t i = 0; b->st == FX_OK && (cl = fx_audit_next(a)); i++) {
         lxw_row_t r = (lxw_row_t)(i + 1);
         put_str(b, ws, r, 0, cl->claim, NULL);
         put_str(b, ws, r, 1, cl->entity ? cl->entity : "", NULL);
@@ -931,7 +955,7 @@ static void write_comparison(fx_book *b, const fx_audit *a)
                 continue;
             lxw_col_t c = (lxw_col_t)(N(lead) + cs->source);
             lxw_format *f = claim_format(b, cl);
-            put_dec(b, ws, r, c, &cs->first, f);
+            cell_value(b, ws, r, c, cs, f);
             ids_comment(b, ws, r, c, cs);
         }
         put_str(b, ws, r, t0 + K_KIND, fx_kind_name(cl->kind), NULL);
@@ -946,6 +970,7 @@ static void write_comparison(fx_book *b, const fx_audit *a)
             put_num(b, ws, r, t0 + K_SPREAD, sp, b->f_pct);
         put_str(b, ws, r, t0 + K_VERDICT, fx_claim_verdict_name(cl->verdict), NULL);
     }
+    claims_done(b, a);
     lxw_row_t last = (lxw_row_t)(nc > 0 ? nc : 0);
     lxw_ok(b, worksheet_autofilter(ws, 0, 0, last, (lxw_col_t)(ncols - 1)), "autofilter");
     highlight(b, ws, 1, (lxw_row_t)(b->max_rows - 1), t0 + K_VERDICT, "disagree", b->f_bad);
@@ -1049,7 +1074,7 @@ static void sum_counts(summary *s, const fx_audit *a)
     s->r++;
 }
 
-static void sum_disagree(summary *s, const fx_audit *a)
+static void sum_disagree(summary *s, fx_audit *a)
 {
     fx_book *b = s->b;
     sum_label(s, "claims whose sources disagree", NULL);
@@ -1057,12 +1082,12 @@ static void sum_disagree(summary *s, const fx_audit *a)
                                     "sources", "min", "max", "spread_pct", "verdict"};
     sum_heads(s, h, N(h));
     lxw_row_t r0 = s->r;
-    size_t shown = 0, all = 0;
-    for (size_t i = 0; i < fx_audit_nclaims(a) && b->st == FX_OK; i++) {
-        const fx_claim *cl = fx_audit_claim(a, i);
+    size_t shown = 0, all = fx_audit_totals(a).claims[FX_C_DISAGREE];
+    const fx_claim *cl;
+    if (all && !claims_rewind(b, a))
+        return;
+    while (all && shown < LIST_MAX && b->st == FX_OK && (cl = fx_audit_next(a))) {
         if (cl->verdict != FX_C_DISAGREE)
-            continue;
-        if (all++ >= LIST_MAX)
             continue;
         shown++;
         lxw_row_t r = s->r++;
@@ -1080,6 +1105,7 @@ static void sum_disagree(summary *s, const fx_audit *a)
             put_num(b, s->ws, r, 8, sp, b->f_pct);
         put_str(b, s->ws, r, 9, fx_claim_verdict_name(cl->verdict), NULL);
     }
+    claims_done(b, a);
     if (all == 0)
         put_str(b, s->ws, s->r++, 0, "none", NULL);
     else if (all > shown) {
@@ -1139,7 +1165,12 @@ static void sum_inconsistent(summary *s)
 
 /* The money claims with two or more sources, by source, in the first
  * target: a table here and a column chart over it. */
-static void sum_chart(summary *s, const fx_audit *a)
+static bool chart_claim(const fx_claim *cl)
+{
+    return cl->kind == FX_KIND_MONEY && cl->nsources >= 2;
+}
+
+static void sum_chart(summary *s, fx_audit *a)
 {
     fx_book *b = s->b;
     if (b->ntargets == 0)
@@ -1155,9 +1186,11 @@ static void sum_chart(summary *s, const fx_audit *a)
     unsigned nseries = 0;
     size_t nclaims = 0, skipped = 0;
     double top = 0;
-    for (size_t i = 0; i < fx_audit_nclaims(a); i++) {
-        const fx_claim *cl = fx_audit_claim(a, i);
-        if (cl->kind != FX_KIND_MONEY || cl->nsources < 2)
+    const fx_claim *cl;
+    if (!claims_rewind(b, a))
+        goto out;
+    for (size_t i = 0; (cl = fx_audit_next(a)); i++) {
+        if (!chart_claim(cl))
             continue;
         if (nclaims == CHART_CLAIMS_MAX) {
             skipped++;
@@ -1172,6 +1205,9 @@ static void sum_chart(summary *s, const fx_audit *a)
         double m = fabs(fx_ratio_to_double(&cl->max));
         top = m > top ? m : top;
     }
+    claims_done(b, a);
+    if (b->st != FX_OK)
+        goto out;
     if (nclaims == 0) {
         put_str(b, s->ws, s->r++, 0, "none", NULL);
         goto out;
@@ -1183,16 +1219,21 @@ static void sum_chart(summary *s, const fx_audit *a)
             put_str(b, s->ws, hr, (lxw_col_t)col[src], fx_audit_source(a, src)->source,
                     b->f_head);
     lxw_format *f = top >= 1e9 ? b->f_bn : top >= 1e6 ? b->f_mn : b->f_money;
-    for (size_t i = 0; i < nclaims; i++) {
-        const fx_claim *cl = fx_audit_claim(a, claims[i]);
+    if (!claims_rewind(b, a))
+        goto out;
+    for (size_t i = 0, k = 0; k < nclaims && (cl = fx_audit_next(a)); i++) {
+        if (i != claims[k])
+            continue;
+        k++;
         lxw_row_t r = s->r++;
         put_str(b, s->ws, r, 0, cl->claim, NULL);
         for (size_t j = 0; j < cl->nsources; j++) {
             const fx_claim_source *cs = &cl->by_source[j];
             if (cs->source < ns && col[cs->source])
-                put_dec(b, s->ws, r, (lxw_col_t)col[cs->source], &cs->first, f);
+                cell_value(b, s->ws, r, (lxw_col_t)col[cs->source], cs, f);
         }
     }
+    claims_done(b, a);
     if (skipped) {
         char more[96];
         snprintf(more, sizeof more, "and %zu more claims (see Comparison)", skipped);
@@ -1233,7 +1274,7 @@ out:
     free(claims);
 }
 
-static void write_summary(fx_book *b, const fx_audit *a)
+static void write_summary(fx_book *b, fx_audit *a)
 {
     summary s = {b, b->summary, 0};
     print_setup(b, s.ws, true, false);
@@ -1403,7 +1444,7 @@ static void set_properties(fx_book *b)
     lxw_ok(b, workbook_set_properties(b->wb, &p), "document properties");
 }
 
-fx_status fx_book_close(fx_book *b, const fx_audit *a, fx_diags *d)
+fx_status fx_book_close(fx_book *b, fx_audit *a, fx_diags *d)
 {
     if (d)
         b->d = d;

@@ -47,7 +47,7 @@ fx_status fx_book_add(fx_book *b, const fx_converted *c, const fx_check *k);
 /* Writes the remaining sheets from the aggregates (a after fx_audit_finish)
  * and closes the file (FX_E_IO if libxlsxwriter cannot finish it). Frees b,
  * also on failure; the caller then removes the file. */
-fx_status fx_book_close(fx_book *b, const fx_audit *a, fx_diags *d);
+fx_status fx_book_close(fx_book *b, fx_audit *a, fx_diags *d);
 /* Tests only, right after fx_book_open: rows per sheet (header included,
  * at least 3) instead of Excel's 1,048,576, to exercise "Facts (2)". */
 void fx_book_set_sheet_rows(fx_book *b, unsigned long rows);

@@ -825,3 +825,63 @@ double fx_ratio_to_double(const fx_ratio *r)
         return (double)mpz_get_si(mpq_numref(r->q)) / (double)mpz_get_si(mpq_denref(r->q));
     return q_to_double(r->q);
 }
+
+/* ---- packed rationals ---- */
+
+void fx_packed_init(fx_packed *p)
+{
+    *p = (fx_packed){0, 1, NULL};
+}
+
+void fx_packed_clear(fx_packed *p)
+{
+    if (p->big) {
+        fx_ratio_clear(p->big);
+        free(p->big);
+    }
+    fx_packed_init(p);
+}
+
+void fx_packed_set(fx_packed *p, const fx_ratio *r)
+{
+    if (mpz_fits_slong_p(mpq_numref(r->q)) && mpz_fits_ulong_p(mpq_denref(r->q))) {
+        fx_packed_clear(p);
+        p->num = mpz_get_si(mpq_numref(r->q));
+        p->den = mpz_get_ui(mpq_denref(r->q));
+        return;
+    }
+    if (!p->big) {
+        p->big = fx_xmalloc(sizeof *p->big);
+        fx_ratio_init(p->big);
+    }
+    fx_ratio_set(p->big, r);
+}
+
+void fx_packed_get(fx_ratio *r, const fx_packed *p)
+{
+    if (p->big)
+        fx_ratio_set(r, p->big);
+    else
+        mpq_set_si(r->q, p->num, p->den); /* canonical: it came from an mpq */
+}
+
+int fx_packed_cmp(const fx_ratio *a, const fx_packed *p)
+{
+    int c = p->big ? mpq_cmp(a->q, p->big->q) : mpq_cmp_si(a->q, p->num, p->den);
+    return (c > 0) - (c < 0);
+}
+
+bool fx_ratio_write(FILE *f, const fx_ratio *r)
+{
+    return mpz_out_raw(f, mpq_numref(r->q)) != 0 && mpz_out_raw(f, mpq_denref(r->q)) != 0;
+}
+
+bool fx_ratio_read(FILE *f, fx_ratio *r)
+{
+    if (mpz_inp_raw(mpq_numref(r->q), f) == 0 || mpz_inp_raw(mpq_denref(r->q), f) == 0 ||
+        mpz_sgn(mpq_denref(r->q)) <= 0) {
+        mpq_set_ui(r->q, 0, 1); /* keep it a valid rational */
+        return false;
+    }
+    return true;
+}

@@ -32,6 +32,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 
 #include <gmp.h>
 
@@ -181,5 +182,27 @@ void fx_ratio_set_quot(fx_ratio *r, fx_small num, fx_small den);
  * (a sum, min or max of parsed decimals), with no trailing zeros; -1 if r
  * has no finite decimal or n is too small. */
 int fx_ratio_to_exact(const fx_ratio *r, char *buf, size_t n);
+
+/* An exact rational kept compactly, for aggregates that live through a
+ * run (a claim's min, max and common interval): inline when numerator
+ * and denominator fit a long and an unsigned long, as they nearly always
+ * do, else a heap copy. Init before use, clear after. */
+typedef struct {
+    long num;          /* inline value num / den, when big is NULL */
+    unsigned long den;
+    fx_ratio *big;
+} fx_packed;
+
+void fx_packed_init(fx_packed *p); /* 0 */
+void fx_packed_clear(fx_packed *p);
+void fx_packed_set(fx_packed *p, const fx_ratio *r);
+void fx_packed_get(fx_ratio *r, const fx_packed *p);
+/* Exact comparison of a with p, no allocation: <0, 0, >0. */
+int fx_packed_cmp(const fx_ratio *a, const fx_packed *p);
+
+/* r in a binary form only this build reads back (GMP's raw format), for
+ * temporary files; false on a write error / a short or bad read. */
+bool fx_ratio_write(FILE *f, const fx_ratio *r);
+bool fx_ratio_read(FILE *f, fx_ratio *r);
 
 #endif

@@ -112,10 +112,11 @@ void fx_export_point(const fx_ratio *v, const fx_claim *cl, const fx_convert_opt
         snprintf(buf, n, "?"); /* cannot happen: sums of parsed decimals */
 }
 
-fx_status fx_export_finish(fx_export *e, const fx_audit *a)
+fx_status fx_export_finish(fx_export *e, fx_audit *a)
 {
-    for (size_t i = 0; i < fx_audit_nclaims(a); i++) {
-        const fx_claim *cl = fx_audit_claim(a, i);
+    const fx_claim *cl;
+    bool read = fx_audit_rewind(a);
+    while (read && (cl = fx_audit_next(a))) {
         char min[FX_DEC_STR_MAX], max[FX_DEC_STR_MAX], spread[64] = "";
         fx_export_point(&cl->min, cl, &e->co, min, sizeof min);
         fx_export_point(&cl->max, cl, &e->co, max, sizeof max);
@@ -125,7 +126,8 @@ fx_status fx_export_finish(fx_export *e, const fx_audit *a)
                 cl->kind == FX_KIND_MONEY ? cl->unit_ccy.s : kind, cl->facts, cl->nsources, min,
                 max, spread, fx_claim_verdict_name(cl->verdict));
     }
-    bool bad = ferror(e->facts) || ferror(e->conv) || ferror(e->cmp);
+    bool bad = !read || fx_audit_read_error(a) || ferror(e->facts) || ferror(e->conv) ||
+               ferror(e->cmp);
     fx_ratio_clear(&e->scratch);
     free(e);
     return bad ? FX_E_IO : FX_OK;

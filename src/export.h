@@ -19,7 +19,7 @@ fx_export *fx_export_new(FILE *facts, FILE *conversions, FILE *comparison,
 void fx_export_add(fx_export *e, const fx_converted *c, const fx_check *k);
 /* comparison.csv from the finished aggregates; frees e. FX_E_IO if any
  * write failed. */
-fx_status fx_export_finish(fx_export *e, const fx_audit *a);
+fx_status fx_export_finish(fx_export *e, fx_audit *a);
 
 /* Shared number formatting (also used by the workbook): */
 /* "spread" of SPEC 7: 100 x (max - min) / min to 4 places half-even;

@@ -97,6 +97,26 @@ fx_status fx_outfile_begin(fx_outfile *o, const char *target, fx_diags *d)
     return FX_OK;
 }
 
+FILE *fx_tmpfile(const char *dir)
+{
+    size_t n = strlen(dir) + 32;
+    char *path = fx_xmalloc(n);
+    snprintf(path, n, "%s/.fxbook-tmp-XXXXXX", dir);
+    int fd = mkstemp(path);
+    FILE *f = NULL;
+    if (fd >= 0) {
+        unlink(path);
+        f = fdopen(fd, "w+b");
+        if (!f) {
+            int e = errno;
+            close(fd);
+            errno = e;
+        }
+    }
+    free(path);
+    return f;
+}
+
 static fx_status sync_path(const char *path)
 {
     int fd = open(path, O_RDONLY);

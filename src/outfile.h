@@ -30,6 +30,11 @@ void fx_outfile_abort(fx_outfile *o);
  * temporary files beside an output go. */
 char *fx_outfile_dir(const char *path);
 
+/* An unlinked temporary file in dir, open for writing and reading back
+ * ("w+b"): gone when closed or when the process dies. NULL and errno set
+ * when dir cannot take it. */
+FILE *fx_tmpfile(const char *dir);
+
 /* Every outfile not yet committed or aborted is removed by this (for the
  * out-of-memory path and fatal signals); async-signal-safe. */
 void fx_outfile_abort_all(void);

@@ -208,7 +208,6 @@ fx_status fx_pipeline_run(const fx_opts *o, fx_diags *d, fx_run_result *res,
     run r = {.o = o, .rates = rates, .d = d, .progress = progress, .progress_ctx = progress_ctx};
     fx_converted_init(&r.conv);
     fx_check_init(&r.check);
-    r.audit = fx_audit_new(&o->audit, &o->conv);
     fx_outfile out[OUT_N] = {{0}};
     FILE *csv[OUT_N] = {0};
     fx_book_info info = {inputs, o->ninputs, rates, &o->conv, &o->audit, o->options,
@@ -225,6 +224,12 @@ fx_status fx_pipeline_run(const fx_opts *o, fx_diags *d, fx_run_result *res,
         if (st == FX_OK && o->csv_dir)
             r.exp = fx_export_new(csv[OUT_FACTS], csv[OUT_CONV], csv[OUT_CMP], &o->conv, &o->audit);
     }
+    /* The audit's temporary files go where the outputs' do. */
+    char *tmpdir = NULL;
+    if (st == FX_OK && (r.book || r.exp))
+        tmpdir = fx_outfile_dir(r.book ? out[OUT_BOOK].tmp : out[OUT_FACTS].tmp);
+    r.audit = fx_audit_new(&o->audit, &o->conv, tmpdir);
+    free(tmpdir);
     if (st != FX_OK) { /* reported; still read every input, for its own errors (65 wins over 73) */
         if (r.writer)
             fx_writer_finish(r.writer);
@@ -254,9 +259,12 @@ fx_status fx_pipeline_run(const fx_opts *o, fx_diags *d, fx_run_result *res,
             st = s;
         r.writer = NULL;
     }
+    fx_facts_reader_free(facts); /* the fact_id index: not needed past the last fact */
     if (st == FX_OK)
         st = fx_diags_status(d);
-    fx_audit_finish(r.audit);
+    fx_status fin = fx_audit_finish(r.audit, st == FX_OK && (r.book || r.exp), d);
+    if (st == FX_OK)
+        st = fin;
     if (st == FX_OK && r.exp) {
         st = fx_export_finish(r.exp, r.audit);
         r.exp = NULL;
@@ -270,7 +278,7 @@ fx_status fx_pipeline_run(const fx_opts *o, fx_diags *d, fx_run_result *res,
             st = fx_diag_status(d, FX_E_IO, (fx_pos){0}, "cannot write %s/%s: %s", o->csv_dir,
                                 csv_names[i], strerror(errno));
     if (r.exp) { /* not finished: an error came first */
-        fx_audit *none = fx_audit_new(&o->audit, &o->conv);
+        fx_audit *none = fx_audit_new(&o->audit, &o->conv, NULL);
         fx_export_finish(r.exp, none);
         fx_audit_free(none);
     }
@@ -290,7 +298,6 @@ fx_status fx_pipeline_run(const fx_opts *o, fx_diags *d, fx_run_result *res,
         (o->fail_on >= FX_FAIL_INCONSISTENT && res->counts.verdicts[FX_V_INCONSISTENT] > 0) ||
         (o->fail_on == FX_FAIL_DISAGREE && res->counts.claims[FX_C_DISAGREE] > 0);
 
-    fx_facts_reader_free(facts);
     fx_audit_free(r.audit);
     fx_check_clear(&r.check);
     fx_converted_clear(&r.conv);

@@ -18,6 +18,7 @@
 #include "diag.h"
 #include "facts.h"
 #include "opts.h"
+#include "outfile.h"
 #include "rates.h"
 
 typedef struct {
@@ -70,7 +71,9 @@ static int rows_mode(unsigned long rows, int argc, char **argv)
     run r = {.o = &o, .rates = t, .d = d};
     fx_converted_init(&r.conv);
     fx_check_init(&r.check);
-    r.audit = fx_audit_new(&o.audit, &o.conv);
+    char *tmpdir = fx_outfile_dir(o.output);
+    r.audit = fx_audit_new(&o.audit, &o.conv, tmpdir);
+    free(tmpdir);
     r.book = fx_diags_status(d) == FX_OK ? fx_book_open(o.output, &info, d) : NULL;
     fx_facts_reader *fr = fx_facts_reader_new(t);
     if (r.book) {
@@ -79,7 +82,7 @@ static int rows_mode(unsigned long rows, int argc, char **argv)
             fx_facts_read(fr, o.inputs[i], o.inputs[i], on_fact, &r, d);
             inputs[i].facts = fx_facts_in_input(fr, i);
         }
-        fx_audit_finish(r.audit);
+        fx_audit_finish(r.audit, fx_diags_status(d) == FX_OK, d);
         if (fx_diags_status(d) == FX_OK)
             fx_book_close(r.book, r.audit, d);
         else

@@ -265,10 +265,16 @@ static void add(fx_audit *a, hand *h)
     fx_converted_clear(&c);
 }
 
+static const char *tmpdir(void)
+{
+    const char *t = getenv("TMPDIR");
+    return t && *t ? t : "/tmp";
+}
+
 static void claims(void **state)
 {
     (void)state;
-    fx_audit *a = fx_audit_new(&aopts, &copts);
+    fx_audit *a = fx_audit_new(&aopts, &copts, tmpdir());
     hand h[6];
     /* growth: 200 and 100 percent disagree; 71 and 75 million users disagree */
     hand_init(&h[0], "g1", "growth", "s1", "2025-01-22", "200", 0, NULL, FX_KIND_PERCENT, FX_QUAL_NONE, NULL, 0, NULL);
@@ -280,14 +286,34 @@ static void claims(void **state)
     hand_init(&h[5], "u1", "users", "s1", "2025-01-22", "71", 6, NULL, FX_KIND_COUNT, FX_QUAL_NONE, NULL, 0, NULL);
     for (int i = 0; i < 6; i++)
         add(a, &h[i]);
-    fx_audit_finish(a);
+    fx_diags *d = fx_diags_new();
+    assert_int_equal(fx_audit_finish(a, true, d), FX_OK);
+    fx_diags_free(d);
     assert_int_equal(fx_audit_nclaims(a), 4);
-    assert_string_equal(fx_audit_claim(a, 0)->claim, "growth");
-    assert_int_equal(fx_audit_claim(a, 0)->verdict, FX_C_DISAGREE);
-    assert_int_equal(fx_audit_claim(a, 1)->verdict, FX_C_AGREE);
-    assert_int_equal(fx_audit_claim(a, 1)->nsources, 2);
-    assert_int_equal(fx_audit_claim(a, 2)->verdict, FX_C_SINGLE);
-    assert_int_equal(fx_audit_claim(a, 3)->verdict, FX_C_SINGLE);
+    static const char *const names[] = {"growth", "chips", "capex", "users"};
+    static const fx_claim_verdict want[] = {FX_C_DISAGREE, FX_C_AGREE, FX_C_SINGLE, FX_C_SINGLE};
+    for (int pass = 0; pass < 2; pass++) { /* rows can be read more than once */
+        assert_true(fx_audit_rewind(a));
+        for (int i = 0; i < 4; i++) {
+            const fx_claim *cl = fx_audit_next(a);
+            assert_non_null(cl);
+            assert_string_equal(cl->claim, names[i]);
+            assert_int_equal(cl->verdict, want[i]);
+            assert_int_equal(cl->nsources, i < 2 ? 2 : 1);
+        }
+        assert_null(fx_audit_next(a));
+        assert_null(fx_audit_read_error(a));
+    }
+    /* chips: min is m2's exact $5.5 billion, max RMB 40 bn at 7.2672 */
+    assert_true(fx_audit_rewind(a));
+    fx_audit_next(a);
+    const fx_claim *chips = fx_audit_next(a);
+    char buf[FX_DEC_STR_MAX];
+    assert_true(fx_ratio_to_exact(&chips->min, buf, sizeof buf) >= 0);
+    assert_string_equal(buf, "5500000000");
+    assert_true(chips->by_source[0].first > 5.50e9 && chips->by_source[0].first < 5.51e9);
+    assert_int_equal(chips->by_source[0].first_places, 2);
+    assert_string_equal(chips->by_source[1].ids[0], "m2");
     assert_int_equal(fx_audit_nsources(a), 2);
     assert_int_equal(fx_audit_source(a, 0)->facts, 4);
     fx_audit_counts t = fx_audit_totals(a);
@@ -298,6 +324,138 @@ static void claims(void **state)
     fx_audit_free(a);
 }
 
+/* The rows as a plain in-memory grouping would give them, for any number
+ * of records per pass: claims and cells in order of first appearance, ids
+ * in input order (at most FX_IDS_KEPT, the rest counted), the first value
+ * of each cell. A claim bigger than a pass is held whole. */
+enum { NF = 400, NCLAIM = 9, NSRC = 6 };
+
+static void fact_of(int i, int *claim, int *source, int *value)
+{
+    if (i < 60) { /* one claim, one source: 60 facts, more than FX_IDS_KEPT */
+        *claim = 0, *source = 0;
+    } else {
+        *claim = 1 + (i * i + 3 * i) % (NCLAIM - 1);
+        *source = (i * 7 / 3) % NSRC;
+    }
+    *value = 1000 + (i * 37) % 101;
+}
+
+static void rows_in_passes(void **state)
+{
+    (void)state;
+    static const size_t passes[] = {1, 2, 7, 59, 61, 150, FX_AUDIT_PASS};
+    static char ids[NF][24], claimname[NCLAIM][24], srcname[NSRC][24], vals[NF][24];
+    for (int c = 0; c < NCLAIM; c++)
+        snprintf(claimname[c], sizeof claimname[c], "claim%d", c);
+    for (int s = 0; s < NSRC; s++)
+        snprintf(srcname[s], sizeof srcname[s], "src%d", s);
+    for (size_t p = 0; p < sizeof passes / sizeof *passes; p++) {
+        fx_audit *a = fx_audit_new(&aopts, &copts, tmpdir());
+        fx_audit_set_pass(a, passes[p]);
+        /* the oracle: first appearance orders, filled as facts go in */
+        int corder[NCLAIM], nc = 0, crank[NCLAIM];
+        memset(crank, -1, sizeof crank);
+        for (int i = 0; i < NF; i++) {
+            int c, s, v;
+            fact_of(i, &c, &s, &v);
+            snprintf(ids[i], sizeof ids[i], "f%d", i);
+            snprintf(vals[i], sizeof vals[i], "%d", v);
+            hand h;
+            hand_init(&h, ids[i], claimname[c], srcname[s], "2025-01-22", vals[i], 0, NULL,
+                      FX_KIND_COUNT, FX_QUAL_NONE, NULL, 0, NULL);
+            add(a, &h);
+            hand_clear(&h);
+            if (crank[c] < 0) {
+                crank[c] = nc;
+                corder[nc++] = c;
+            }
+        }
+        fx_diags *d = fx_diags_new();
+        assert_int_equal(fx_audit_finish(a, true, d), FX_OK);
+        fx_diags_free(d);
+        assert_true(fx_audit_rewind(a));
+        for (int k = 0; k < nc; k++) {
+            const fx_claim *cl = fx_audit_next(a);
+            assert_non_null(cl);
+            int c = corder[k];
+            assert_string_equal(cl->claim, claimname[c]);
+            /* the expected cells of claim c */
+            int sorder[NSRC], ns = 0, srank[NSRC], facts = 0;
+            memset(srank, -1, sizeof srank);
+            for (int i = 0; i < NF; i++) {
+                int ci, s, v;
+                fact_of(i, &ci, &s, &v);
+                if (ci != c)
+                    continue;
+                facts++;
+                if (srank[s] < 0) {
+                    srank[s] = ns;
+                    sorder[ns++] = s;
+                }
+            }
+            assert_int_equal(cl->facts, facts);
+            assert_int_equal(cl->nsources, ns);
+            for (int j = 0; j < ns; j++) {
+                const fx_claim_source *cs = &cl->by_source[j];
+                assert_string_equal(fx_audit_source(a, cs->source)->source, srcname[sorder[j]]);
+                size_t seen = 0;
+                for (int i = 0; i < NF; i++) {
+                    int ci, s, v;
+                    fact_of(i, &ci, &s, &v);
+                    if (ci != c || s != sorder[j])
+                        continue;
+                    if (seen == 0) {
+                        assert_true(cs->first == (double)v);
+                        assert_int_equal(cs->first_places, 0);
+                    }
+                    if (seen < FX_IDS_KEPT)
+                        assert_string_equal(cs->ids[seen], ids[i]);
+                    seen++;
+                }
+                assert_int_equal(cs->nids, seen < FX_IDS_KEPT ? seen : FX_IDS_KEPT);
+                assert_int_equal(cs->more, seen - cs->nids);
+            }
+        }
+        assert_null(fx_audit_next(a));
+        assert_null(fx_audit_read_error(a));
+        fx_audit_free(a);
+    }
+}
+
+/* Without a folder for its rows (--check) an audit keeps counts only. */
+static void no_rows(void **state)
+{
+    (void)state;
+    fx_audit *a = fx_audit_new(&aopts, &copts, NULL);
+    hand h;
+    hand_init(&h, "g1", "growth", "s1", "2025-01-22", "200", 0, NULL, FX_KIND_PERCENT, FX_QUAL_NONE, NULL, 0, NULL);
+    add(a, &h);
+    hand_clear(&h);
+    fx_diags *d = fx_diags_new();
+    assert_int_equal(fx_audit_finish(a, true, d), FX_OK);
+    fx_diags_free(d);
+    assert_int_equal(fx_audit_nclaims(a), 1);
+    assert_int_equal(fx_audit_totals(a).claims[FX_C_SINGLE], 1);
+    assert_null(fx_audit_next(a));
+    fx_audit_free(a);
+}
+
+/* A folder that cannot take the temporary file is an I/O error at finish. */
+static void rows_unwritable(void **state)
+{
+    (void)state;
+    fx_audit *a = fx_audit_new(&aopts, &copts, "/nonexistent/fxbook");
+    hand h;
+    hand_init(&h, "g1", "growth", "s1", "2025-01-22", "200", 0, NULL, FX_KIND_PERCENT, FX_QUAL_NONE, NULL, 0, NULL);
+    add(a, &h);
+    hand_clear(&h);
+    fx_diags *d = fx_diags_new();
+    assert_int_equal(fx_audit_finish(a, true, d), FX_E_IO);
+    fx_diags_free(d);
+    fx_audit_free(a);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -305,6 +463,9 @@ int main(void)
         cmocka_unit_test(verdicts),
         cmocka_unit_test(matching_days_random),
         cmocka_unit_test(claims),
+        cmocka_unit_test(rows_in_passes),
+        cmocka_unit_test(no_rows),
+        cmocka_unit_test(rows_unwritable),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }
