@@ -3,6 +3,7 @@
  * quoting and none can start a formula. */
 #include "export.h"
 
+#include <errno.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -112,7 +113,7 @@ void fx_export_point(const fx_ratio *v, const fx_claim *cl, const fx_convert_opt
         snprintf(buf, n, "?"); /* cannot happen: sums of parsed decimals */
 }
 
-fx_status fx_export_finish(fx_export *e, fx_audit *a)
+fx_status fx_export_finish(fx_export *e, fx_audit *a, const char *dir, fx_diags *d)
 {
     const fx_claim *cl;
     bool read = fx_audit_rewind(a);
@@ -126,9 +127,20 @@ fx_status fx_export_finish(fx_export *e, fx_audit *a)
                 cl->kind == FX_KIND_MONEY ? cl->unit_ccy.s : kind, cl->facts, cl->nsources, min,
                 max, spread, fx_claim_verdict_name(cl->verdict));
     }
-    bool bad = !read || fx_audit_read_error(a) || ferror(e->facts) || ferror(e->conv) ||
-               ferror(e->cmp);
+    fx_status st = FX_OK;
+    /* d is NULL for an export abandoned after another error: nothing more to say */
+    if (d && (!read || fx_audit_read_error(a)))
+        st = fx_diag_status(d, FX_E_IO, (fx_pos){0}, "cannot read the claims' temporary file: %s",
+                            fx_audit_read_error(a) ? fx_audit_read_error(a) : "unknown error");
+    FILE *const out[] = {e->facts, e->conv, e->cmp};
+    static const char *const names[] = {"facts.csv", "conversions.csv", "comparison.csv"};
+    for (size_t i = 0; i < 3; i++) {
+        errno = 0;
+        if ((fflush(out[i]) != 0 || ferror(out[i])) && st == FX_OK && d)
+            st = fx_diag_status(d, FX_E_IO, (fx_pos){0}, "cannot write %s/%s: %s", dir, names[i],
+                                errno ? strerror(errno) : "write error");
+    }
     fx_ratio_clear(&e->scratch);
     free(e);
-    return bad ? FX_E_IO : FX_OK;
+    return st;
 }

@@ -17,9 +17,9 @@ fx_export *fx_export_new(FILE *facts, FILE *conversions, FILE *comparison,
 /* facts.csv rows for c (one per target, or one for non-money) and its
  * conversions.csv row when k->present. */
 void fx_export_add(fx_export *e, const fx_converted *c, const fx_check *k);
-/* comparison.csv from the finished aggregates; frees e. FX_E_IO if any
- * write failed. */
-fx_status fx_export_finish(fx_export *e, fx_audit *a);
+/* comparison.csv from the finished aggregates; frees e. FX_E_IO, reported
+ * in d as "cannot write DIR/NAME: why", if any write failed. */
+fx_status fx_export_finish(fx_export *e, fx_audit *a, const char *dir, fx_diags *d);
 
 /* Shared number formatting (also used by the workbook): */
 /* "spread" of SPEC 7: 100 x (max - min) / min to 4 places half-even;

@@ -266,7 +266,7 @@ fx_status fx_pipeline_run(const fx_opts *o, fx_diags *d, fx_run_result *res,
     if (st == FX_OK)
         st = fin;
     if (st == FX_OK && r.exp) {
-        st = fx_export_finish(r.exp, r.audit);
+        st = fx_export_finish(r.exp, r.audit, o->csv_dir, d);
         r.exp = NULL;
     }
     if (st == FX_OK && r.book) {
@@ -279,7 +279,7 @@ fx_status fx_pipeline_run(const fx_opts *o, fx_diags *d, fx_run_result *res,
                                 csv_names[i], strerror(errno));
     if (r.exp) { /* not finished: an error came first */
         fx_audit *none = fx_audit_new(&o->audit, &o->conv, NULL);
-        fx_export_finish(r.exp, none);
+        fx_export_finish(r.exp, none, o->csv_dir, NULL);
         fx_audit_free(none);
     }
     if (r.book)

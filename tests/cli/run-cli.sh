@@ -86,6 +86,33 @@ if [ "$(id -u)" != 0 ]; then
     rc=$?
     check "an unwritable folder is 73" '[ $rc -eq 73 ]'
 fi
+# A full disk, with a file size limit of 200,000 bytes standing in for it
+# (SIGXFSZ ignored, so a write past it fails with EFBIG): 74, the file named, the
+# old output untouched, no temporary file left, in both output modes.
+awk 'BEGIN { print "fact_id,entity,claim,source,published,value,scale,unit,quote";
+             for (i = 1; i <= 20000; i++)
+                 printf "f%d,E,c%d,s%d,2025-01-22,%d,billion,CNY,\"RMB %d billion\"\n", i, i % 700, i % 9, 40 + i % 13, 40 + i % 13 }' \
+    > "$T/big.csv"
+rm -rf "$T/fs" && mkdir -p "$T/fs/csv" && echo old > "$T/fs/out.xlsx" && echo old > "$T/fs/csv/facts.csv"
+(trap '' XFSZ; exec prlimit --fsize=200000 $BIN -q "$T/big.csv" -o "$T/fs/out.xlsx") 2> "$T/stderr"
+rc=$?
+check "full disk under -o: 74, named, old output kept, nothing left" \
+    '[ $rc -eq 74 ] && grep -q "cannot write.*File too large" "$T/stderr" && [ "$(cat "$T/fs/out.xlsx")" = old ] && [ "$(ls -A "$T/fs")" = "csv
+out.xlsx" ]'
+(trap '' XFSZ; exec prlimit --fsize=200000 $BIN -q "$T/big.csv" --csv-dir "$T/fs/csv") 2> "$T/stderr"
+rc=$?
+check "full disk under --csv-dir: 74, the folder named, old files kept, nothing left" \
+    '[ $rc -eq 74 ] && grep -q "cannot write.* $T/fs/csv.*: File too large" "$T/stderr" && [ "$(cat "$T/fs/csv/facts.csv")" = old ] && [ "$(ls -A "$T/fs/csv")" = facts.csv ]'
+head -n 4501 "$T/big.csv" > "$T/mid.csv" # its scratch records fit, its facts.csv does not
+(trap '' XFSZ; exec prlimit --fsize=200000 $BIN -q "$T/mid.csv" --csv-dir "$T/fs/csv") 2> "$T/stderr"
+rc=$?
+check "a CSV file past the limit is named: 74, old files kept" \
+    '[ $rc -eq 74 ] && grep -qx "fxbook: error: cannot write $T/fs/csv/facts.csv: File too large" "$T/stderr" && [ "$(cat "$T/fs/csv/facts.csv")" = old ] && [ "$(ls -A "$T/fs/csv")" = facts.csv ]'
+$BIN -q "$T/big.csv" -o "$T/fs/out.xlsx" --csv-dir "$T/fs/csv" 2> "$T/stderr"
+rc=$?
+check "the same input without the limit is written" \
+    '[ $rc -eq 0 ] && [ "$(head -c 2 "$T/fs/out.xlsx")" = PK ] && [ "$(grep -c . "$T/fs/csv/comparison.csv")" -eq 701 ]'
+
 $BIN -q fixtures/good/quoted.csv -o "$T/nodir/sub/out.xlsx" 2> "$T/stderr"
 rc=$?
 check "a missing folder is 73 with a message" '[ $rc -eq 73 ] && grep -q "cannot create" "$T/stderr"'
