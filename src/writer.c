@@ -25,6 +25,10 @@ struct fx_writer {
     slot ring[RING];
     size_t head, count; /* next slot to write; slots filled */
     bool done;
+    /* A side that waits says so, and the other wakes it only then, and the
+     * producer only once half the ring is free: one wake-up per batch of
+     * RING / 2 facts instead of one per fact. */
+    bool put_waiting, take_waiting;
     fx_status st;
     pthread_mutex_t mu;
     pthread_cond_t can_put, can_take;
@@ -144,8 +148,11 @@ static void *run(void *arg)
     fx_writer *w = arg;
     pthread_mutex_lock(&w->mu);
     for (;;) {
-        while (w->count == 0 && !w->done)
+        while (w->count == 0 && !w->done) {
+            w->take_waiting = true;
             pthread_cond_wait(&w->can_take, &w->mu);
+        }
+        w->take_waiting = false;
         if (w->count == 0)
             break;
         slot *s = &w->ring[w->head];
@@ -157,7 +164,10 @@ static void *run(void *arg)
             w->st = st;
         w->head = (w->head + 1) % RING;
         w->count--;
-        pthread_cond_signal(&w->can_put);
+        if (w->put_waiting && w->count <= RING / 2) {
+            w->put_waiting = false;
+            pthread_cond_signal(&w->can_put);
+        }
     }
     pthread_mutex_unlock(&w->mu);
     return NULL;
@@ -182,8 +192,10 @@ fx_writer *fx_writer_start(fx_book *b)
 fx_status fx_writer_add(fx_writer *w, const fx_converted *c, const fx_check *k)
 {
     pthread_mutex_lock(&w->mu);
-    while (w->count == RING)
+    while (w->count == RING) {
+        w->put_waiting = true;
         pthread_cond_wait(&w->can_put, &w->mu);
+    }
     fx_status st = w->st;
     size_t tail = (w->head + w->count) % RING;
     pthread_mutex_unlock(&w->mu);
@@ -195,7 +207,8 @@ fx_status fx_writer_add(fx_writer *w, const fx_converted *c, const fx_check *k)
     copy_check(s, k);
     pthread_mutex_lock(&w->mu);
     w->count++;
-    pthread_cond_signal(&w->can_take);
+    if (w->take_waiting)
+        pthread_cond_signal(&w->can_take);
     pthread_mutex_unlock(&w->mu);
     return FX_OK;
 }
