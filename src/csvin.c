@@ -390,6 +390,12 @@ fx_status fx_csvin_read_mem(const char *buf, size_t len, size_t chunk, const cha
 fx_status fx_csvin_read(const char *path, const char *name, fx_csvin_row_fn fn, void *ctx,
                         fx_diags *d)
 {
+    return fx_csvin_read_tap(path, name, fn, ctx, NULL, NULL, d);
+}
+
+fx_status fx_csvin_read_tap(const char *path, const char *name, fx_csvin_row_fn fn, void *ctx,
+                            fx_csvin_tap_fn tap, void *tap_ctx, fx_diags *d)
+{
     FILE *f = fopen(path, "rb");
     if (!f)
         return fx_diag_status(d, FX_E_NOINPUT, (fx_pos){0}, "cannot open %s: %s", path,
@@ -403,6 +409,8 @@ fx_status fx_csvin_read(const char *path, const char *name, fx_csvin_row_fn fn, 
     fx_status st = FX_OK;
     size_t n;
     while (go && (n = fread(buf, 1, CHUNK, f)) > 0) {
+        if (tap)
+            tap(tap_ctx, buf, n);
         size_t skip = 0;
         if (first) {
             long s = check_start(&r, (unsigned char *)buf, n);

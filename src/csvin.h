@@ -30,6 +30,12 @@ typedef fx_status (*fx_csvin_row_fn)(void *ctx, const fx_cell *cells, size_t n);
  * outlive d). */
 fx_status fx_csvin_read(const char *path, const char *name, fx_csvin_row_fn fn,
                         void *ctx, fx_diags *d);
+/* Sees every byte fx_csvin_read_tap reads, in order, as it is read (the
+ * caller's checksum, so a file is read once). It reads to the end of the
+ * file unless an error stops it. */
+typedef void (*fx_csvin_tap_fn)(void *ctx, const void *buf, size_t n);
+fx_status fx_csvin_read_tap(const char *path, const char *name, fx_csvin_row_fn fn, void *ctx,
+                            fx_csvin_tap_fn tap, void *tap_ctx, fx_diags *d);
 /* The same from memory (tests, fuzzers). chunk: bytes fed per call to
  * libcsv (0 = all at once), so tests can prove chunking changes nothing. */
 fx_status fx_csvin_read_mem(const char *buf, size_t len, size_t chunk,

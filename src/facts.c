@@ -95,6 +95,8 @@ struct fx_facts_reader {
     void *ctx;
     fx_diags *d;
     fx_fact fact; /* reused for every row: no per-row allocation */
+    fx_csvin_tap_fn tap;
+    void *tap_ctx;
 };
 
 fx_facts_reader *fx_facts_reader_new(const fx_rate_table *rates)
@@ -496,11 +498,17 @@ void fx_facts_skip_input(fx_facts_reader *r, const char *name)
     begin(r, name, NULL, NULL, NULL);
 }
 
+void fx_facts_set_tap(fx_facts_reader *r, fx_csvin_tap_fn tap, void *ctx)
+{
+    r->tap = tap;
+    r->tap_ctx = ctx;
+}
+
 fx_status fx_facts_read(fx_facts_reader *r, const char *path, const char *name, fx_fact_fn fn,
                         void *ctx, fx_diags *d)
 {
     begin(r, name, fn, ctx, d);
-    return end(r, fx_csvin_read(path, name, on_row, r, d));
+    return end(r, fx_csvin_read_tap(path, name, on_row, r, r->tap, r->tap_ctx, d));
 }
 
 fx_status fx_facts_read_mem(fx_facts_reader *r, const char *buf, size_t len, size_t chunk,

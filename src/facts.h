@@ -8,6 +8,7 @@
 #include <stddef.h>
 
 #include "ccy.h"
+#include "csvin.h"
 #include "date.h"
 #include "dec.h"
 #include "diag.h"
@@ -74,6 +75,9 @@ void fx_facts_reader_free(fx_facts_reader *r);
 /* Reads one input. Every error goes to d with its position; valid rows
  * still reach fn, so that later stages report their errors too.
  * `name` is borrowed and must outlive the reader and d. */
+/* Every later fx_facts_read hands the bytes it reads to tap (see
+ * fx_csvin_read_tap); NULL: none. */
+void fx_facts_set_tap(fx_facts_reader *r, fx_csvin_tap_fn tap, void *ctx);
 fx_status fx_facts_read(fx_facts_reader *r, const char *path, const char *name, fx_fact_fn fn,
                         void *ctx, fx_diags *d);
 /* The same from memory (tests, fuzzers); chunk as in fx_csvin_read_mem. */

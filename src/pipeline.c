@@ -55,30 +55,30 @@ void fx_pipeline_default_rates(char *buf, size_t n)
         snprintf(buf, n, "rates");
 }
 
-/* Size and SHA-256 of an input, read before parsing (it also proves the
- * input can be opened: 66 before any 65). */
-static fx_status hash_input(fx_book_input *in, fx_diags *d)
+/* Every input is opened before any is parsed, so that one that cannot be
+ * is reported first (66 before any 65). */
+static fx_status open_input(const fx_book_input *in, fx_diags *d)
 {
     FILE *f = fopen(in->name, "rb");
     if (!f)
         return fx_diag_status(d, FX_E_NOINPUT, (fx_pos){0}, "cannot open %s: %s", in->name,
                               strerror(errno));
-    GChecksum *sum = g_checksum_new(G_CHECKSUM_SHA256);
-    unsigned char buf[65536];
-    size_t n;
-    in->size = 0;
-    while ((n = fread(buf, 1, sizeof buf, f)) > 0) {
-        g_checksum_update(sum, buf, n);
-        in->size += (long long)n;
-    }
-    fx_status st = FX_OK;
-    if (ferror(f))
-        st = fx_diag_status(d, FX_E_NOINPUT, (fx_pos){0}, "cannot read %s: %s", in->name,
-                            strerror(errno));
-    snprintf(in->sha256, sizeof in->sha256, "%s", g_checksum_get_string(sum));
-    g_checksum_free(sum);
     fclose(f);
-    return st;
+    return FX_OK;
+}
+
+/* Size and SHA-256 of an input for the Summary, from the bytes the facts
+ * reader reads anyway: each input is read once. */
+typedef struct {
+    GChecksum *sum;
+    long long size;
+} input_tap;
+
+static void tap_bytes(void *ctx, const void *buf, size_t n)
+{
+    input_tap *t = ctx;
+    g_checksum_update(t->sum, buf, (gssize)n);
+    t->size += (long long)n;
 }
 
 static fx_status load_rates(fx_rate_table *t, const fx_opts *o, fx_diags *d)
@@ -194,7 +194,7 @@ fx_status fx_pipeline_run(const fx_opts *o, fx_diags *d, fx_run_result *res,
     bool *readable = fx_xcalloc(o->ninputs, sizeof *readable);
     for (size_t i = 0; i < o->ninputs; i++) {
         inputs[i].name = o->inputs[i];
-        readable[i] = hash_input(&inputs[i], d) == FX_OK;
+        readable[i] = open_input(&inputs[i], d) == FX_OK;
     }
     fx_rate_table *rates = fx_rates_new();
     fx_status st = load_rates(rates, o, d);
@@ -241,6 +241,9 @@ fx_status fx_pipeline_run(const fx_opts *o, fx_diags *d, fx_run_result *res,
     }
 
     fx_facts_reader *facts = fx_facts_reader_new(rates);
+    input_tap tap = {g_checksum_new(G_CHECKSUM_SHA256), 0};
+    if (r.book) /* only the workbook shows them */
+        fx_facts_set_tap(facts, tap_bytes, &tap);
     /* An unreadable input was reported; the others are still checked so
      * that one run names every error. */
     for (size_t i = 0; st == FX_OK && i < o->ninputs; i++) {
@@ -248,10 +251,14 @@ fx_status fx_pipeline_run(const fx_opts *o, fx_diags *d, fx_run_result *res,
             fx_facts_skip_input(facts, o->inputs[i]);
             continue;
         }
+        g_checksum_reset(tap.sum);
+        tap.size = 0;
         fx_status s = fx_facts_read(facts, o->inputs[i], o->inputs[i], on_fact, &r, d);
         if (s != FX_OK && s != FX_E_DATA && s != FX_E_NOINPUT)
             st = s; /* a write failure: stop */
         inputs[i].facts = fx_facts_in_input(facts, i);
+        inputs[i].size = tap.size;
+        snprintf(inputs[i].sha256, sizeof inputs[i].sha256, "%s", g_checksum_get_string(tap.sum));
     }
     if (r.writer) {
         fx_status s = fx_writer_finish(r.writer);
@@ -260,6 +267,7 @@ fx_status fx_pipeline_run(const fx_opts *o, fx_diags *d, fx_run_result *res,
         r.writer = NULL;
     }
     fx_facts_reader_free(facts); /* the fact_id index: not needed past the last fact */
+    g_checksum_free(tap.sum);
     if (st == FX_OK)
         st = fx_diags_status(d);
     fx_status fin = fx_audit_finish(r.audit, st == FX_OK && (r.book || r.exp), d);

@@ -415,6 +415,17 @@ def tests(T):
     inp = section(S, None, "input")
     ok(inp and inp[0][:4] == [FIXTURE, len(data), 43, hashlib.sha256(data).hexdigest()],
        "Summary: the input with its size, facts and SHA-256", inp)
+    # two inputs: each its own size and SHA-256 (hashed as it is read)
+    two = ["fixtures/good/quoted.csv", FIXTURE]
+    rc, _, err = run([BIN] + two + ["-r", "rates", "-o", T + "/a/two.xlsx", "-q"])
+    want = []
+    for f in two:
+        d2 = open(os.path.join(TOP, f), "rb").read()
+        want.append([f, len(d2), hashlib.sha256(d2).hexdigest()])
+    got = []
+    if rc == 0:
+        got = [[r[0], r[1], r[3]] for r in section(summary_rows(load(T + "/a/two.xlsx")[1]), None, "input")]
+    ok(rc == 0 and got == want, "Summary: two inputs, each with its own size and SHA-256", (got, err))
     rf = section(S, None, "rates file")
     ecb = [r for r in rf if r[0] == "rates/eurofxref-hist.csv"]
     ok(ecb and iso(ecb[0][1]) == "1999-01-04" and iso(ecb[0][2]) and ecb[0][3] > 100000,
