@@ -184,8 +184,12 @@ static void put_text(fx_book *b, lxw_worksheet *ws, lxw_row_t r, lxw_col_t c, co
     if (b->st != FX_OK || len == 0)
         return;
     size_t extra = 0;
-    for (size_t i = 0; i < len; i++)
-        extra += is_xescape(s, i, len) ? 6 : 0;
+    for (const char *u = memchr(s, '_', len); u; u = memchr(u + 1, '_', len - (size_t)(u + 1 - s)))
+        extra += is_xescape(s, (size_t)(u - s), len) ? 6 : 0;
+    if (extra == 0) { /* nearly every text: as it is (s[len] is its NUL) */
+        cell_ok(b, worksheet_write_string(ws, r, c, s, f), ws, r, c);
+        return;
+    }
     char *t = scratch(b, len + extra + 1);
     size_t n = 0;
     for (size_t i = 0; i < len; i++) {

@@ -30,7 +30,7 @@ typedef enum {
     FX_QUAL_AT_MOST,
 } fx_qual;
 
-/* Borrowed text: valid only during the callback. */
+/* Borrowed text: valid only during the callback; s[len] is '\0'. */
 typedef struct {
     const char *s;
     size_t len;
