@@ -94,6 +94,12 @@ static const struct {
     {"nul byte", "a,b\0c\n", 6, "", "t.csv:1:4: error: NUL byte: this is not a UTF-8 text file (UTF-16?); save it as UTF-8\n"},
     {"utf-16", "\xFF\xFE" "a\0,\0", 6, "", "t.csv:1:1: error: file is UTF-16; save it as UTF-8 (with or without a BOM)\n"},
     {"empty", "", 0, "", ""},
+    /* plain ASCII runs are taken in one step: columns stay exact around them */
+    {"runs between characters", "abc\xC3\xA9" "def,gh\xF0\x9F\x92\xB0ij,k\r\nlong,\"q\xC3\xA9r\"\"s\",t\n", 0,
+     "1:1=abc\xC3\xA9" "def|1:9=gh\xF0\x9F\x92\xB0ij|1:15=k|\n2:1=long|2:6q=q\xC3\xA9r\"s|2:15=t|\n", ""},
+    {"an error after a run", "abcdefgh\xC3\xA9ij\"k\n", 0, "",
+     "t.csv:1:12: error: quote inside an unquoted field; quote the whole field and double the quote (\"a \"\"b\"\" c\")\n"},
+    {"an invalid byte after a run", "x,abcdef\xFFgh\n", 0, "", "t.csv:1:9: error: invalid UTF-8 byte 0xFF; save the file as UTF-8\n"},
 
 };
 
