@@ -137,7 +137,6 @@ size_t fx_facts_in_input(const fx_facts_reader *r, size_t input)
 
 size_t fx_facts_index_bytes(const fx_facts_reader *r)
 {
-    /* GHashTable keeps a key, a value and a hash per slot, slots ~ 2x entries. */
     /* a set keeps a key and a hash per slot; slots are about 1.5x entries */
     return fx_arena_bytes(r->arena) +
            g_hash_table_size(r->ids) * 3 / 2 * (sizeof(void *) + sizeof(guint));
@@ -334,7 +333,7 @@ static void format_at(const fx_facts_reader *r, const first_seen *s, char *buf, 
 }
 
 /* fact_id unique across all inputs; the index keeps the first position. */
-static bool check_unique(fx_facts_reader *r, const fx_cell *c, const char **kept)
+static bool check_unique(fx_facts_reader *r, const fx_cell *c)
 {
     const char *prev = g_hash_table_lookup(r->ids, c->text);
     if (prev) {
@@ -352,7 +351,6 @@ static bool check_unique(fx_facts_reader *r, const fx_cell *c, const char **kept
     memcpy(packed + sizeof p, c->text, c->len);
     char *id = fx_arena_strndup(r->arena, packed, sizeof p + c->len) + sizeof p;
     g_hash_table_add(r->ids, id);
-    *kept = id;
     return true;
 }
 
@@ -401,7 +399,7 @@ static fx_status on_row(void *ctx, const fx_cell *cells, size_t n)
     bool ok = true;
     f->at = cells[0].at;
     f->input = r->ninputs - 1;
-    ok &= check_id(r, c[C_FACT_ID], "fact_id") && check_unique(r, c[C_FACT_ID], &f->id_kept);
+    ok &= check_id(r, c[C_FACT_ID], "fact_id") && check_unique(r, c[C_FACT_ID]);
     ok &= check_text(r, c[C_ENTITY], "entity", true);
     ok &= check_id(r, c[C_CLAIM], "claim");
     ok &= check_id(r, c[C_SOURCE], "source");

@@ -49,7 +49,6 @@ typedef struct {
     fx_pos at;    /* where the row starts */
     size_t input; /* index of the input file, from 0 */
     fx_text fact_id, entity, claim, source, quote, note;
-    const char *id_kept; /* fact_id, NUL-terminated, as long as the reader lives */
     fx_day published;
     bool has_as_of;
     fx_day as_of;
