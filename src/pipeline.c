@@ -63,7 +63,12 @@ static fx_status open_input(const fx_book_input *in, fx_diags *d)
     if (!f)
         return fx_diag_status(d, FX_E_NOINPUT, (fx_pos){0}, "cannot open %s: %s", in->name,
                               strerror(errno));
+    struct stat sb; /* a folder opens but cannot be read */
+    bool dir = fstat(fileno(f), &sb) == 0 && S_ISDIR(sb.st_mode);
     fclose(f);
+    if (dir)
+        return fx_diag_status(d, FX_E_NOINPUT, (fx_pos){0}, "cannot read %s: %s", in->name,
+                              strerror(EISDIR));
     return FX_OK;
 }
 
