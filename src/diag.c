@@ -1,5 +1,6 @@
-/* diag - collects positioned messages; prints nothing. Keeps at most
- * FX_DIAG_LIMIT errors per file and counts the rest. */
+/* diag - collects positioned messages as records; prints nothing. Keeps
+ * at most FX_DIAG_LIMIT errors per file and counts the rest. The worst
+ * status is kept as records arrive: the one place a status is computed. */
 #include "diag.h"
 
 #include <pthread.h>
@@ -14,8 +15,17 @@ typedef struct {
     size_t errors;
 } file_count;
 
+typedef struct {
+    fx_severity severity;
+    fx_status status;
+    char *file; /* a copy; NULL: none */
+    unsigned long line, col;
+    char *printed; /* "FILE:LINE:COL: error: TEXT" */
+    size_t text_at; /* where TEXT starts in printed */
+} record;
+
 struct fx_diags {
-    char **msg;
+    record *msg;
     size_t n, cap;
     file_count *files;
     size_t nfiles;
@@ -35,8 +45,10 @@ void fx_diags_free(fx_diags *d)
 {
     if (!d)
         return;
-    for (size_t i = 0; i < d->n; i++)
-        free(d->msg[i]);
+    for (size_t i = 0; i < d->n; i++) {
+        free(d->msg[i].printed);
+        free(d->msg[i].file);
+    }
     free(d->msg);
     free(d->files);
     pthread_mutex_destroy(&d->mu);
@@ -54,19 +66,21 @@ static file_count *count_for(fx_diags *d, const char *file)
     return &d->files[d->nfiles++];
 }
 
-static void push(fx_diags *d, char *m)
+static void push(fx_diags *d, fx_severity sev, fx_status st, fx_pos at, char *printed,
+                 size_t text_at)
 {
     if (d->n == d->cap) {
         d->cap = d->cap ? 2 * d->cap : 16;
         d->msg = fx_xrealloc(d->msg, d->cap * sizeof *d->msg);
     }
-    d->msg[d->n++] = m;
+    d->msg[d->n++] = (record){sev,     st, at.file ? fx_xstrdup(at.file) : NULL, at.line, at.col,
+                              printed, text_at};
 }
 
-static char *vformat(fx_pos at, const char *kind, const char *fmt, va_list ap)
-    __attribute__((format(printf, 3, 0)));
+static char *vformat(fx_pos at, const char *kind, size_t *text_at, const char *fmt, va_list ap)
+    __attribute__((format(printf, 4, 0)));
 
-static char *vformat(fx_pos at, const char *kind, const char *fmt, va_list ap)
+static char *vformat(fx_pos at, const char *kind, size_t *text_at, const char *fmt, va_list ap)
 {
     char head[512];
     int h;
@@ -89,6 +103,7 @@ static char *vformat(fx_pos at, const char *kind, const char *fmt, va_list ap)
         m = 0;
     char *s = fx_xmalloc((size_t)h + (size_t)m + 1);
     memcpy(s, head, (size_t)h);
+    *text_at = (size_t)h;
     if ((size_t)m < sizeof small)
         memcpy(s + h, small, (size_t)m + 1);
     else
@@ -107,13 +122,18 @@ static fx_status verror_locked(fx_diags *d, fx_status st, fx_pos at, const char 
     d->errors++;
     file_count *fc = count_for(d, at.file);
     fc->errors++;
-    if (fc->errors <= FX_DIAG_LIMIT)
-        push(d, vformat(at, "error", fmt, ap));
-    else if (fc->errors == FX_DIAG_LIMIT + 1) {
-        char buf[512];
-        snprintf(buf, sizeof buf, "%s: error: more errors follow; only the first %d are shown",
-                 at.file ? at.file : "fxbook", FX_DIAG_LIMIT);
-        push(d, fx_xstrdup(buf));
+    size_t text_at;
+    if (fc->errors <= FX_DIAG_LIMIT) {
+        char *m = vformat(at, "error", &text_at, fmt, ap);
+        push(d, FX_SEV_ERROR, st, at, m, text_at);
+    } else if (fc->errors == FX_DIAG_LIMIT + 1) {
+        const char *who = at.file ? at.file : "fxbook";
+        size_t n = strlen(who) + 80;
+        char *m = fx_xmalloc(n);
+        int h = snprintf(m, n, "%s: error: ", who);
+        snprintf(m + h, n - (size_t)h, "more errors follow; only the first %d are shown",
+                 FX_DIAG_LIMIT);
+        push(d, FX_SEV_ERROR, st, (fx_pos){at.file, 0, 0}, m, (size_t)h);
     }
     return st;
 }
@@ -151,10 +171,11 @@ void fx_diag_warn(fx_diags *d, fx_pos at, const char *fmt, ...)
 {
     va_list ap;
     va_start(ap, fmt);
-    char *m = vformat(at, "warning", fmt, ap);
+    size_t text_at;
+    char *m = vformat(at, "warning", &text_at, fmt, ap);
     va_end(ap);
     pthread_mutex_lock(&d->mu);
-    push(d, m);
+    push(d, FX_SEV_WARNING, FX_OK, at, m, text_at);
     pthread_mutex_unlock(&d->mu);
 }
 
@@ -187,7 +208,13 @@ fx_status fx_diags_status(const fx_diags *d)
 
 const char *fx_diags_message(const fx_diags *d, size_t i)
 {
-    return i < d->n ? d->msg[i] : NULL;
+    return i < d->n ? d->msg[i].printed : NULL;
+}
+
+fx_diag fx_diags_at(const fx_diags *d, size_t i)
+{
+    const record *r = &d->msg[i];
+    return (fx_diag){r->severity, r->status, r->file, r->line, r->col, r->printed + r->text_at};
 }
 
 const char *fx_diag_show(const char *s, size_t len)

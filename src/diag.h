@@ -13,9 +13,12 @@ typedef enum {
     FX_E_NOINPUT,   /* 66 */
     FX_E_DATA,      /* 65 */
     FX_E_CANTCREAT, /* 73 */
+    FX_E_BUSY,      /* 75: another run holds an output's lock */
     FX_E_IO,        /* 74 */
     FX_E_INTERNAL,  /* 70 */
 } fx_status;
+
+typedef enum { FX_SEV_ERROR, FX_SEV_WARNING } fx_severity;
 
 /* Where a field starts: physical line and character column, both from 1.
  * file == NULL means "no position" (printed as "fxbook: error: ..."). */
@@ -51,9 +54,20 @@ const char *fx_diag_show(const char *s, size_t len);
 /* Number of errors recorded for file (including those over the limit). */
 size_t fx_diags_errors_in(const fx_diags *d, const char *file);
 size_t fx_diags_count(const fx_diags *d);
+
+/* Message i as a record: what main.c filters on (never the text). file is
+ * NULL without one; text is the message alone. Valid until d is freed. */
+typedef struct {
+    fx_severity severity;
+    fx_status status; /* FX_OK for a warning */
+    const char *file;
+    unsigned long line, col;
+    const char *text;
+} fx_diag;
+fx_diag fx_diags_at(const fx_diags *d, size_t i);
 /* The most severe status recorded so far (FX_OK if none). */
 fx_status fx_diags_status(const fx_diags *d);
-/* Message i, without a trailing newline. */
+/* Message i as printed ("FILE:LINE:COL: error: TEXT"), without a newline. */
 const char *fx_diags_message(const fx_diags *d, size_t i);
 
 #endif

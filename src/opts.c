@@ -116,6 +116,41 @@ static fx_status parse_targets(fx_opts *o, const char *arg, fx_diags *d)
     }
 }
 
+/* SPEC 1: a whole number of seconds from 1970 to 9999-12-31 (the last
+ * day a workbook date holds); unset or empty: none. */
+static fx_status parse_epoch(fx_opts *o, fx_diags *d)
+{
+    const char *s = getenv("SOURCE_DATE_EPOCH");
+    o->source_date_epoch = -1;
+    if (!s || !*s)
+        return FX_OK;
+    long long v = 0;
+    const long long max = 253402300799LL; /* 9999-12-31T23:59:59Z */
+    for (const char *p = s; *p; p++) {
+        if (*p < '0' || *p > '9' || v > max)
+            return usage(d, "SOURCE_DATE_EPOCH: \"%s\": expected whole seconds since 1970, "
+                            "at most %lld (9999-12-31)", fx_diag_show(s, strlen(s)), max);
+        v = v * 10 + (*p - '0');
+    }
+    if (v > max)
+        return usage(d, "SOURCE_DATE_EPOCH: \"%s\": expected whole seconds since 1970, "
+                        "at most %lld (9999-12-31)", fx_diag_show(s, strlen(s)), max);
+    o->source_date_epoch = v;
+    return FX_OK;
+}
+
+/* Options that take one value: given twice is a usage error, not "the
+ * last wins" (a cron line edited by two people). */
+static bool once(const char **seen, int ch, const char *name, fx_diags *d)
+{
+    if (seen[ch]) {
+        usage(d, "%s given twice; give it once", name);
+        return false;
+    }
+    seen[ch] = name;
+    return true;
+}
+
 fx_status fx_opts_parse(fx_opts *o, int argc, char **argv, fx_diags *d)
 {
     memset(o, 0, sizeof *o);
@@ -133,9 +168,20 @@ fx_status fx_opts_parse(fx_opts *o, int argc, char **argv, fx_diags *d)
 
     opterr = 0;
     optind = 1;
-    int ch;
+    int ch, li;
     long n;
-    while ((ch = getopt_long(argc, argv, ":o:r:t:qvh", longopts, NULL)) != -1) {
+    const char *seen[O_FAIL_ON + 1] = {0};
+    while ((li = -1, ch = getopt_long(argc, argv, ":o:r:t:qvh", longopts, &li)) != -1) {
+        /* the option as written, for messages: "--output" or "-o" */
+        char opt[32];
+        if (li >= 0)
+            snprintf(opt, sizeof opt, "--%s", longopts[li].name);
+        else
+            snprintf(opt, sizeof opt, "-%c", ch);
+        if (ch != ':' && ch != '?' && optarg && !*optarg)
+            return usage(d, "%s: the value is empty", opt);
+        if (ch != 'r' && ch != ':' && ch != '?' && optarg && !once(seen, ch, opt, d))
+            return FX_E_USAGE;
         switch (ch) {
         case 'o':
             o->output = optarg;
@@ -230,34 +276,42 @@ fx_status fx_opts_parse(fx_opts *o, int argc, char **argv, fx_diags *d)
             return usage(d, "unknown option %s", argv[optind - 1]);
         }
     }
-    for (int i = optind; i < argc; i++)
+    for (int i = optind; i < argc; i++) {
+        if (!*argv[i])
+            return usage(d, "%s", "a facts file name is empty");
         o->inputs[o->ninputs++] = argv[i];
+    }
     if (o->ninputs == 0)
         return usage(d, "%s", "no facts file given");
     if (!o->output && !o->check && !o->csv_dir)
         return usage(d, "%s", "no output: give -o OUT.xlsx (or --csv-dir DIR, or --check)");
+    if (parse_epoch(o, d) != FX_OK)
+        return FX_E_USAGE;
     o->audit.places = o->conv.places;
     o->audit.rounding = o->conv.rounding;
     o->audit.lookup = o->conv.lookup;
 
     static const char *const rnames[] = {"half-even", "half-up", "down"};
-    char targets[64] = "", date[11] = "", stale[24];
+    char targets[64] = "", date[11] = "", stale[24], tolerance[FX_DEC_STR_MAX];
     for (size_t i = 0; i < o->conv.ntargets; i++) {
         strcat(targets, i ? "," : "");
         strcat(targets, o->conv.targets[i].s);
     }
     if (o->conv.has_date)
         fx_date_format(o->conv.date, date);
+    /* in full, as a plain decimal: 1e-36 is shown with all its places */
+    if (fx_dec_to_str(&o->audit.tolerance, tolerance, sizeof tolerance) < 0)
+        snprintf(tolerance, sizeof tolerance, "%s", tol);
     if (o->conv.lookup.max_stale < 0)
         snprintf(stale, sizeof stale, "none");
     else
         snprintf(stale, sizeof stale, "%ld", o->conv.lookup.max_stale);
     snprintf(o->options, sizeof o->options,
              "--target %s%s%s --fallback %s --max-stale %s --places %d --rounding %s "
-             "--tolerance %.32s --infer-window %ld",
+             "--tolerance %s --infer-window %ld",
              targets, o->conv.has_date ? " --date " : "", date,
              o->conv.lookup.fallback == FX_FALLBACK_NONE ? "none" : "previous", stale,
-             o->conv.places, rnames[o->conv.rounding], tol, o->audit.infer_window);
+             o->conv.places, rnames[o->conv.rounding], tolerance, o->audit.infer_window);
     return FX_OK;
 }
 

@@ -4,6 +4,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 #include <stdio.h>
 
 #include "audit.h"
@@ -26,7 +27,8 @@ typedef struct {
     int verbosity; /* -1 quiet, 0, 1 verbose */
     fx_convert_opts conv;
     fx_audit_opts audit; /* owns audit.tolerance: call fx_opts_clear */
-    char options[512];   /* the effective options, for Summary */
+    char options[1024];  /* the effective options in full, for Summary */
+    int64_t source_date_epoch; /* SOURCE_DATE_EPOCH, or -1: unset */
 } fx_opts;
 
 /* Parses argv. FX_E_USAGE with a message in d on a usage error. */

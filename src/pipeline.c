@@ -5,6 +5,7 @@
 #include "pipeline.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <glib.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -55,20 +56,34 @@ void fx_pipeline_default_rates(char *buf, size_t n)
         snprintf(buf, n, "rates");
 }
 
-/* Every input is opened before any is parsed, so that one that cannot be
- * is reported first (66 before any 65). */
-static fx_status open_input(const fx_book_input *in, fx_diags *d)
+/* Every input is checked before any is parsed, so that one that cannot be
+ * read is reported first (66 before any 65). Nothing is read here: a FIFO
+ * or standard input can be read only once, by the facts reader. */
+static fx_status check_input(const char *name, fx_diags *d)
 {
-    FILE *f = fopen(in->name, "rb");
-    if (!f)
-        return fx_diag_status(d, FX_E_NOINPUT, (fx_pos){0}, "cannot open %s: %s", in->name,
+    struct stat sb;
+    if (strcmp(name, "-") == 0) {
+        if (fstat(STDIN_FILENO, &sb) != 0)
+            return fx_diag_status(d, FX_E_NOINPUT, (fx_pos){0},
+                                  "cannot read standard input: it is closed");
+        return FX_OK;
+    }
+    if (stat(name, &sb) != 0)
+        return fx_diag_status(d, FX_E_NOINPUT, (fx_pos){0}, "cannot open %s: %s", name,
                               strerror(errno));
-    struct stat sb; /* a folder opens but cannot be read */
-    bool dir = fstat(fileno(f), &sb) == 0 && S_ISDIR(sb.st_mode);
-    fclose(f);
-    if (dir)
-        return fx_diag_status(d, FX_E_NOINPUT, (fx_pos){0}, "cannot read %s: %s", in->name,
+    if (S_ISDIR(sb.st_mode))
+        return fx_diag_status(d, FX_E_NOINPUT, (fx_pos){0}, "cannot read %s: %s", name,
                               strerror(EISDIR));
+    if (S_ISREG(sb.st_mode)) { /* opening a file reads nothing */
+        int fd = open(name, O_RDONLY | O_CLOEXEC);
+        if (fd < 0)
+            return fx_diag_status(d, FX_E_NOINPUT, (fx_pos){0}, "cannot open %s: %s", name,
+                                  strerror(errno));
+        close(fd);
+    } else if (access(name, R_OK) != 0) {
+        return fx_diag_status(d, FX_E_NOINPUT, (fx_pos){0}, "cannot open %s: %s", name,
+                              strerror(errno));
+    }
     return FX_OK;
 }
 
@@ -153,88 +168,137 @@ enum { OUT_BOOK, OUT_FACTS, OUT_CONV, OUT_CMP, OUT_N };
 static const char *const csv_names[OUT_N] = {NULL, "facts.csv", "conversions.csv",
                                              "comparison.csv"};
 
-static fx_status open_outputs(const fx_opts *o, fx_outfile out[OUT_N], FILE *csv[OUT_N],
-                              fx_diags *d)
+/* SPEC 8, before any work: what each output is, and that none is an
+ * input (a facts, rates or aliases file, or a rates folder's *.csv). */
+static fx_status plan_outputs(const fx_opts *o, fx_outputs *outs, size_t id[OUT_N], fx_diags *d)
 {
-    if (o->output) {
-        fx_status st = fx_outfile_begin(&out[OUT_BOOK], o->output, d);
+    fx_status st = FX_OK;
+    if (o->output && (st = fx_outputs_add(outs, o->output, &id[OUT_BOOK], d)) != FX_OK)
+        return st;
+    for (int i = OUT_FACTS; o->csv_dir && i < OUT_N; i++) {
+        char *path = g_build_filename(o->csv_dir, csv_names[i], NULL);
+        st = fx_outputs_add(outs, path, &id[i], d);
+        g_free(path);
         if (st != FX_OK)
             return st;
     }
-    if (!o->csv_dir)
-        return FX_OK;
-    if (!is_dir(o->csv_dir) && mkdir(o->csv_dir, 0777) != 0)
-        return fx_diag_status(d, FX_E_CANTCREAT, (fx_pos){0}, "cannot create %s: %s", o->csv_dir,
-                              strerror(errno));
-    for (int i = OUT_FACTS; i < OUT_N; i++) {
-        char path[4200];
-        snprintf(path, sizeof path, "%s/%s", o->csv_dir, csv_names[i]);
-        fx_status st = fx_outfile_begin(&out[i], path, d);
+    for (size_t i = 0; i < o->ninputs; i++)
+        if ((st = fx_outputs_not_input(outs, o->inputs[i], "facts file", d)) != FX_OK)
+            return st;
+    char def[4096];
+    fx_pipeline_default_rates(def, sizeof def);
+    for (size_t i = 0; i < (o->nrates ? o->nrates : 1); i++) {
+        const char *r = o->nrates ? o->rates[i] : def;
+        st = is_dir(r) ? fx_outputs_not_in(outs, r, "rates folder", d)
+                       : fx_outputs_not_input(outs, r, "rates file", d);
         if (st != FX_OK)
             return st;
-        csv[i] = fopen(out[i].tmp, "wb");
-        if (!csv[i])
-            return fx_diag_status(d, FX_E_CANTCREAT, (fx_pos){0}, "cannot create %s: %s", path,
-                                  strerror(errno));
     }
+    char *al = g_build_filename(def, "aliases.csv", NULL);
+    st = fx_outputs_not_input(outs, al, "aliases file", d);
+    g_free(al);
+    return st;
+}
+
+/* SPEC 1: a target that no loaded rate and no ISO 4217 code knows is one
+ * usage error, not one data error per fact. */
+static fx_status check_targets(const fx_opts *o, const fx_rate_table *rates, fx_diags *d)
+{
+    for (size_t i = 0; i < o->conv.ntargets; i++)
+        if (!fx_rates_knows(rates, o->conv.targets[i]) && !fx_ccy_is_iso(&o->conv.targets[i])) {
+            const char *t = o->conv.targets[i].s;
+            fx_ccy code;
+            if (fx_rates_resolve(rates, t, strlen(t), &code))
+                return fx_diag_status(d, FX_E_USAGE, (fx_pos){0},
+                                      "--target: %s is an alias of %s; name the currency: -t %s", t,
+                                      code.s, code.s);
+            return fx_diag_status(d, FX_E_USAGE, (fx_pos){0},
+                                  "--target: %s is no currency of the rates nor of ISO 4217", t);
+        }
     return FX_OK;
 }
 
-static int64_t source_date_epoch(void)
+/* The name an input has in messages and the workbook, and the path the
+ * facts reader opens: "-" is standard input. */
+static const char *input_name(const char *arg)
 {
-    const char *s = getenv("SOURCE_DATE_EPOCH");
-    if (!s || !*s)
-        return -1;
-    char *end;
-    errno = 0;
-    long long v = strtoll(s, &end, 10);
-    return errno || *end || v < 0 ? -1 : (int64_t)v;
+    return strcmp(arg, "-") == 0 ? "<stdin>" : arg;
+}
+
+static const char *input_path(const char *arg)
+{
+    return strcmp(arg, "-") == 0 ? "/dev/stdin" : arg;
 }
 
 fx_status fx_pipeline_run(const fx_opts *o, fx_diags *d, fx_run_result *res,
                           fx_progress_fn progress, void *progress_ctx)
 {
     memset(res, 0, sizeof *res);
+    fx_outputs *outs = fx_outputs_new();
+    size_t id[OUT_N] = {0};
+    if (!o->check && plan_outputs(o, outs, id, d) != FX_OK) {
+        fx_outputs_free(outs);
+        return fx_diags_status(d);
+    }
     fx_book_input *inputs = fx_xcalloc(o->ninputs, sizeof *inputs);
     bool *readable = fx_xcalloc(o->ninputs, sizeof *readable);
     for (size_t i = 0; i < o->ninputs; i++) {
-        inputs[i].name = o->inputs[i];
-        readable[i] = open_input(&inputs[i], d) == FX_OK;
+        inputs[i].name = input_name(o->inputs[i]);
+        readable[i] = check_input(o->inputs[i], d) == FX_OK;
     }
     fx_rate_table *rates = fx_rates_new();
     fx_status st = load_rates(rates, o, d);
-    if (st != FX_OK) { /* facts cannot be checked without their rates */
+    fx_status tst = check_targets(o, rates, d);
+    if (st != FX_OK || tst != FX_OK) { /* facts cannot be checked without their rates */
         free(readable);
         fx_rates_free(rates);
         free(inputs);
+        fx_outputs_free(outs);
         return fx_diags_status(d);
     }
 
     run r = {.o = o, .rates = rates, .d = d, .progress = progress, .progress_ctx = progress_ctx};
     fx_converted_init(&r.conv);
     fx_check_init(&r.check);
-    fx_outfile out[OUT_N] = {{0}};
     FILE *csv[OUT_N] = {0};
     fx_book_info info = {inputs, o->ninputs, rates, &o->conv, &o->audit, o->options,
-                         FX_VERSION, source_date_epoch()};
+                         FX_VERSION, o->source_date_epoch};
     if (!o->check && fx_diags_status(d) == FX_OK) { /* else nothing will be written */
-        st = open_outputs(o, out, csv, d);
+        st = o->csv_dir ? fx_outputs_make_dir(outs, o->csv_dir, d) : FX_OK;
+        if (st == FX_OK)
+            st = fx_outputs_lock(outs, d);
+        if (st == FX_E_BUSY) { /* at once: another run is on it */
+            free(readable);
+            fx_rates_free(rates);
+            free(inputs);
+            fx_converted_clear(&r.conv);
+            fx_check_clear(&r.check);
+            fx_outputs_free(outs);
+            return fx_diags_status(d);
+        }
+        if (st == FX_OK)
+            st = fx_outputs_begin(outs, d);
         if (st == FX_OK && o->output) {
-            r.book = fx_book_open(out[OUT_BOOK].tmp, &info, d);
+            r.book = fx_book_open(fx_outputs_tmp(outs, id[OUT_BOOK]), &info, d);
             if (!r.book)
                 st = fx_diags_status(d) != FX_OK ? fx_diags_status(d) : FX_E_CANTCREAT;
             else
                 r.writer = fx_writer_start(r.book);
         }
+        for (int i = OUT_FACTS; st == FX_OK && o->csv_dir && i < OUT_N; i++) {
+            csv[i] = fopen(fx_outputs_tmp(outs, id[i]), "wb");
+            if (!csv[i])
+                st = fx_diag_status(d, FX_E_CANTCREAT, (fx_pos){0}, "cannot create %s/%s: %s",
+                                    o->csv_dir, csv_names[i], strerror(errno));
+        }
         if (st == FX_OK && o->csv_dir)
             r.exp = fx_export_new(csv[OUT_FACTS], csv[OUT_CONV], csv[OUT_CMP], &o->conv, &o->audit);
     }
     /* The audit's temporary files go where the outputs' do. */
-    char *tmpdir = NULL;
+    const char *tmpdir = NULL;
     if (st == FX_OK && (r.book || r.exp))
-        tmpdir = fx_outfile_dir(r.book ? out[OUT_BOOK].tmp : out[OUT_FACTS].tmp);
+        tmpdir = fx_outputs_tmpdir(outs, r.book ? id[OUT_BOOK] : id[OUT_FACTS]);
     r.audit = fx_audit_new(&o->audit, &o->conv, tmpdir);
-    free(tmpdir);
     if (st != FX_OK) { /* reported; still read every input, for its own errors (65 wins over 73) */
         if (r.writer)
             fx_writer_finish(r.writer);
@@ -253,12 +317,12 @@ fx_status fx_pipeline_run(const fx_opts *o, fx_diags *d, fx_run_result *res,
      * that one run names every error. */
     for (size_t i = 0; st == FX_OK && i < o->ninputs; i++) {
         if (!readable[i]) {
-            fx_facts_skip_input(facts, o->inputs[i]);
+            fx_facts_skip_input(facts, inputs[i].name);
             continue;
         }
         g_checksum_reset(tap.sum);
         tap.size = 0;
-        fx_status s = fx_facts_read(facts, o->inputs[i], o->inputs[i], on_fact, &r, d);
+        fx_status s = fx_facts_read(facts, input_path(o->inputs[i]), inputs[i].name, on_fact, &r, d);
         if (s != FX_OK && s != FX_E_DATA && s != FX_E_NOINPUT)
             st = s; /* a write failure: stop */
         inputs[i].facts = fx_facts_in_input(facts, i);
@@ -297,12 +361,9 @@ fx_status fx_pipeline_run(const fx_opts *o, fx_diags *d, fx_run_result *res,
     }
     if (r.book)
         fx_book_discard(r.book);
-    for (int i = 0; i < OUT_N; i++) {
-        if (st == FX_OK)
-            st = fx_outfile_commit(&out[i], d);
-        else
-            fx_outfile_abort(&out[i]);
-    }
+    if (st == FX_OK && !o->check)
+        st = fx_outputs_commit(outs, d);
+    fx_outputs_free(outs); /* after a failure: temporary files, locks, a new folder gone */
     res->wrote = st == FX_OK && !o->check;
     res->counts = fx_audit_totals(r.audit);
     res->sources = fx_audit_nsources(r.audit);
