@@ -378,6 +378,20 @@ static void last_line_without_line_end(void **state)
     }
 }
 
+/* The unit words facts reads as units are those no alias may be. */
+static void unit_words_agree(void **state)
+{
+    (void)state;
+    for (int k = FX_KIND_COUNT; k <= FX_KIND_YEARS; k++) {
+        const char *w = fx_kind_name((fx_kind)k);
+        assert_true(fx_rates_is_unit_word(w, strlen(w)));
+    }
+    assert_false(fx_rates_is_unit_word("money", 5));
+    assert_false(fx_rates_is_unit_word("Percent", 7));
+    assert_false(fx_rates_is_unit_word("percen", 6));
+    assert_false(fx_rates_is_unit_word("", 0));
+}
+
 static void duplicate_across_inputs(void **state)
 {
     (void)state;
@@ -452,6 +466,7 @@ int main(void)
         cmocka_unit_test(text_limits),
         cmocka_unit_test(text_limits_escapes),
         cmocka_unit_test(last_line_without_line_end),
+        cmocka_unit_test(unit_words_agree),
         cmocka_unit_test(duplicate_across_inputs),
         cmocka_unit_test(fields_parsed),
         cmocka_unit_test(bundled_facts_pass),
