@@ -32,6 +32,7 @@ typedef struct {
     unsigned utf8_len;
     fx_pos utf8_at;
     unsigned long bad_line; /* one encoding error per line is enough */
+    fx_pos row_at;          /* where the record being read starts */
     bool row_bad;           /* the record has invalid UTF-8: not handed on */
     bool fatal; /* a structural error: stop reading */
     /* positions queued by the tracker, taken by libcsv's callback */
@@ -97,6 +98,24 @@ static void encoding_error(reader *r, fx_pos at, const char *msg, unsigned c)
         fx_diag_error(r->d, at, "invalid UTF-8: %s; save the file as UTF-8", msg);
 }
 
+/* U+FFFE and U+FFFF are valid UTF-8 but no XML 1.0 character: a
+ * workbook cannot hold them (SPEC 2). Reported at the start of the field
+ * that holds one (every character is in a field), the character's own
+ * place in the message. The other noncharacters (U+FDD0..U+FDEF,
+ * U+nFFFE, U+nFFFF above the BMP) are valid XML and pass. */
+static void noncharacter(reader *r, unsigned long cp)
+{
+    r->row_bad = true;
+    fx_pos field = r->qtail > r->qhead ? r->q[r->qtail - 1] : r->utf8_at;
+    if (r->bad_line == field.line)
+        return;
+    r->bad_line = field.line;
+    fx_diag_error(r->d, field,
+                  "noncharacter U+%04lX at line %lu, column %lu; text may hold anything but NUL, "
+                  "U+FFFE and U+FFFF (a workbook cannot store them)",
+                  cp, r->utf8_at.line, r->utf8_at.col);
+}
+
 static bool utf8_step(reader *r, unsigned char c)
 {
     if (r->utf8_need) {
@@ -113,6 +132,10 @@ static bool utf8_step(reader *r, unsigned char c)
                 (r->utf8_len == 4 && (cp < 0x10000 || cp > 0x10FFFF)) ||
                 (cp >= 0xD800 && cp <= 0xDFFF)) {
                 encoding_error(r, r->utf8_at, "overlong or out-of-range sequence", 0);
+                return false;
+            }
+            if (cp == 0xFFFE || cp == 0xFFFF) {
+                noncharacter(r, cp);
                 return false;
             }
         }
@@ -193,6 +216,8 @@ static size_t track(reader *r, const unsigned char *buf, size_t len)
             return i;
         }
         bool nl = c == '\n' || c == '\r';
+        if (r->st == ROW_NOT_BEGUN && !nl)
+            r->row_at = here(r); /* a record starts */
         switch (r->st) {
         case ROW_NOT_BEGUN:
         case FIELD_NOT_BEGUN:
@@ -353,7 +378,9 @@ static bool feed(reader *r, struct csv_parser *p, const char *buf, size_t len)
     return !r->fatal && !r->stopped;
 }
 
-static void finish(reader *r, struct csv_parser *p)
+/* The end of the input: the last record, if it has no line end. Sets
+ * *unterminated (when not NULL) as fx_csvin_opts says. */
+static void finish(reader *r, struct csv_parser *p, fx_pos *unterminated)
 {
     if (r->fatal || r->stopped)
         return;
@@ -364,6 +391,8 @@ static void finish(reader *r, struct csv_parser *p)
                       "unterminated quoted field: the closing quote is missing");
         return;
     }
+    if (unterminated && r->st != ROW_NOT_BEGUN)
+        *unterminated = r->row_at;
     if (r->st == FIELD_NOT_BEGUN)
         queue_push(r, false); /* "a,b," at end of file: an empty last field */
     csv_fini(p, on_field, on_row, r);
@@ -382,9 +411,16 @@ static long check_start(reader *r, const unsigned char *b, size_t len)
     return 0;
 }
 
-fx_status fx_csvin_read_mem(const char *buf, size_t len, size_t chunk, const char *name,
-                            fx_csvin_row_fn fn, void *ctx, fx_diags *d)
+static const fx_csvin_opts no_opts = {NULL, NULL, NULL};
+
+fx_status fx_csvin_read_mem_opts(const char *buf, size_t len, size_t chunk, const char *name,
+                                 fx_csvin_row_fn fn, void *ctx, const fx_csvin_opts *o,
+                                 fx_diags *d)
 {
+    if (!o)
+        o = &no_opts;
+    if (o->unterminated)
+        *o->unterminated = (fx_pos){0};
     reader r;
     struct csv_parser p;
     reader_init(&r, &p, name, fn, ctx, d);
@@ -401,7 +437,7 @@ fx_status fx_csvin_read_mem(const char *buf, size_t len, size_t chunk, const cha
             pos += n;
         }
         if (pos >= len)
-            finish(&r, &p);
+            finish(&r, &p, o->unterminated);
     }
     fx_status st = r.st_user != FX_OK ? r.st_user
                    : fx_diags_errors_in(d, name) > before ? FX_E_DATA : FX_OK;
@@ -409,15 +445,25 @@ fx_status fx_csvin_read_mem(const char *buf, size_t len, size_t chunk, const cha
     return st;
 }
 
+fx_status fx_csvin_read_mem(const char *buf, size_t len, size_t chunk, const char *name,
+                            fx_csvin_row_fn fn, void *ctx, fx_diags *d)
+{
+    return fx_csvin_read_mem_opts(buf, len, chunk, name, fn, ctx, NULL, d);
+}
+
 fx_status fx_csvin_read(const char *path, const char *name, fx_csvin_row_fn fn, void *ctx,
                         fx_diags *d)
 {
-    return fx_csvin_read_tap(path, name, fn, ctx, NULL, NULL, d);
+    return fx_csvin_read_opts(path, name, fn, ctx, NULL, d);
 }
 
-fx_status fx_csvin_read_tap(const char *path, const char *name, fx_csvin_row_fn fn, void *ctx,
-                            fx_csvin_tap_fn tap, void *tap_ctx, fx_diags *d)
+fx_status fx_csvin_read_opts(const char *path, const char *name, fx_csvin_row_fn fn, void *ctx,
+                             const fx_csvin_opts *o, fx_diags *d)
 {
+    if (!o)
+        o = &no_opts;
+    if (o->unterminated)
+        *o->unterminated = (fx_pos){0};
     FILE *f = fopen(path, "rb");
     if (!f)
         return fx_diag_status(d, FX_E_NOINPUT, (fx_pos){0}, "cannot open %s: %s", path,
@@ -431,8 +477,8 @@ fx_status fx_csvin_read_tap(const char *path, const char *name, fx_csvin_row_fn 
     fx_status st = FX_OK;
     size_t n;
     while (go && (n = fread(buf, 1, CHUNK, f)) > 0) {
-        if (tap)
-            tap(tap_ctx, buf, n);
+        if (o->tap)
+            o->tap(o->tap_ctx, buf, n);
         size_t skip = 0;
         if (first) {
             long s = check_start(&r, (unsigned char *)buf, n);
@@ -448,7 +494,7 @@ fx_status fx_csvin_read_tap(const char *path, const char *name, fx_csvin_row_fn 
     if (ferror(f))
         st = fx_diag_status(d, FX_E_IO, (fx_pos){0}, "cannot read %s: %s", path, strerror(errno));
     else if (go)
-        finish(&r, &p);
+        finish(&r, &p, o->unterminated);
     fclose(f);
     free(buf);
     if (st == FX_OK)

@@ -10,9 +10,11 @@
 
 #include "csvin.h"
 #include "mem.h"
+#include "xltext.h"
 
-/* Excel's cell limit; text past it would be cut, so it is an error. */
-enum { TEXT_MAX = 32767, ID_MAX = 64 };
+/* Excel's cell limit (FX_XLTEXT_MAX); text past it would be cut, so it
+ * is an error. */
+enum { ID_MAX = 64 };
 
 typedef enum {
     C_FACT_ID, C_ENTITY, C_CLAIM, C_SOURCE, C_PUBLISHED, C_VALUE, C_SCALE, C_UNIT, C_QUALIFIER,
@@ -90,6 +92,7 @@ struct fx_facts_reader {
     int map[C_COUNT]; /* column -> cell index, -1 if absent */
     size_t ncols;
     bool header_done, header_bad;
+    size_t errors_before; /* errors of this input's name before it was read */
     const char *name;
     fx_fact_fn fn;
     void *ctx;
@@ -157,13 +160,7 @@ bool fx_facts_is_id(const char *s, size_t len)
 
 size_t fx_utf16_len(const char *s, size_t len)
 {
-    size_t n = 0;
-    for (size_t i = 0; i < len; i++) {
-        unsigned char c = (unsigned char)s[i];
-        if ((c & 0xC0) != 0x80)
-            n += c >= 0xF0 ? 2 : 1; /* astral characters take a surrogate pair */
-    }
-    return n;
+    return fx_xltext_utf16_len(s, len);
 }
 
 /* A cell's text as a message shows it (escaped, cut). */
@@ -223,14 +220,24 @@ static bool check_text(fx_facts_reader *r, const fx_cell *c, const char *col, bo
         fx_diag_error(r->d, c->at, "%s: empty; this column is required", col);
         return false;
     }
-    size_t n = fx_utf16_len(c->text, c->len);
-    if (n > TEXT_MAX) {
+    /* Counted as the workbook stores it, so that nothing fails (70) once
+     * output has begun: each literal _xHHHH_ is stored 6 characters longer. */
+    size_t n = fx_xltext_utf16_len(c->text, c->len);
+    size_t esc = fx_xltext_escapes(c->text, c->len);
+    size_t stored = n + FX_XLTEXT_ESCAPE_EXTRA * esc;
+    if (stored <= FX_XLTEXT_MAX)
+        return true;
+    if (esc == 0)
         fx_diag_error(r->d, c->at,
                       "%s: %zu characters; a cell holds at most %d (nothing is cut silently)",
-                      col, n, TEXT_MAX);
-        return false;
-    }
-    return true;
+                      col, n, FX_XLTEXT_MAX);
+    else
+        fx_diag_error(r->d, c->at,
+                      "%s: %zu characters as a workbook stores them (%zu, plus %zu x %d for "
+                      "the literal _xHHHH_ stored as _x005F_xHHHH_); a cell holds at most %d "
+                      "(nothing is cut silently)",
+                      col, stored, n, esc, FX_XLTEXT_ESCAPE_EXTRA, FX_XLTEXT_MAX);
+    return false;
 }
 
 static bool check_date(fx_facts_reader *r, const fx_cell *c, const char *col, fx_day *out)
@@ -242,14 +249,44 @@ static bool check_date(fx_facts_reader *r, const fx_cell *c, const char *col, fx
     return false;
 }
 
+/* The digits FX_DEC_MAX_DIGITS counts in a value that has the decimal
+ * syntax: the integer digits from the first nonzero one (*in) and every
+ * decimal place, zeros too (*places). */
+static void count_digits(const char *s, size_t len, size_t *in, size_t *places)
+{
+    size_t i = len && s[0] == '-', dot = i;
+    while (dot < len && s[dot] != '.')
+        dot++;
+    while (i < dot && s[i] == '0')
+        i++;
+    *in = dot - i;
+    *places = dot < len ? len - dot - 1 : 0;
+}
+
+static void too_long(fx_facts_reader *r, const fx_cell *c, const char *col)
+{
+    size_t in, places;
+    count_digits(c->text, c->len, &in, &places);
+    char found[64];
+    if (in == 0)
+        snprintf(found, sizeof found, "%zu decimal places", places);
+    else if (places == 0)
+        snprintf(found, sizeof found, "%zu digits", in);
+    else
+        snprintf(found, sizeof found, "%zu digits (%zu decimal places)", in + places, places);
+    fx_diag_error(r->d, c->at,
+                  "%s: %s; fxbook keeps every digit exactly and supports at most %d digits, "
+                  "counting every decimal place and the integer digits from the first nonzero one",
+                  col, found, FX_DEC_MAX_DIGITS);
+}
+
 static bool check_value(fx_facts_reader *r, const fx_cell *c, const char *col, fx_dec *out)
 {
     fx_dec_err e = fx_dec_parse(out, c->text, c->len);
     if (e == FX_DEC_OK)
         return true;
     if (e == FX_DEC_TOO_LONG) {
-        fx_diag_error(r->d, c->at, "%s: more than %d digits; fxbook keeps every digit exactly and "
-                      "supports at most %d", col, FX_DEC_MAX_DIGITS, FX_DEC_MAX_DIGITS);
+        too_long(r, c, col);
         return false;
     }
     char hint[128];
@@ -382,6 +419,13 @@ static fx_status on_row(void *ctx, const fx_cell *cells, size_t n)
     fx_facts_reader *r = ctx;
     if (!r->header_done) {
         r->header_done = true;
+        /* csvin did not hand on the first record (invalid UTF-8, a
+         * noncharacter) and said why: this row is data, not the header,
+         * and without the header no row can be read. */
+        if (fx_diags_errors_in(r->d, r->name) > r->errors_before) {
+            r->header_bad = true;
+            return FX_OK;
+        }
         return header(r, cells, n);
     }
     if (r->header_bad)
@@ -474,6 +518,7 @@ static void begin(fx_facts_reader *r, const char *name, fx_fact_fn fn, void *ctx
     r->names[r->ninputs] = name;
     r->counts[r->ninputs++] = 0;
     r->header_done = r->header_bad = false;
+    r->errors_before = d ? fx_diags_errors_in(d, name) : 0;
     r->name = name;
     r->fn = fn;
     r->ctx = ctx;
@@ -506,7 +551,8 @@ fx_status fx_facts_read(fx_facts_reader *r, const char *path, const char *name, 
                         void *ctx, fx_diags *d)
 {
     begin(r, name, fn, ctx, d);
-    return end(r, fx_csvin_read_tap(path, name, on_row, r, r->tap, r->tap_ctx, d));
+    fx_csvin_opts o = {r->tap, r->tap_ctx, NULL};
+    return end(r, fx_csvin_read_opts(path, name, on_row, r, &o, d));
 }
 
 fx_status fx_facts_read_mem(fx_facts_reader *r, const char *buf, size_t len, size_t chunk,

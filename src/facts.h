@@ -75,7 +75,7 @@ void fx_facts_reader_free(fx_facts_reader *r);
  * still reach fn, so that later stages report their errors too.
  * `name` is borrowed and must outlive the reader and d. */
 /* Every later fx_facts_read hands the bytes it reads to tap (see
- * fx_csvin_read_tap); NULL: none. */
+ * fx_csvin_opts); NULL: none. */
 void fx_facts_set_tap(fx_facts_reader *r, fx_csvin_tap_fn tap, void *ctx);
 fx_status fx_facts_read(fx_facts_reader *r, const char *path, const char *name, fx_fact_fn fn,
                         void *ctx, fx_diags *d);

@@ -28,9 +28,11 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include "csvin.h"
 #include "mem.h"
+#include "xltext.h"
 
 enum { NCODES = 26 * 26 * 26 };
 
@@ -94,6 +96,9 @@ struct fx_rate_table {
 };
 
 /* ---- small helpers ---- */
+
+static void say(char *why, size_t whylen, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
 
 static unsigned code_of(fx_ccy c)
 {
@@ -337,6 +342,37 @@ bool fx_rates_knows(const fx_rate_table *t, fx_ccy c)
     return dense_of(t, c) >= 0;
 }
 
+bool fx_rates_is_currency(const fx_rate_table *t, fx_ccy c)
+{
+    return fx_ccy_is_iso(&c) || fx_rates_knows(t, c);
+}
+
+bool fx_rates_check_target(const fx_rate_table *t, fx_ccy c, char *why, size_t whylen)
+{
+    if (fx_rates_is_currency(t, c))
+        return true;
+    fx_ccy code;
+    if (fx_rates_resolve(t, c.s, strlen(c.s), &code))
+        say(why, whylen,
+            "%s is no known currency (neither ISO 4217 nor in the loaded rates) but an alias of "
+            "%s; write %s",
+            c.s, code.s, code.s);
+    else
+        say(why, whylen,
+            "%s is no known currency: neither an ISO 4217 code nor in the loaded rates", c.s);
+    return false;
+}
+
+static const char *const unit_words[] = {"count", "percent", "days", "months", "years"};
+
+bool fx_rates_is_unit_word(const char *s, size_t len)
+{
+    for (size_t i = 0; i < sizeof unit_words / sizeof *unit_words; i++)
+        if (strlen(unit_words[i]) == len && memcmp(unit_words[i], s, len) == 0)
+            return true;
+    return false;
+}
+
 size_t fx_rates_files(const fx_rate_table *t)
 {
     return t->nfiles;
@@ -377,6 +413,7 @@ typedef struct {
     long *col_pair;     /* ECB: pair {EUR, ccy} of column i, -1 until its first rate */
     size_t reserve;     /* ECB: rates to expect per column (from the file size) */
     size_t size;        /* bytes in the file */
+    size_t errors_before; /* errors of this file's name before it was read */
     fx_status st;
 } loader;
 
@@ -450,9 +487,29 @@ static bool parse_rate(loader *L, const fx_cell *c, fx_small *v)
         return false;
     }
     if (e == FX_DEC_TOO_LONG) {
-        fx_diag_error(L->d, c->at,
-                      "rate: \"%s\" has more than %d significant digits",
-                      fx_diag_show(c->text, c->len), FX_SMALL_MAX_DIGITS);
+        /* two limits: 18 significant digits, and (as for every value) 100
+         * digits counting every decimal place */
+        size_t sig = 0, places = 0;
+        bool nonzero = false, frac = false;
+        for (size_t i = 0; i < c->len; i++) {
+            char ch = c->text[i];
+            if (ch == '.')
+                frac = true;
+            else if (ch >= '0' && ch <= '9') {
+                nonzero |= ch != '0';
+                sig += nonzero;
+                places += frac;
+            }
+        }
+        if (sig > FX_SMALL_MAX_DIGITS)
+            fx_diag_error(L->d, c->at, "rate: \"%s\" has more than %d significant digits",
+                          fx_diag_show(c->text, c->len), FX_SMALL_MAX_DIGITS);
+        else
+            fx_diag_error(L->d, c->at,
+                          "rate: \"%s\" has %zu decimal places; at most %d digits are read, "
+                          "counting every decimal place and the integer digits from the first "
+                          "nonzero one",
+                          fx_diag_show(c->text, c->len), places, FX_DEC_MAX_DIGITS);
         return false;
     }
     if (v->coef <= 0) {
@@ -620,8 +677,21 @@ static void row_alias(loader *L, const fx_cell *c)
 {
     fx_ccy code;
     bool ok = true;
+    size_t stored = fx_xltext_len(c[0].text, c[0].len);
     if (c[0].len == 0) {
         fx_diag_error(L->d, c[0].at, "alias: empty");
+        ok = false;
+    } else if (fx_rates_is_unit_word(c[0].text, c[0].len)) {
+        /* a fact's unit "percent" is the unit: such an alias would never apply */
+        fx_diag_error(L->d, c[0].at,
+                      "alias \"%s\" is a unit word (count, percent, days, months, years), "
+                      "which a fact's unit always means as such; an alias cannot rename it",
+                      fx_diag_show(c[0].text, c[0].len));
+        ok = false;
+    } else if (stored > FX_XLTEXT_MAX) { /* a fact's unit is written as typed */
+        fx_diag_error(L->d, c[0].at,
+                      "alias: %zu characters as a workbook stores them; a cell holds at most %d",
+                      stored, FX_XLTEXT_MAX);
         ok = false;
     }
     ok &= parse_code(L, &c[1], "code", &code);
@@ -643,6 +713,10 @@ static fx_status on_row(void *ctx, const fx_cell *c, size_t n)
 {
     loader *L = ctx;
     if (L->kind == K_UNKNOWN) {
+        /* the first record was not handed on (csvin said why): it was the
+         * header, and its rows mean nothing without it */
+        if (fx_diags_errors_in(L->d, L->name) > L->errors_before)
+            return L->st = FX_E_DATA;
         fx_status st = header(L, c, n);
         if (st != FX_OK)
             L->st = st;
@@ -683,8 +757,24 @@ static fx_status load_file(fx_rate_table *t, const char *path, fx_diags *d)
     const char *name = fx_arena_strndup(t->arena, path, strlen(path));
     size_t fi = t->nfiles++;
     t->files[fi] = (file_t){name, 0, 0, 0};
-    loader L = {.t = t, .d = d, .file = fi, .name = name, .kind = K_UNKNOWN, .size = size};
-    fx_status st = fx_csvin_read(path, name, on_row, &L, d);
+    loader L = {.t = t, .d = d, .file = fi, .name = name, .kind = K_UNKNOWN, .size = size,
+                .errors_before = fx_diags_errors_in(d, name)};
+    fx_pos cut = {0};
+    fx_csvin_opts o = {.unterminated = &cut};
+    fx_status st = fx_csvin_read_opts(path, name, on_row, &L, &o, d);
+    /* The real ECB file ends every line with ",\n"; a last line without
+     * its line end is a download cut short. The reader keeps every byte
+     * it got, but a cut number still parses ("162.72" arrives as "162.7"):
+     * in a file without the final comma column (an ECB-format file saved
+     * by another tool) nothing else would tell. */
+    if (L.kind == K_ECB && cut.file) {
+        fx_diag_error(d, cut,
+                      "the last line has no line end, so the file looks cut short (a truncated "
+                      "download?): every line of the ECB history ends with one; download it "
+                      "again");
+        if (st == FX_OK)
+            st = FX_E_DATA;
+    }
     if (st == FX_OK && L.kind == K_UNKNOWN)
         st = fx_diag_error(d, (fx_pos){name, 0, 0},
                            "empty file: expected a rates header: ECB history (Date,USD,JPY,...), "
@@ -707,6 +797,38 @@ static bool ends_with_csv(const char *s)
     return n > 4 && strcmp(s + n - 4, ".csv") == 0;
 }
 
+/* A *.csv in a rates folder is read, never skipped (SPEC 8): one that
+ * cannot be (a link to a missing file, e.g. an unmounted share; no
+ * permission to reach it; a folder or a device named *.csv) is
+ * FX_E_NOINPUT with its path, since without it the numbers would change
+ * without a word. A file without read permission passes here and fails
+ * to open in load_file, with the same status. */
+static bool readable_entry(const char *full, fx_diags *d)
+{
+    struct stat sb;
+    if (stat(full, &sb) != 0) {
+        int err = errno;
+        char target[512];
+        ssize_t tn = readlink(full, target, sizeof target - 1);
+        if (tn >= 0) {
+            target[tn] = '\0';
+            fx_diag_status(d, FX_E_NOINPUT, (fx_pos){0},
+                           "cannot open %s: %s (a symbolic link to %s)", full, strerror(err),
+                           target);
+        } else
+            fx_diag_status(d, FX_E_NOINPUT, (fx_pos){0}, "cannot open %s: %s", full,
+                           strerror(err));
+        return false;
+    }
+    if (!S_ISREG(sb.st_mode)) {
+        fx_diag_status(d, FX_E_NOINPUT, (fx_pos){0}, "cannot read %s: %s", full,
+                       S_ISDIR(sb.st_mode) ? strerror(EISDIR)
+                                           : "not a regular file (a rates file must be one)");
+        return false;
+    }
+    return true;
+}
+
 static fx_status load_dir(fx_rate_table *t, const char *path, fx_diags *d)
 {
     DIR *dir = opendir(path);
@@ -718,17 +840,20 @@ static fx_status load_dir(fx_rate_table *t, const char *path, fx_diags *d)
     size_t plen = strlen(path);
     bool slash = plen > 0 && path[plen - 1] == '/';
     struct dirent *e;
-    while ((e = readdir(dir)) != NULL) {
+    int err;
+    bool cut = false;
+    while ((errno = 0, e = readdir(dir)) != NULL || (err = errno) != 0) {
+        if (!e) { /* a listing cut short (an I/O error on a share) is no shorter folder */
+            fx_diag_status(d, FX_E_NOINPUT, (fx_pos){0}, "cannot read %s: %s", path,
+                           strerror(err));
+            cut = true;
+            break;
+        }
         if (e->d_name[0] == '.' || !ends_with_csv(e->d_name))
             continue; /* hidden files are not part of "*.csv" */
         size_t len = plen + 1 + strlen(e->d_name) + 1;
         char *full = fx_xmalloc(len);
         snprintf(full, len, "%s%s%s", path, slash ? "" : "/", e->d_name);
-        struct stat sb;
-        if (stat(full, &sb) != 0 || !S_ISREG(sb.st_mode)) {
-            free(full);
-            continue;
-        }
         if (n == cap) {
             cap = cap ? 2 * cap : 16;
             names = fx_xrealloc(names, cap * sizeof *names);
@@ -736,14 +861,14 @@ static fx_status load_dir(fx_rate_table *t, const char *path, fx_diags *d)
         names[n++] = full;
     }
     closedir(dir);
-    fx_status st = FX_OK;
-    if (n == 0)
+    fx_status st = cut ? FX_E_NOINPUT : FX_OK;
+    if (n == 0 && !cut)
         st = fx_diag_status(d, FX_E_NOINPUT, (fx_pos){0}, "no *.csv rates files in %s", path);
     /* strcmp, not strcoll: the same order in every locale */
     if (n > 1)
         qsort(names, n, sizeof *names, cmp_str);
     for (size_t i = 0; i < n; i++) {
-        fx_status s = load_file(t, names[i], d);
+        fx_status s = readable_entry(names[i], d) ? load_file(t, names[i], d) : FX_E_NOINPUT;
         if (s != FX_OK && (st == FX_OK || s < st))
             st = s;
         free(names[i]);
@@ -1310,8 +1435,6 @@ static bool quoted_between(const fx_rate_table *t, uint32_t c, fx_day lo, fx_day
     return false;
 }
 
-static void say(char *why, size_t whylen, const char *fmt, ...)
-    __attribute__((format(printf, 3, 4)));
 static void say(char *why, size_t whylen, const char *fmt, ...)
 {
     if (!why || whylen == 0)

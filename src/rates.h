@@ -62,10 +62,15 @@ void fx_rates_free(fx_rate_table *t);
  * (date,base,quote,rate[,source]) or aliases (alias,code); another header
  * is an error and skips that file. Rates must be positive plain decimals
  * of at most 18 significant digits. Every bad row is reported (FX_E_DATA,
- * FILE:LINE:COL in d) and skipped; reading goes on. A path that cannot be
- * opened, or a folder without *.csv, is FX_E_NOINPUT. d keeps pointers to
- * the file names, which live in t: free d before t (or don't add to d
- * after freeing t). Call fx_rates_finish once after the last load;
+ * FILE:LINE:COL in d) and skipped; reading goes on. An ECB file whose last
+ * line has no line end is cut short (FX_E_DATA at that line); long and
+ * aliases files need none. An alias may not be a unit word
+ * (fx_rates_is_unit_word) nor longer than a cell holds. A path that
+ * cannot be opened, a folder without *.csv, or a *.csv in a folder that
+ * cannot be read (a link to a missing file, a folder; reported with its
+ * path, never skipped; the others are still read) is FX_E_NOINPUT. d
+ * keeps pointers to the file names, which live in t: free d before t (or
+ * don't add to d after freeing t). Call fx_rates_finish once after the last load;
  * loading after it is FX_E_INTERNAL (finish hands out pointers that more
  * rates would move). */
 fx_status fx_rates_load(fx_rate_table *t, const char *path, fx_diags *d);
@@ -87,6 +92,21 @@ bool fx_rates_has_aliases(const fx_rate_table *t);
 bool fx_rates_resolve(const fx_rate_table *t, const char *s, size_t len, fx_ccy *out);
 /* True when ccy appears in any loaded rate. */
 bool fx_rates_knows(const fx_rate_table *t, fx_ccy c);
+/* A known currency (SPEC 1): in ISO 4217 or in the loaded rates. */
+bool fx_rates_is_currency(const fx_rate_table *t, fx_ccy c);
+/* SPEC 1: a target that is no known currency is a usage error (64),
+ * found once the rates are loaded and finished. True when c is known;
+ * else false, and why (whylen bytes, 160 is plenty; may be NULL) says
+ * so, naming the code an alias stands for:
+ *   "RMB is no known currency (neither ISO 4217 nor in the loaded rates)
+ *    but an alias of CNY; write CNY"
+ *   "XYZ is no known currency: neither an ISO 4217 code nor in the
+ *    loaded rates" */
+bool fx_rates_check_target(const fx_rate_table *t, fx_ccy c, char *why, size_t whylen);
+/* The non-money units of SPEC 2: count, percent, days, months, years. A
+ * fact's unit that is one of them is that unit, so none may be an alias
+ * (an aliases file that lists one is an error at its line). */
+bool fx_rates_is_unit_word(const char *s, size_t len);
 
 typedef enum {
     FX_LOOKUP_OK = 0,

@@ -3,7 +3,9 @@
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include <cmocka.h>
 
@@ -26,6 +28,14 @@ static fx_status collect(void *ctx, const fx_cell *cells, size_t n)
     }
     strncat(s->out, "\n", sizeof s->out - strlen(s->out) - 1);
     return FX_OK;
+}
+
+/* Keeps only the last row, as collect writes it. */
+static fx_status keep_last(void *ctx, const fx_cell *cells, size_t n)
+{
+    sink *s = ctx;
+    s->out[0] = '\0';
+    return collect(s, cells, n);
 }
 
 /* Reads buf in every chunk size; all must give the same cells and
@@ -100,6 +110,23 @@ static const struct {
     {"an error after a run", "abcdefgh\xC3\xA9ij\"k\n", 0, "",
      "t.csv:1:12: error: quote inside an unquoted field; quote the whole field and double the quote (\"a \"\"b\"\" c\")\n"},
     {"an invalid byte after a run", "x,abcdef\xFFgh\n", 0, "", "t.csv:1:9: error: invalid UTF-8 byte 0xFF; save the file as UTF-8\n"},
+    /* U+FFFE and U+FFFF: at the start of their field, the row not handed on */
+    {"noncharacter U+FFFE", "a,b\xEF\xBF\xBE" "c\nd,e\n", 0, "2:1=d|2:3=e|\n",
+     "t.csv:1:3: error: noncharacter U+FFFE at line 1, column 4; text may hold anything but NUL, U+FFFE and U+FFFF (a workbook cannot store them)\n"},
+    {"noncharacter U+FFFF in a quoted field over lines", "x\n\"a\nb\xEF\xBF\xBF\",c\n", 0, "1:1=x|\n",
+     "t.csv:2:1: error: noncharacter U+FFFF at line 3, column 2; text may hold anything but NUL, U+FFFE and U+FFFF (a workbook cannot store them)\n"},
+    {"noncharacter after a run, in a last field", "k,abcdefgh\xEF\xBF\xBF", 0, "",
+     "t.csv:1:3: error: noncharacter U+FFFF at line 1, column 11; text may hold anything but NUL, U+FFFE and U+FFFF (a workbook cannot store them)\n"},
+    {"one error per line", "\xEF\xBF\xBE,\xEF\xBF\xBF\n", 0, "",
+     "t.csv:1:1: error: noncharacter U+FFFE at line 1, column 1; text may hold anything but NUL, U+FFFE and U+FFFF (a workbook cannot store them)\n"},
+    /* valid XML 1.0 characters, so accepted: U+FFFD, U+FDD0, U+FDEF, U+1FFFE, U+10FFFF */
+    {"other noncharacters pass", "\xEF\xBF\xBD,\xEF\xB7\x90\xEF\xB7\xAF,\xF0\x9F\xBF\xBE,\xF4\x8F\xBF\xBF\n", 0,
+     "1:1=\xEF\xBF\xBD|1:3=\xEF\xB7\x90\xEF\xB7\xAF|1:6=\xF0\x9F\xBF\xBE|1:8=\xF4\x8F\xBF\xBF|\n", ""},
+    /* a last line without a line end is read whole */
+    {"last field whole at eof", "Date,USD,\n2025-01-22,1.9554,6.9358", 0,
+     "1:1=Date|1:6=USD|1:10=|\n2:1=2025-01-22|2:12=1.9554|2:19=6.9358|\n", ""},
+    {"last quoted field whole at eof", "a,\"b\"\"c\xC3\xA9\"", 0, "1:1=a|1:3q=b\"c\xC3\xA9|\n", ""},
+    {"last field after crlf lines", "a,b\r\nc,def", 0, "1:1=a|1:3=b|\n2:1=c|2:3=def|\n", ""},
 
 };
 
@@ -164,6 +191,76 @@ static void long_field_rejected(void **state)
     test_free(buf);
 }
 
+/* Where a last record without a line end starts, in every chunk size. */
+static void unterminated(void **state)
+{
+    (void)state;
+    static const struct {
+        const char *in;
+        unsigned long line, col; /* 0: none */
+    } ends[] = {
+        {"a,b\nc,d", 2, 1},
+        {"a,b\n", 0, 0},
+        {"a,b\r\n", 0, 0},
+        {"a,b\r", 0, 0},
+        {"a,b\n\n\n", 0, 0},
+        {"a,b\nc,", 2, 1},
+        {"a,b\n,c", 2, 1},
+        {"a,b\n\"c\nd\"", 2, 1},
+        {"a,b\n\"c\nd\",e", 2, 1},
+        {"\xEF\xBB\xBF" "a", 1, 1},
+        {"a,b\n\n  x", 3, 1},
+        {"", 0, 0},
+        {"a,\"b\n", 0, 0}, /* an unterminated quote: reported, nothing more said */
+    };
+    for (size_t i = 0; i < N(ends); i++) {
+        size_t len = strlen(ends[i].in);
+        print_message("case: %zu\n", i);
+        for (size_t chunk = 0; chunk <= len; chunk++) {
+            fx_pos cut = {"junk", 99, 99};
+            fx_csvin_opts o = {.unterminated = &cut};
+            sink s = {{0}};
+            fx_diags *d = fx_diags_new();
+            fx_csvin_read_mem_opts(ends[i].in, len, chunk, "t.csv", collect, &s, &o, d);
+            if (ends[i].line == 0) {
+                assert_null(cut.file);
+            } else {
+                assert_string_equal(cut.file, "t.csv");
+                assert_int_equal(cut.line, ends[i].line);
+                assert_int_equal(cut.col, ends[i].col);
+            }
+            fx_diags_free(d);
+        }
+    }
+}
+
+/* A file read in 64 KB chunks whose last line has no line end: the last
+ * field arrives whole, and where that line starts is told. */
+static void unterminated_file(void **state)
+{
+    (void)state;
+    char path[] = "/tmp/fxbook-csvin-XXXXXX";
+    int fd = mkstemp(path);
+    assert_true(fd >= 0);
+    FILE *f = fdopen(fd, "wb");
+    assert_non_null(f);
+    unsigned long lines = 0;
+    for (; lines < 9000; lines++) /* 9000 x 12 bytes: past one 64 KB chunk */
+        fputs("abc,1.234567\n", f);
+    fputs("last,6.9358", f);
+    fclose(f);
+    fx_pos cut = {0};
+    fx_csvin_opts o = {.unterminated = &cut};
+    sink s = {{0}};
+    fx_diags *d = fx_diags_new();
+    assert_int_equal(fx_csvin_read_opts(path, "t.csv", keep_last, &s, &o, d), FX_OK);
+    assert_string_equal(s.out, "9001:1=last|9001:6=6.9358|\n");
+    assert_int_equal(cut.line, 9001);
+    assert_int_equal(cut.col, 1);
+    fx_diags_free(d);
+    unlink(path);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -171,6 +268,8 @@ int main(void)
         cmocka_unit_test(callback_stops_reading),
         cmocka_unit_test(missing_file),
         cmocka_unit_test(long_field_rejected),
+        cmocka_unit_test(unterminated),
+        cmocka_unit_test(unterminated_file),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -164,6 +164,33 @@ static const struct {
     {"control characters are escaped in messages", "fact_id,\"ent\nity\",claim,source,published,value,unit,quote\n",
      "t.csv:1:9: error: unknown column \"ent\\nity\"; expected fact_id, entity, claim, source, published, value, scale, unit, qualifier, as_of, reported_value, reported_scale, reported_unit, quote, note\n"
      "t.csv:1:1: error: missing required column \"entity\"\n"},
+    /* U+FFFE, U+FFFF: a workbook cannot store them; at the start of their field */
+    {"noncharacter in a quote", H "f1,E,c,s,2025-01-22,1,USD,\"He said \xEF\xBF\xBE$5\"\n",
+     "t.csv:2:27: error: noncharacter U+FFFE at line 2, column 36; text may hold anything but NUL, U+FFFE and U+FFFF (a workbook cannot store them)\n"},
+    {"noncharacter in an entity", H "f1,E\xEF\xBF\xBF,c,s,2025-01-22,1,USD,q\n",
+     "t.csv:2:4: error: noncharacter U+FFFF at line 2, column 5; text may hold anything but NUL, U+FFFE and U+FFFF (a workbook cannot store them)\n"},
+    {"noncharacter in a note over lines", "fact_id,entity,claim,source,published,value,unit,quote,note\n"
+     "f1,E,c,s,2025-01-22,1,USD,q,\"a\nb\xEF\xBF\xBF\"\nf2,E,c,s,2025-01-22,x,USD,q,\n",
+     "t.csv:2:29: error: noncharacter U+FFFF at line 3, column 2; text may hold anything but NUL, U+FFFE and U+FFFF (a workbook cannot store them)\n"
+     "t.csv:4:21: error: value: \"x\" is not a plain decimal; expected an optional '-', digits, and an optional '.' with digits (e.g. 1234.5)\n"},
+    /* the header row not handed on: one error, not one per column of the next row */
+    {"noncharacter in the header", "fact_id,entity,claim,source,published,value,unit,quote\xEF\xBF\xBE\n"
+     "f1,E,c,s,2025-01-22,1,USD,q\n",
+     "t.csv:1:50: error: noncharacter U+FFFE at line 1, column 55; text may hold anything but NUL, U+FFFE and U+FFFF (a workbook cannot store them)\n"},
+    {"invalid UTF-8 in the header", "fact_id,entity\xFF,claim,source,published,value,unit,quote\n"
+     "f1,E,c,s,2025-01-22,1,USD,q\n",
+     "t.csv:1:15: error: invalid UTF-8 byte 0xFF; save the file as UTF-8\n"},
+    /* values: at most 100 digits, counting every decimal place and the
+     * integer digits from the first nonzero one */
+    {"value with 101 decimal places, one significant digit", H "f1,E,c,s,2025-01-22,0."
+     "0000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000" "1,USD,q\n",
+     "t.csv:2:21: error: value: 101 decimal places; fxbook keeps every digit exactly and supports at most 100 digits, counting every decimal place and the integer digits from the first nonzero one\n"},
+    {"value with 101 integer digits", H "f1,E,c,s,2025-01-22,-0001"
+     "0000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000,USD,q\n",
+     "t.csv:2:21: error: value: 101 digits; fxbook keeps every digit exactly and supports at most 100 digits, counting every decimal place and the integer digits from the first nonzero one\n"},
+    {"value with 101 digits on both sides", H "f1,E,c,s,2025-01-22,1.2"
+     "000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000,USD,q\n",
+     "t.csv:2:21: error: value: 101 digits (100 decimal places); fxbook keeps every digit exactly and supports at most 100 digits, counting every decimal place and the integer digits from the first nonzero one\n"},
     {"an error on a continued line", H "f1,E,c,s,2025-01-22,1,USD,\"two\nlines\"\nf2,E,c,s,2025-01-22,x,USD,q\n",
      "t.csv:4:21: error: value: \"x\" is not a plain decimal; expected an optional '-', digits, and an optional '.' with digits (e.g. 1234.5)\n"},
 };
@@ -194,6 +221,16 @@ static const struct {
     {"blank lines", H "\nf1,E,c,s,2025-01-22,1,USD,q\n\n", "f1;"},
     {"columns in any order", "quote,unit,value,published,source,claim,entity,fact_id\nq,USD,1,2025-01-22,s,c,E,f1\n", "f1;"},
     {"leap day", H "f1,E,c,s,2024-02-29,1,USD,q\n", "f1;"},
+    /* valid XML 1.0: U+FFFD, U+FDD0..U+FDEF, U+1FFFE, U+10FFFF */
+    {"other noncharacters", H "f1,E\xEF\xB7\x90,c,s,2025-01-22,1,USD,\"\xEF\xBF\xBD\xEF\xB7\xAF\xF0\x9F\xBF\xBE\xF4\x8F\xBF\xBF\"\n", "f1;"},
+    {"value with 100 decimal places", H "f1,E,c,s,2025-01-22,0."
+     "000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000" "1,USD,q\n", "f1;"},
+    {"value with 100 digits, leading zeros not counted", H "f1,E,c,s,2025-01-22,-0001"
+     "000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000,USD,q\n", "f1;"},
+    {"value with 100 digits on both sides", H "f1,E,c,s,2025-01-22,1.2"
+     "00000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000,USD,q\n", "f1;"},
+    {"value with 99 decimal places", H "f1,E,c,s,2025-01-22,0."
+     "00000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000" "1,USD,q\n", "f1;"},
 };
 
 static void accepts(void **state)
@@ -238,6 +275,121 @@ static void text_limits(void **state)
     char *astral = long_text_file("\xF0\x9F\x92\xB0", 16384); /* 32,768 UTF-16 units */
     assert_int_equal(read_text(astral, strlen(astral), msgs, sizeof msgs, &s), FX_E_DATA);
     free(astral);
+}
+
+/* A row whose quote is `pre` then x up to n UTF-16 units in all. */
+static char *quote_file(const char *pre, size_t n)
+{
+    size_t pl = strlen(pre);
+    char *buf = malloc(strlen(H) + 64 + n + 1);
+    char *p = buf + sprintf(buf, H "f1,E,c,s,2025-01-22,1,USD,");
+    memcpy(p, pre, pl);
+    memset(p + pl, 'x', n - pl);
+    strcpy(p + n, "\n");
+    return buf;
+}
+
+/* Text is counted as a workbook stores it: each literal _xHHHH_ is
+ * written _x005F_xHHHH_, 6 characters more (xltext.h). */
+static void text_limits_escapes(void **state)
+{
+    (void)state;
+    static const struct {
+        const char *pre;
+        size_t n; /* UTF-16 units as typed */
+        const char *msg; /* NULL: accepted */
+    } rows[] = {
+        {"", 32767, NULL},
+        {"_x0041_", 32761, NULL}, /* 32,767 as stored */
+        {"_x0041_", 32762,
+         "t.csv:2:27: error: quote: 32768 characters as a workbook stores them (32762, plus 1 x 6 for the literal _xHHHH_ stored as _x005F_xHHHH_); a cell holds at most 32767 (nothing is cut silently)\n"},
+        {"_X00aF_", 32762,
+         "t.csv:2:27: error: quote: 32768 characters as a workbook stores them (32762, plus 1 x 6 for the literal _xHHHH_ stored as _x005F_xHHHH_); a cell holds at most 32767 (nothing is cut silently)\n"},
+        {"_x0041_x0042_", 32755, NULL}, /* two, overlapping: 32,767 stored */
+        {"_x0041_x0042_", 32756,
+         "t.csv:2:27: error: quote: 32768 characters as a workbook stores them (32756, plus 2 x 6 for the literal _xHHHH_ stored as _x005F_xHHHH_); a cell holds at most 32767 (nothing is cut silently)\n"},
+        {"_x004G_ _x41_ _y0041_ x0041_ _x0041", 32767, NULL}, /* no escape among them */
+    };
+    for (size_t i = 0; i < N(rows); i++) {
+        char msgs[8192];
+        seen s;
+        print_message("case: %zu\n", i);
+        char *in = quote_file(rows[i].pre, rows[i].n);
+        fx_status st = read_text(in, strlen(in), msgs, sizeof msgs, &s);
+        assert_string_equal(msgs, rows[i].msg ? rows[i].msg : "");
+        assert_int_equal(st, rows[i].msg ? FX_E_DATA : FX_OK);
+        free(in);
+    }
+    /* many short escapes: 2,000 x "_x0041_" is 14,000 typed, 26,000 stored
+     * (fits); 2,600 is 18,200 typed, 33,800 stored (does not) */
+    for (size_t k = 2000; k <= 2600; k += 600) {
+        char *in = malloc(strlen(H) + 64 + 7 * k);
+        char *p = in + sprintf(in, H "f1,E,c,s,2025-01-22,1,USD,");
+        for (size_t j = 0; j < k; j++, p += 7)
+            memcpy(p, "_x0041_", 7);
+        strcpy(p, "\n");
+        char msgs[8192];
+        seen s;
+        assert_int_equal(read_text(in, strlen(in), msgs, sizeof msgs, &s),
+                         k == 2000 ? FX_OK : FX_E_DATA);
+        free(in);
+    }
+}
+
+/* A last line without a line end is a fact like the others, read whole. */
+typedef struct {
+    char quote[64], value[64], unit[8];
+} last_fact;
+
+static fx_status keep_fact(void *ctx, const fx_fact *f)
+{
+    last_fact *l = ctx;
+    snprintf(l->quote, sizeof l->quote, "%.*s", (int)f->quote.len, f->quote.s);
+    fx_dec_to_str(&f->fig.value, l->value, sizeof l->value);
+    snprintf(l->unit, sizeof l->unit, "%s", f->fig.ccy.s);
+    return FX_OK;
+}
+
+static void last_line_without_line_end(void **state)
+{
+    (void)state;
+    static const struct {
+        const char *in, *quote, *value;
+    } rows[] = {
+        {H "f0,E,c,s,2025-01-22,1,USD,q\nf1,E,c,s,2025-01-22,40,CNY,RMB 40 billion", "RMB 40 billion", "40"},
+        {H "f1,E,c,s,2025-01-22,40,CNY,\"RMB 40, \"\"billion\"\"\"", "RMB 40, \"billion\"", "40"},
+        {"quote,value,unit,fact_id,entity,claim,source,published\r\nq,6.9358,CNY,f1,E,c,s,2025-01-22", "q", "6.9358"},
+    };
+    for (size_t i = 0; i < N(rows); i++) {
+        size_t len = strlen(rows[i].in);
+        for (size_t chunk = 0; chunk <= len; chunk++) {
+            fx_diags *d = fx_diags_new();
+            fx_facts_reader *r = fx_facts_reader_new(rates);
+            last_fact l = {"", "", ""};
+            assert_int_equal(fx_facts_read_mem(r, rows[i].in, len, chunk, "t.csv", keep_fact, &l, d),
+                             FX_OK);
+            assert_int_equal(fx_diags_count(d), 0);
+            assert_string_equal(l.quote, rows[i].quote);
+            assert_string_equal(l.value, rows[i].value);
+            assert_string_equal(l.unit, "CNY");
+            fx_facts_reader_free(r);
+            fx_diags_free(d);
+        }
+    }
+}
+
+/* The unit words facts reads as units are those no alias may be. */
+static void unit_words_agree(void **state)
+{
+    (void)state;
+    for (int k = FX_KIND_COUNT; k <= FX_KIND_YEARS; k++) {
+        const char *w = fx_kind_name((fx_kind)k);
+        assert_true(fx_rates_is_unit_word(w, strlen(w)));
+    }
+    assert_false(fx_rates_is_unit_word("money", 5));
+    assert_false(fx_rates_is_unit_word("Percent", 7));
+    assert_false(fx_rates_is_unit_word("percen", 6));
+    assert_false(fx_rates_is_unit_word("", 0));
 }
 
 static void duplicate_across_inputs(void **state)
@@ -312,6 +464,9 @@ int main(void)
         cmocka_unit_test(rejects),
         cmocka_unit_test(accepts),
         cmocka_unit_test(text_limits),
+        cmocka_unit_test(text_limits_escapes),
+        cmocka_unit_test(last_line_without_line_end),
+        cmocka_unit_test(unit_words_agree),
         cmocka_unit_test(duplicate_across_inputs),
         cmocka_unit_test(fields_parsed),
         cmocka_unit_test(bundled_facts_pass),

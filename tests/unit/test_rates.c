@@ -9,6 +9,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <cmocka.h>
@@ -559,6 +560,42 @@ static const error_row error_rows[] = {
      {DATA "bad/ecb-bom-crlf.csv:3:21: error: rate: expected a plain decimal, got \"1e3\"; "
            "write 1000"},
      3},
+    /* a last line without its line end: the real file ends every line with
+     * ",\n", so the download was cut (its rows still load, and are reported) */
+    {DATA "bad/ecb-cut.csv", FX_E_DATA, FX_OK,
+     {DATA "bad/ecb-cut.csv:3:1: error: the last line has no line end, so the file looks cut "
+           "short (a truncated download?): every line of the ECB history ends with one; "
+           "download it again"},
+     4},
+    /* ... and when the header has no final comma, the last number may be cut
+     * ("162.72" read as "162.7") and still parse: only the line end tells */
+    {DATA "bad/ecb-cut-number.csv", FX_E_DATA, FX_OK,
+     {DATA "bad/ecb-cut-number.csv:3:1: error: the last line has no line end, so the file "
+           "looks cut short (a truncated download?): every line of the ECB history ends with "
+           "one; download it again"},
+     4},
+    /* two limits: 18 significant digits, 100 digits counting every place */
+    {DATA "bad/long-places.csv", FX_E_DATA, FX_OK,
+     {DATA "bad/long-places.csv:3:20: error: rate: \"1.035000000000000000\" has more than 18 "
+           "significant digits",
+      DATA "bad/long-places.csv:4:20: error: rate: \"0.00000000000000000000000000000000000000..."
+           "\" has 121 decimal places; at most 100 digits are read, counting every decimal place "
+           "and the integer digits from the first nonzero one"},
+     2},
+    /* unit words are never aliases; U+FFFE cannot be stored */
+    {DATA "bad/aliases-units.csv", FX_E_DATA, FX_OK,
+     {DATA "bad/aliases-units.csv:2:1: error: alias \"percent\" is a unit word (count, percent, "
+           "days, months, years), which a fact's unit always means as such; an alias cannot "
+           "rename it",
+      DATA "bad/aliases-units.csv:4:1: error: alias \"count\" is a unit word (count, percent, "
+           "days, months, years), which a fact's unit always means as such; an alias cannot "
+           "rename it",
+      DATA "bad/aliases-units.csv:5:1: error: noncharacter U+FFFE at line 5, column 3; text may "
+           "hold anything but NUL, U+FFFE and U+FFFF (a workbook cannot store them)",
+      DATA "bad/aliases-units.csv:7:1: error: alias \"years\" is a unit word (count, percent, "
+           "days, months, years), which a fact's unit always means as such; an alias cannot "
+           "rename it"},
+     0},
     {DATA "bad/no-such-file.csv", FX_E_NOINPUT, FX_OK,
      {"fxbook: error: cannot open " DATA "bad/no-such-file.csv: No such file or directory"},
      0},
@@ -734,6 +771,108 @@ static void alias_to_rates_code(void **state)
     fx_rates_free(t);
 }
 
+/* Long and aliases files need no final line end: the last line is read
+ * whole (157.6875, not 157.68; "US dollar", not "US dolla"). */
+static void no_final_line_end(void **state)
+{
+    (void)state;
+    fx_diags *d = fx_diags_new();
+    const char *paths[] = {DATA "long-no-eol.csv", DATA "aliases-no-eol.csv", NULL};
+    fx_rate_table *t = load(d, paths, FX_OK, FX_OK);
+    assert_int_equal(fx_diags_count(d), 0);
+    fx_lookup_opts o = {FX_FALLBACK_NONE, 0};
+    fx_priced p;
+    assert_int_equal(
+        fx_rates_lookup(t, ccy("USD"), ccy("JPY"), day_of("2025-01-03"), &o, &p, NULL, 0),
+        FX_LOOKUP_OK);
+    assert_int_equal(p.num.coef, 1576875);
+    assert_int_equal(p.num.exp, -4);
+    assert_int_equal(p.leg[0]->line, 3);
+    fx_ccy c;
+    assert_true(fx_rates_resolve(t, "US dollar", 9, &c));
+    assert_string_equal(c.s, "USD");
+    assert_false(fx_rates_resolve(t, "US dolla", 8, &c));
+    fx_diags_free(d);
+    fx_rates_free(t);
+}
+
+/* A *.csv in a rates folder that cannot be read is 66 with its path,
+ * never skipped: a link to a missing file (an unmounted share), a folder
+ * named *.csv. The readable files are still loaded (and checked). */
+static void folder_unreadable_entries(void **state)
+{
+    (void)state;
+    char tmp[] = "/tmp/fxbook-rates-XXXXXX";
+    assert_non_null(mkdtemp(tmp));
+    char a[128], b[128], c[128], h[128];
+    snprintf(a, sizeof a, "%s/a.csv", tmp);
+    snprintf(b, sizeof b, "%s/b.csv", tmp);
+    snprintf(c, sizeof c, "%s/c.csv", tmp);
+    snprintf(h, sizeof h, "%s/.hidden.csv", tmp);
+    FILE *f = fopen(a, "w");
+    assert_non_null(f);
+    fputs("date,base,quote,rate\n2025-01-02,USD,JPY,157.25\n", f);
+    fclose(f);
+    assert_int_equal(symlink("/nonexistent/share/rates.csv", b), 0);
+    assert_int_equal(mkdir(c, 0700), 0);
+    assert_int_equal(symlink("/nonexistent/share/hidden.csv", h), 0); /* not "*.csv" */
+    fx_diags *d = fx_diags_new();
+    fx_rate_table *t = fx_rates_new();
+    assert_int_equal(fx_rates_load(t, tmp, d), FX_E_NOINPUT);
+    char want_b[256], want_c[256];
+    snprintf(want_b, sizeof want_b,
+             "fxbook: error: cannot open %s: No such file or directory (a symbolic link to "
+             "/nonexistent/share/rates.csv)", b);
+    snprintf(want_c, sizeof want_c, "fxbook: error: cannot read %s: Is a directory", c);
+    const char *msgs[] = {want_b, want_c, NULL};
+    expect_msgs(d, msgs);
+    assert_int_equal(fx_diags_status(d), FX_E_NOINPUT);
+    assert_int_equal(fx_rates_finish(t, d), FX_OK);
+    assert_int_equal(fx_rates_count(t), 1); /* a.csv */
+    fx_diags_free(d);
+    fx_rates_free(t);
+
+    /* only the dangling link: 66 for it, not "no *.csv rates files" */
+    unlink(a);
+    rmdir(c);
+    d = fx_diags_new();
+    t = fx_rates_new();
+    assert_int_equal(fx_rates_load(t, tmp, d), FX_E_NOINPUT);
+    const char *only_b[] = {want_b, NULL};
+    expect_msgs(d, only_b);
+    fx_diags_free(d);
+    fx_rates_free(t);
+    unlink(b);
+    unlink(h);
+    rmdir(tmp);
+}
+
+/* SPEC 1: a target must be a known currency (ISO 4217 or the rates). */
+static void targets(void **state)
+{
+    (void)state;
+    fx_diags *d = fx_diags_new();
+    const char *paths[] = {DATA "ecb-small.csv", DATA "aliases.csv", NULL};
+    fx_rate_table *t = load(d, paths, FX_OK, FX_OK);
+    char why[160] = "";
+    assert_true(fx_rates_check_target(t, ccy("USD"), why, sizeof why)); /* ISO and rates */
+    assert_true(fx_rates_check_target(t, ccy("TWD"), why, sizeof why)); /* ISO only */
+    assert_true(fx_rates_check_target(t, ccy("CYP"), why, sizeof why)); /* in the rates */
+    assert_true(fx_rates_check_target(t, ccy("EUR"), NULL, 0));
+    assert_string_equal(why, "");
+    assert_false(fx_rates_check_target(t, ccy("XYZ"), why, sizeof why));
+    assert_string_equal(why, "XYZ is no known currency: neither an ISO 4217 code nor in the "
+                             "loaded rates");
+    assert_false(fx_rates_check_target(t, ccy("RMB"), why, sizeof why));
+    assert_string_equal(why, "RMB is no known currency (neither ISO 4217 nor in the loaded "
+                             "rates) but an alias of CNY; write CNY");
+    assert_false(fx_rates_check_target(t, ccy("RMB"), NULL, 0));
+    assert_true(fx_rates_is_currency(t, ccy("TWD")));
+    assert_false(fx_rates_is_currency(t, ccy("RMB")));
+    fx_diags_free(d);
+    fx_rates_free(t);
+}
+
 static void api_edges(void **state)
 {
     (void)state;
@@ -779,6 +918,9 @@ int main(void)
         cmocka_unit_test(empty_folder),
         cmocka_unit_test(aliases),
         cmocka_unit_test(alias_to_rates_code),
+        cmocka_unit_test(no_final_line_end),
+        cmocka_unit_test(folder_unreadable_entries),
+        cmocka_unit_test(targets),
         cmocka_unit_test(api_edges),
     };
     return cmocka_run_group_tests(tests, ecb_setup, ecb_teardown);
