@@ -471,7 +471,7 @@ static void round_decimals(void **state)
         fx_ratio_set_dec(&r, &d);
         char got[FX_DEC_STR_MAX];
         int n = fx_ratio_to_fixed(&r, dec_rows[i].places, dec_rows[i].mode, got, sizeof got);
-        if (n < 0 || strcmp(got, dec_rows[i].want) != 0)
+        if (n != (int)strlen(dec_rows[i].want) || strcmp(got, dec_rows[i].want) != 0)
             fail_msg("%s to %d places, mode %d: \"%s\", want \"%s\"", dec_rows[i].value,
                      dec_rows[i].places, dec_rows[i].mode, got, dec_rows[i].want);
         fx_ratio_clear(&r);
@@ -491,7 +491,7 @@ static void round_ratios(void **state)
         fx_ratio_set_quot(&r, num, den);
         char got[FX_DEC_STR_MAX];
         int n = fx_ratio_to_fixed(&r, ratio_rows[i].places, ratio_rows[i].mode, got, sizeof got);
-        if (n < 0 || strcmp(got, ratio_rows[i].want) != 0)
+        if (n != (int)strlen(ratio_rows[i].want) || strcmp(got, ratio_rows[i].want) != 0)
             fail_msg("%s/%s to %d places, mode %d: \"%s\", want \"%s\"", ratio_rows[i].num,
                      ratio_rows[i].den, ratio_rows[i].places, ratio_rows[i].mode, got,
                      ratio_rows[i].want);
