@@ -472,8 +472,8 @@ static void round_decimals(void **state)
         char got[FX_DEC_STR_MAX];
         int n = fx_ratio_to_fixed(&r, dec_rows[i].places, dec_rows[i].mode, got, sizeof got);
         if (n != (int)strlen(dec_rows[i].want) || strcmp(got, dec_rows[i].want) != 0)
-            fail_msg("%s to %d places, mode %d: \"%s\", want \"%s\"", dec_rows[i].value,
-                     dec_rows[i].places, dec_rows[i].mode, got, dec_rows[i].want);
+            fail_msg("%s to %d places, mode %d: \"%s\" (length %d), want \"%s\"", dec_rows[i].value,
+                     dec_rows[i].places, dec_rows[i].mode, got, n, dec_rows[i].want);
         fx_ratio_clear(&r);
         fx_dec_clear(&d);
     }
@@ -492,9 +492,9 @@ static void round_ratios(void **state)
         char got[FX_DEC_STR_MAX];
         int n = fx_ratio_to_fixed(&r, ratio_rows[i].places, ratio_rows[i].mode, got, sizeof got);
         if (n != (int)strlen(ratio_rows[i].want) || strcmp(got, ratio_rows[i].want) != 0)
-            fail_msg("%s/%s to %d places, mode %d: \"%s\", want \"%s\"", ratio_rows[i].num,
-                     ratio_rows[i].den, ratio_rows[i].places, ratio_rows[i].mode, got,
-                     ratio_rows[i].want);
+            fail_msg("%s/%s to %d places, mode %d: \"%s\" (length %d), want \"%s\"",
+                     ratio_rows[i].num, ratio_rows[i].den, ratio_rows[i].places, ratio_rows[i].mode,
+                     got, n, ratio_rows[i].want);
         fx_ratio_clear(&r);
     }
 }
