@@ -19,7 +19,7 @@ UNIT     = $(wildcard tests/unit/test_*.c)
 VERSION := $(shell cat VERSION 2>/dev/null || echo 0.0.0)
 
 .DELETE_ON_ERROR:
-.PHONY: all run test check deps deps-test clean install uninstall bench fuzz lint render
+.PHONY: all run test check deps deps-test clean install uninstall bench fuzz lint render mutate
 
 all: build/fxbook
 
@@ -78,6 +78,7 @@ clean:
 # Fuzzing and benchmarks keep their rules beside their code.
 -include fuzz/fuzz.mk
 -include bench/bench.mk
+-include mutate.mk
 
 install: build/fxbook
 	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(RATESDIR) $(DESTDIR)$(PREFIX)/share/man/man1
