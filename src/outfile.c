@@ -58,6 +58,23 @@ struct fx_outputs {
 };
 
 static fx_outputs *volatile live_set; /* for signals and out of memory */
+static const int caught[] = {SIGINT, SIGTERM, SIGHUP, SIGQUIT, SIGXCPU};
+
+/* A signal waits while a file is made and its name recorded for the
+ * handler: it never sees a file it does not know of, or one half made. */
+static void hold_signals(sigset_t *old)
+{
+    sigset_t block;
+    sigemptyset(&block);
+    for (size_t i = 0; i < sizeof caught / sizeof caught[0]; i++)
+        sigaddset(&block, caught[i]);
+    pthread_sigmask(SIG_BLOCK, &block, old);
+}
+
+static void release_signals(const sigset_t *old)
+{
+    pthread_sigmask(SIG_SETMASK, old, NULL);
+}
 static mode_t file_umask;
 
 /* ---- names ---- */
@@ -395,12 +412,18 @@ fx_status fx_outputs_make_dir(fx_outputs *s, const char *folder, fx_diags *d)
         return fx_diag_status(d, FX_E_CANTCREAT, (fx_pos){0},
                               "cannot create folder %s: a file of that name is there", folder);
     }
-    if (mkdir(folder, 0777) != 0)
+    sigset_t old;
+    hold_signals(&old);
+    if (mkdir(folder, 0777) != 0) {
+        int e = errno;
+        release_signals(&old);
         return fx_diag_status(d, FX_E_CANTCREAT, (fx_pos){0}, "cannot create folder %s: %s",
-                              folder, strerror(errno));
+                              folder, strerror(e));
+    }
     free(s->made_dir);
     s->made_dir = fx_xstrdup(folder);
     s->live_dir = 1;
+    release_signals(&old);
     /* The outputs inside it were added when it did not exist: their paths
      * were lexical, which is what it now resolves to. */
     return FX_OK;
@@ -450,15 +473,14 @@ static fx_status take_lock(output *o, fx_diags *d)
 
 fx_status fx_outputs_lock(fx_outputs *s, fx_diags *d)
 {
-    for (size_t i = 0; i < s->n; i++) {
-        output *o = &s->out[i];
-        if (o->kind != K_FILE)
-            continue;
-        fx_status st = take_lock(o, d);
-        if (st != FX_OK)
-            return st;
-    }
-    return FX_OK;
+    sigset_t old;
+    hold_signals(&old);
+    fx_status st = FX_OK;
+    for (size_t i = 0; st == FX_OK && i < s->n; i++)
+        if (s->out[i].kind == K_FILE)
+            st = take_lock(&s->out[i], d);
+    release_signals(&old);
+    return st;
 }
 
 static fx_status make_tmp(output *o, fx_diags *d)
@@ -494,12 +516,13 @@ static fx_status make_tmp(output *o, fx_diags *d)
 
 fx_status fx_outputs_begin(fx_outputs *s, fx_diags *d)
 {
-    for (size_t i = 0; i < s->n; i++) {
-        fx_status st = make_tmp(&s->out[i], d);
-        if (st != FX_OK)
-            return st;
-    }
-    return FX_OK;
+    sigset_t old;
+    hold_signals(&old);
+    fx_status st = FX_OK;
+    for (size_t i = 0; st == FX_OK && i < s->n; i++)
+        st = make_tmp(&s->out[i], d);
+    release_signals(&old);
+    return st;
 }
 
 const char *fx_outputs_tmp(const fx_outputs *s, size_t id)
@@ -680,8 +703,6 @@ static fx_status write_stream(output *o, fx_diags *d)
     return fx_diag_status(d, FX_E_IO, (fx_pos){0}, "cannot write %s: %s", o->name, strerror(e));
 }
 
-static const int caught[] = {SIGINT, SIGTERM, SIGHUP, SIGQUIT, SIGXCPU};
-
 static bool signal_pending(void)
 {
     sigset_t p;
@@ -697,11 +718,8 @@ fx_status fx_outputs_commit(fx_outputs *s, fx_diags *d)
 {
     /* From here to the end a signal waits: it cannot stop the renames half
      * way. If one came meanwhile, the commit is undone and it is let in. */
-    sigset_t block, old;
-    sigemptyset(&block);
-    for (size_t i = 0; i < sizeof caught / sizeof caught[0]; i++)
-        sigaddset(&block, caught[i]);
-    pthread_sigmask(SIG_BLOCK, &block, &old);
+    sigset_t old;
+    hold_signals(&old);
 
     fx_status st = FX_OK;
     for (size_t i = 0; st == FX_OK && i < s->n; i++)
@@ -741,7 +759,7 @@ fx_status fx_outputs_commit(fx_outputs *s, fx_diags *d)
         s->made_dir = NULL;
     }
     abort_set(s);
-    pthread_sigmask(SIG_SETMASK, &old, NULL);
+    release_signals(&old);
     return st;
 }
 

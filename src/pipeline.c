@@ -204,17 +204,10 @@ static fx_status plan_outputs(const fx_opts *o, fx_outputs *outs, size_t id[OUT_
  * usage error, not one data error per fact. */
 static fx_status check_targets(const fx_opts *o, const fx_rate_table *rates, fx_diags *d)
 {
+    char why[160];
     for (size_t i = 0; i < o->conv.ntargets; i++)
-        if (!fx_rates_knows(rates, o->conv.targets[i]) && !fx_ccy_is_iso(&o->conv.targets[i])) {
-            const char *t = o->conv.targets[i].s;
-            fx_ccy code;
-            if (fx_rates_resolve(rates, t, strlen(t), &code))
-                return fx_diag_status(d, FX_E_USAGE, (fx_pos){0},
-                                      "--target: %s is an alias of %s; name the currency: -t %s", t,
-                                      code.s, code.s);
-            return fx_diag_status(d, FX_E_USAGE, (fx_pos){0},
-                                  "--target: %s is no currency of the rates nor of ISO 4217", t);
-        }
+        if (!fx_rates_check_target(rates, o->conv.targets[i], why, sizeof why))
+            return fx_diag_status(d, FX_E_USAGE, (fx_pos){0}, "--target: %s", why);
     return FX_OK;
 }
 
