@@ -43,6 +43,7 @@ void fx_opts_usage(FILE *f)
           "arithmetic and the exchange rate of each fact's own day.\n"
           "\n"
           "  -o, --output FILE        workbook to write ('-' = standard output)\n"
+          "  FACTS.csv '-'            standard input\n"
           "  -r, --rates PATH         rates file or folder; repeatable (default: the installed rates/)\n"
           "  -t, --target CCY[,CCY]   target currencies, the first drives the comparison (USD)\n"
           "      --date YYYY-MM-DD    value every fact at this date (default: as_of, else published)\n"
@@ -61,7 +62,8 @@ void fx_opts_usage(FILE *f)
           "  -h, --help               this help\n"
           "\n"
           "Exit codes: 0 done, 1 --fail-on triggered, 64 usage, 65 bad data, 66 cannot open an\n"
-          "input, 73 cannot create the output, 74 I/O error, 70 internal error. See fxbook(1).\n",
+          "input, 73 cannot create the output, 75 another run is writing the same output, 74 I/O\n"
+          "error, 70 internal error. See fxbook(1).\n",
           f);
 }
 
