@@ -72,6 +72,12 @@ run: build/fxbook
 test: build/.deps-test build/fxbook build/san/fxbook $(UNIT_BINS) $(TOOLS)
 	$(Q)scripts/run-tests
 
+# make check is make test (the GNU name); make lint runs the static checks alone.
+check: test
+
+lint: build/.deps-test
+	$(Q)scripts/lint
+
 clean:
 	rm -rf build out
 

@@ -13,7 +13,7 @@ void fx_mem_on_oom(void (*fn)(void))
     oom_hook = fn;
 }
 
-static void *oom(size_t n)
+static _Noreturn void oom(size_t n)
 {
     if (oom_hook)
         oom_hook();
@@ -24,19 +24,25 @@ static void *oom(size_t n)
 void *fx_xmalloc(size_t n)
 {
     void *p = malloc(n ? n : 1);
-    return p ? p : oom(n);
+    if (!p)
+        oom(n);
+    return p;
 }
 
 void *fx_xcalloc(size_t n, size_t size)
 {
     void *p = calloc(n ? n : 1, size ? size : 1);
-    return p ? p : oom(n * size);
+    if (!p)
+        oom(n * size);
+    return p;
 }
 
 void *fx_xrealloc(void *p, size_t n)
 {
     void *q = realloc(p, n ? n : 1);
-    return q ? q : oom(n);
+    if (!q)
+        oom(n);
+    return q;
 }
 
 char *fx_xstrdup(const char *s)

@@ -180,85 +180,87 @@ fx_status fx_opts_parse(fx_opts *o, int argc, char **argv, fx_diags *d)
             snprintf(opt, sizeof opt, "--%s", longopts[li].name);
         else
             snprintf(opt, sizeof opt, "-%c", ch);
-        if (ch != ':' && ch != '?' && optarg && !*optarg)
+        bool valued = optarg != NULL && ch != ':' && ch != '?';
+        const char *arg = optarg ? optarg : ""; /* "" only where no value is read */
+        if (valued && !*arg)
             return usage(d, "%s: the value is empty", opt);
-        if (ch != 'r' && ch != ':' && ch != '?' && optarg && !once(seen, ch, opt, d))
+        if (valued && ch != 'r' && !once(seen, ch, opt, d))
             return FX_E_USAGE;
         switch (ch) {
         case 'o':
-            o->output = optarg;
+            o->output = arg;
             break;
         case 'r':
-            o->rates[o->nrates++] = optarg;
+            o->rates[o->nrates++] = arg;
             break;
         case 't':
-            if (parse_targets(o, optarg, d) != FX_OK)
+            if (parse_targets(o, arg, d) != FX_OK)
                 return FX_E_USAGE;
             break;
         case O_DATE:
-            if (!fx_date_parse(optarg, strlen(optarg), &o->conv.date))
-                return usage(d, "--date: \"%s\": expected YYYY-MM-DD, a day that exists", optarg);
+            if (!fx_date_parse(arg, strlen(arg), &o->conv.date))
+                return usage(d, "--date: \"%s\": expected YYYY-MM-DD, a day that exists", arg);
             o->conv.has_date = true;
             break;
         case O_FALLBACK:
-            if (strcmp(optarg, "previous") == 0)
+            if (strcmp(arg, "previous") == 0)
                 o->conv.lookup.fallback = FX_FALLBACK_PREVIOUS;
-            else if (strcmp(optarg, "none") == 0)
+            else if (strcmp(arg, "none") == 0)
                 o->conv.lookup.fallback = FX_FALLBACK_NONE;
             else
-                return usage(d, "--fallback: \"%s\": expected previous or none", optarg);
+                return usage(d, "--fallback: \"%s\": expected previous or none", arg);
             break;
         case O_MAX_STALE:
-            if (strcmp(optarg, "none") == 0)
+            if (strcmp(arg, "none") == 0)
                 o->conv.lookup.max_stale = -1;
-            else if (parse_count(optarg, 0, 100000, &n))
+            else if (parse_count(arg, 0, 100000, &n))
                 o->conv.lookup.max_stale = n;
             else
-                return usage(d, "--max-stale: \"%s\": expected a number of days or none", optarg);
+                return usage(d, "--max-stale: \"%s\": expected a number of days or none", arg);
             break;
         case O_PLACES:
-            if (!parse_count(optarg, 0, 18, &n))
-                return usage(d, "--places: \"%s\": expected a whole number from 0 to 18", optarg);
+            if (!parse_count(arg, 0, 18, &n))
+                return usage(d, "--places: \"%s\": expected a whole number from 0 to 18", arg);
             o->conv.places = (int)n;
             break;
         case O_ROUNDING:
-            if (strcmp(optarg, "half-even") == 0)
+            if (strcmp(arg, "half-even") == 0)
                 o->conv.rounding = FX_ROUND_HALF_EVEN;
-            else if (strcmp(optarg, "half-up") == 0)
+            else if (strcmp(arg, "half-up") == 0)
                 o->conv.rounding = FX_ROUND_HALF_UP;
-            else if (strcmp(optarg, "down") == 0)
+            else if (strcmp(arg, "down") == 0)
                 o->conv.rounding = FX_ROUND_DOWN;
             else
-                return usage(d, "--rounding: \"%s\": expected half-even, half-up or down", optarg);
+                return usage(d, "--rounding: \"%s\": expected half-even, half-up or down", arg);
             break;
         case O_TOLERANCE:
-            if (fx_dec_parse(&o->audit.tolerance, optarg, strlen(optarg)) != FX_DEC_OK ||
+            if (fx_dec_parse(&o->audit.tolerance, arg, strlen(arg)) != FX_DEC_OK ||
                 fx_dec_sgn(&o->audit.tolerance) < 0)
                 return usage(d, "--tolerance: \"%s\": expected a percentage such as 2 or 0.5",
-                             optarg);
-            tol = optarg;
+                             arg);
+            tol = arg;
             break;
         case O_INFER_WINDOW:
-            if (!parse_count(optarg, 0, 3660, &n))
-                return usage(d, "--infer-window: \"%s\": expected days from 0 to 3660", optarg);
+            if (!parse_count(arg, 0, 3660, &n))
+                return usage(d, "--infer-window: \"%s\": expected days from 0 to 3660", arg);
             o->audit.infer_window = n;
             break;
         case O_CSV_DIR:
-            o->csv_dir = optarg;
+            o->csv_dir = arg;
             break;
         case O_CHECK:
             o->check = true;
             break;
         case O_FAIL_ON:
-            if (strcmp(optarg, "never") == 0)
+            if (strcmp(arg, "never") == 0)
                 o->fail_on = FX_FAIL_NEVER;
-            else if (strcmp(optarg, "inconsistent") == 0)
+            else if (strcmp(arg, "inconsistent") == 0)
                 o->fail_on = FX_FAIL_INCONSISTENT;
-            else if (strcmp(optarg, "disagree") == 0)
+            else if (strcmp(arg, "disagree") == 0)
                 o->fail_on = FX_FAIL_DISAGREE;
             else
                 return usage(d, "--fail-on: \"%s\": expected never, inconsistent or disagree",
-                             optarg);
+                             arg);
             break;
         case 'q':
             o->verbosity = -1;
@@ -295,10 +297,9 @@ fx_status fx_opts_parse(fx_opts *o, int argc, char **argv, fx_diags *d)
 
     static const char *const rnames[] = {"half-even", "half-up", "down"};
     char targets[64] = "", date[11] = "", stale[24], tolerance[FX_DEC_STR_MAX];
-    for (size_t i = 0; i < o->conv.ntargets; i++) {
-        strcat(targets, i ? "," : "");
-        strcat(targets, o->conv.targets[i].s);
-    }
+    for (size_t i = 0, at = 0; i < o->conv.ntargets && at < sizeof targets; i++)
+        at += (size_t)snprintf(targets + at, sizeof targets - at, "%s%s", i ? "," : "",
+                               o->conv.targets[i].s);
     if (o->conv.has_date)
         fx_date_format(o->conv.date, date);
     /* in full, as a plain decimal: 1e-36 is shown with all its places */

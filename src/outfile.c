@@ -5,7 +5,7 @@
  * temporary file, a lock, a backup, a folder) is gone when it ends, by
  * exit, error, signal or out of memory. */
 /* realpath, flock, link: X/Open and BSD, beyond POSIX.1-2008 base */
-#define _DEFAULT_SOURCE
+#define _DEFAULT_SOURCE /* NOLINT(bugprone-reserved-identifier): a feature-test macro */
 #include "outfile.h"
 
 #include <errno.h>
@@ -729,10 +729,7 @@ fx_status fx_outputs_commit(fx_outputs *s, fx_diags *d)
         output *o = &s->out[i];
         if (o->kind != K_FILE)
             continue;
-        if (!keep_old(o)) {
-            st = fx_diag_status(d, FX_E_IO, (fx_pos){0}, "cannot replace %s: %s",
-                                o->name, strerror(errno));
-        } else if (rename(o->tmp, o->path) != 0) {
+        if (!keep_old(o) || rename(o->tmp, o->path) != 0) {
             st = fx_diag_status(d, FX_E_IO, (fx_pos){0}, "cannot replace %s: %s", o->name,
                                 strerror(errno));
         } else {

@@ -251,7 +251,7 @@ static bool small_inverse(fx_small a, fx_small b)
 /* Plain decimal text of v, for messages (locale-free). */
 static const char *small_str(fx_small v, char buf[160])
 {
-    char digits[24];
+    char digits[24] = {0}; /* the analyzer cannot see the do-while fill it */
     int nd = 0;
     uint64_t c = v.coef < 0 ? (uint64_t)0 - (uint64_t)v.coef : (uint64_t)v.coef;
     do {
@@ -551,7 +551,7 @@ static fx_status header_ecb(loader *L, const fx_cell *c, size_t n)
     /* A row holds n fields; ECB fields average 5-6 bytes ("1.1252,"), so
      * size / (4 n) rows is a generous guess, and a wrong one only costs
      * reallocs. Untouched reserved pages cost nothing. */
-    L->reserve = L->size / (4 * n) + 16;
+    L->reserve = L->size / (4 * (n ? n : 1)) + 16;
     size_t most = ((size_t)64 << 20) / ((sizeof(fx_rate) + sizeof(uint32_t)) * ncur);
     if (L->reserve > most) /* a huge file: no more than 64 MB up front */
         L->reserve = most;
@@ -1366,8 +1366,10 @@ static bool price_route(const fx_rate_table *t, fx_ccy from, const route *r, fx_
 {
     static const fx_small one = {1, 0};
     fx_priced p = {.day = r->day};
-    const fx_rate *l1[2], *l2[2];
+    const fx_rate *l1[2] = {NULL, NULL}, *l2[2] = {NULL, NULL};
     size_t n1 = rates_on(t, r->p1, r->day, l1);
+    if (n1 == 0) /* a route is found only where its pair has a rate that day */
+        return false;
     if (!r->cross) {
         /* prefer the rate quoted from -> to */
         const fx_rate *x = l1[0];
