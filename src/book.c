@@ -2,8 +2,8 @@
  * mode. Invariant: rows reach each sheet strictly in order, so nothing
  * per fact stays in memory: Facts rows are written as facts stream in
  * (continuing on "Facts (2)", ... past Excel's row limit), Conversions
- * rows are spilled to an unlinked temporary file beside the output and
- * replayed at close (the sheet must come after the last Facts sheet), and
+ * rows are spilled to a spool (an unlinked temporary file beside the
+ * output, spool.h) and replayed at close (the sheet must come after the last Facts sheet), and
  * Summary, Comparison, Rates and Sources are written at close from the
  * aggregates. Rates rows are assigned at first use, so a Facts formula can
  * cite a rate cell before the Rates sheet exists. Every libxlsxwriter
@@ -23,6 +23,7 @@
 #include "facts.h"
 #include "mem.h"
 #include "outfile.h"
+#include "spool.h"
 
 #define XL_ROWS 1048576UL      /* rows per sheet, the header row included */
 #define XL_COLS 16384U         /* columns per sheet */
@@ -53,8 +54,8 @@ typedef struct {
     lxw_col_t freeze_col;
 } sheet;
 
-/* One audited conversion as spilled to the temporary file (binary, read
- * back by this process only). Strings follow it: see spill_add. */
+/* One audited conversion as spilled: a spool record of this (binary, read
+ * back by this process only), then the S_N strings, one field each. */
 typedef struct {
     fx_day valuation, rate_day;
     int32_t verdict;
@@ -62,7 +63,6 @@ typedef struct {
     uint8_t inv[2];
     uint32_t leg[2]; /* Rates slot + 1; 0: none */
     double amount, reported, computed, exact, deviation;
-    uint32_t len[6]; /* fact_id, claim, source, unit, reported_unit, matching days */
 } spill_rec;
 
 enum { S_FACT_ID, S_CLAIM, S_SOURCE, S_UNIT, S_REP_UNIT, S_DAYS, S_N };
@@ -89,12 +89,12 @@ struct fx_book {
     const fx_rate **used;
     size_t nrates, nused;
 
-    FILE *spill;
+    fx_spool *spill;
     size_t nspilled, ninconsistent;
 
     char *buf; /* scratch for text cells */
     size_t cap;
-    char *sbuf; /* a spilled record's strings (not buf: writing cells reuses that) */
+    char *sbuf; /* a spilled record's matching days while it is built */
     size_t scap;
     fx_dec tmp;
     fx_ratio r1, r2;
@@ -671,11 +671,11 @@ static long places_of(const fx_dec *v)
     return p < 0 ? 0 : p > SHOWN_PLACES_MAX ? SHOWN_PLACES_MAX : p;
 }
 
-static bool spill_write(fx_book *b, const void *p, size_t n)
+/* A spool failure, in the spool's words (they name the folder). */
+static bool spill_failed(fx_book *b)
 {
-    if (n && fwrite(p, 1, n, b->spill) != n)
-        return fail(b, FX_E_IO, "cannot write a temporary file", strerror(errno));
-    return true;
+    const char *why = fx_spool_error(b->spill);
+    return fail(b, FX_E_IO, "Conversions", why ? why : "a spilled row is not what was written");
 }
 
 static void spill_add(fx_book *b, const fx_converted *c, const fx_check *k)
@@ -714,49 +714,42 @@ static void spill_add(fx_book *b, const fx_converted *c, const fx_check *k)
         if (i + 1 < k->ndays)
             memcpy(days + 12 * i + 10, "; ", 2);
     }
-    const char *str[S_N] = {f->fact_id.s, f->claim.s, f->source.s, f->fig.ccy.s,
-                            k->reported_ccy.s, days};
-    rec.len[S_FACT_ID] = (uint32_t)f->fact_id.len;
-    rec.len[S_CLAIM] = (uint32_t)f->claim.len;
-    rec.len[S_SOURCE] = (uint32_t)f->source.len;
-    rec.len[S_UNIT] = (uint32_t)strlen(f->fig.ccy.s);
-    rec.len[S_REP_UNIT] = (uint32_t)strlen(k->reported_ccy.s);
-    rec.len[S_DAYS] = (uint32_t)dlen;
-    if (b->st != FX_OK || !spill_write(b, &rec, sizeof rec))
+    fx_spool_field fields[1 + S_N] = {
+        {&rec, sizeof rec},
+        [1 + S_FACT_ID] = {f->fact_id.s, f->fact_id.len},
+        [1 + S_CLAIM] = {f->claim.s, f->claim.len},
+        [1 + S_SOURCE] = {f->source.s, f->source.len},
+        [1 + S_UNIT] = {f->fig.ccy.s, strlen(f->fig.ccy.s)},
+        [1 + S_REP_UNIT] = {k->reported_ccy.s, strlen(k->reported_ccy.s)},
+        [1 + S_DAYS] = {days, dlen},
+    };
+    if (b->st != FX_OK)
         return;
-    for (int i = 0; i < S_N; i++)
-        if (!spill_write(b, str[i], rec.len[i]))
-            return;
+    if (!fx_spool_put(b->spill, fields, 1 + S_N)) {
+        spill_failed(b);
+        return;
+    }
     b->nspilled++;
     if (k->verdict == FX_V_INCONSISTENT)
         b->ninconsistent++;
 }
 
-/* Reads the next record; its strings point into b->sbuf until the next call. */
+/* Reads the next record; its strings live in the spool until the next call. */
 static bool spill_read(fx_book *b, spill_rec *rec, const char *str[S_N])
 {
-    if (fread(rec, sizeof *rec, 1, b->spill) != 1)
-        return fail(b, FX_E_IO, "cannot read a temporary file",
-                    ferror(b->spill) ? strerror(errno) : "truncated");
-    size_t total = 0;
+    const fx_spool_field *f;
+    size_t n;
+    if (fx_spool_next(b->spill, &f, &n) != 1 || n != 1 + S_N || f[0].len != sizeof *rec)
+        return spill_failed(b);
+    memcpy(rec, f[0].p, sizeof *rec);
     for (int i = 0; i < S_N; i++)
-        total += (size_t)rec->len[i] + 1;
-    char *p = grow(&b->sbuf, &b->scap, total);
-    for (int i = 0; i < S_N; i++) {
-        if (rec->len[i] && fread(p, 1, rec->len[i], b->spill) != rec->len[i])
-            return fail(b, FX_E_IO, "cannot read a temporary file", "truncated");
-        p[rec->len[i]] = '\0';
-        str[i] = p;
-        p += rec->len[i] + 1;
-    }
+        str[i] = f[1 + i].p;
     return true;
 }
 
 static bool spill_rewind(fx_book *b)
 {
-    if (fflush(b->spill) != 0 || fseek(b->spill, 0, SEEK_SET) != 0)
-        return fail(b, FX_E_IO, "cannot read a temporary file", strerror(errno));
-    return true;
+    return fx_spool_rewind(b->spill) || spill_failed(b);
 }
 
 static void legs_formula(const fx_book *b, const spill_rec *rec, lxw_row_t row, char *f,
@@ -893,20 +886,23 @@ static void ids_comment(fx_book *b, lxw_worksheet *ws, lxw_row_t r, lxw_col_t c,
     cell_ok(b, worksheet_write_comment(ws, r, c, t), ws, r, c);
 }
 
-/* The claim rows are read back from the audit's temporary file, once per
- * use; a read failure is an I/O error. */
+/* The claim rows are read back from the audit's spool, once per use; a
+ * read failure is an I/O error, in the spool's words (they name the folder). */
+static bool claims_failed(fx_book *b, const fx_audit *a)
+{
+    const char *why = fx_audit_read_error(a);
+    return fail(b, FX_E_IO, "claim rows", why ? why : "the claim rows were not written");
+}
+
 static bool claims_rewind(fx_book *b, fx_audit *a)
 {
-    if (fx_audit_rewind(a))
-        return true;
-    fail(b, FX_E_IO, "the claims' temporary file", fx_audit_read_error(a));
-    return false;
+    return fx_audit_rewind(a) || claims_failed(b, a);
 }
 
 static void claims_done(fx_book *b, const fx_audit *a)
 {
     if (fx_audit_read_error(a))
-        fail(b, FX_E_IO, "the claims' temporary file", fx_audit_read_error(a));
+        claims_failed(b, a);
 }
 
 static void cell_value(fx_book *b, lxw_worksheet *ws, lxw_row_t r, lxw_col_t c,
@@ -1348,8 +1344,7 @@ static void make_formats(fx_book *b)
 
 static void book_free(fx_book *b)
 {
-    if (b->spill)
-        fclose(b->spill);
+    fx_spool_free(b->spill);
     free(b->rate_slot);
     free(b->used);
     free(b->facts_cols);
@@ -1392,9 +1387,9 @@ fx_book *fx_book_open(const char *path, const fx_book_info *info, fx_diags *d)
         book_free(b);
         return NULL;
     }
-    b->spill = lxw_tmpfile(b->dir);
-    if (!b->spill)
-        fail(b, FX_E_CANTCREAT, "cannot create a temporary file", b->dir);
+    b->spill = fx_spool_new(b->dir);
+    if (fx_spool_error(b->spill))
+        fail(b, FX_E_CANTCREAT, "Conversions", fx_spool_error(b->spill));
     make_formats(b);
     b->summary = add_sheet(b, "Summary");
     b->comparison = add_sheet(b, "Comparison");

@@ -3,8 +3,10 @@
  * field). Invariant: once s->err is set nothing more is written or read,
  * and the file holds exactly s->size bytes of whole records when it is not.
  *
- * On disk a record is: uint32 n, n uint32 lengths, then the n fields'
- * bytes, in host byte order (only this process reads it back). */
+ * On disk a record is: n, the n fields' lengths, then their bytes; n and
+ * the lengths as LEB128 varints (7 bits a byte, low first): one byte for
+ * the short fields that most records are made of, any length up to
+ * FX_SPOOL_FIELD_MAX. Only this process reads it back. */
 #include "spool.h"
 
 #include <errno.h>
@@ -121,21 +123,32 @@ static bool emit(fx_spool *s, const void *p, size_t n)
     return true;
 }
 
+/* v as a varint at p; its length in bytes. */
+static size_t varint(unsigned char *p, uint64_t v)
+{
+    size_t k = 0;
+    for (; v >= 0x80; v >>= 7)
+        p[k++] = (unsigned char)(v | 0x80);
+    p[k++] = (unsigned char)v;
+    return k;
+}
+
 bool fx_spool_put(fx_spool *s, const fx_spool_field *fields, size_t n)
 {
     if (s->err)
         return false;
     if (s->reading || n > FX_SPOOL_FIELD_MAX)
         return fail(s, EINVAL, "write");
-    uint64_t bytes = 4 + 4 * (uint64_t)n;
-    uint32_t w = (uint32_t)n;
-    bool ok = emit(s, &w, 4);
+    unsigned char v[10];
+    size_t k = varint(v, n);
+    uint64_t bytes = k;
+    bool ok = emit(s, v, k);
     for (size_t i = 0; i < n && ok; i++) {
         if (fields[i].len > FX_SPOOL_FIELD_MAX)
             return fail(s, EFBIG, "write");
-        w = (uint32_t)fields[i].len;
-        bytes += w;
-        ok = emit(s, &w, 4);
+        k = varint(v, fields[i].len);
+        bytes += k + fields[i].len;
+        ok = emit(s, v, k);
     }
     for (size_t i = 0; i < n && ok; i++)
         ok = emit(s, fields[i].p, fields[i].len);
@@ -198,6 +211,27 @@ static void *grow(void *p, size_t *cap, size_t need, size_t size)
     return fx_xrealloc(p, n * size);
 }
 
+/* A varint of at most FX_SPOOL_FIELD_MAX. */
+static bool take_varint(fx_spool *s, uint32_t *out)
+{
+    uint64_t v = 0;
+    for (unsigned shift = 0; shift < 35; shift += 7) {
+        unsigned char c;
+        if (s->at < s->used) /* the usual case: no call per byte */
+            c = s->buf[s->at++];
+        else if (!take(s, &c, 1))
+            return false;
+        v |= (uint64_t)(c & 0x7F) << shift;
+        if (!(c & 0x80)) {
+            if (v > FX_SPOOL_FIELD_MAX)
+                break;
+            *out = (uint32_t)v;
+            return true;
+        }
+    }
+    return fail(s, 0, "read back");
+}
+
 int fx_spool_next(fx_spool *s, const fx_spool_field **fields, size_t *n)
 {
     if (!s->reading)
@@ -207,16 +241,16 @@ int fx_spool_next(fx_spool *s, const fx_spool_field **fields, size_t *n)
     if (s->left == 0 && s->at == s->used)
         return 0;
     uint32_t nf;
-    if (!take(s, &nf, 4))
+    if (!take_varint(s, &nf))
         return -1;
-    uint64_t avail = s->left + (s->used - s->at);
-    if ((uint64_t)nf * 4 > avail) {
+    if (nf > s->left + (s->used - s->at)) { /* each length takes a byte at least */
         fail(s, 0, "read back");
         return -1;
     }
     s->lens = grow(s->lens, &s->caplens, nf, sizeof *s->lens);
-    if (nf && !take(s, s->lens, (size_t)nf * 4))
-        return -1;
+    for (uint32_t i = 0; i < nf; i++)
+        if (!take_varint(s, &s->lens[i]))
+            return -1;
     uint64_t total = 0;
     for (uint32_t i = 0; i < nf; i++)
         total += (uint64_t)s->lens[i] + 1;
