@@ -96,6 +96,9 @@ struct fx_book {
     size_t cap;
     char *sbuf; /* a spilled record's matching days while it is built */
     size_t scap;
+    char *options; /* every option in full, for Summary and the properties */
+    char *nbuf; /* a file name as shown (not buf: put_text uses that) */
+    size_t ncap;
     fx_dec tmp;
     fx_ratio r1, r2;
 };
@@ -174,6 +177,67 @@ static bool is_xescape(const char *s, size_t i, size_t len)
     return is_hex(s[i + 2]) && is_hex(s[i + 3]) && is_hex(s[i + 4]) && is_hex(s[i + 5]);
 }
 
+/* U+FFFE or U+FFFF (EF BF BE, EF BF BF): the only characters valid UTF-8
+ * text can hold that XML 1.0 cannot (control characters libxlsxwriter
+ * writes as _xHHHH_). memchr keeps the common case a vector scan. */
+static bool has_nonchar(const char *s, size_t len)
+{
+    for (const char *p = memchr(s, 0xEF, len); p; p = memchr(p + 1, 0xEF, len - (size_t)(p + 1 - s)))
+        if ((size_t)(p - s) + 2 < len && (unsigned char)p[1] == 0xBF &&
+            ((unsigned char)p[2] == 0xBE || (unsigned char)p[2] == 0xBF))
+            return true;
+    return false;
+}
+
+/* Length of the valid UTF-8 character at s (strict: no overlong form, no
+ * surrogate, at most U+10FFFF) that XML 1.0 can carry (not U+FFFE or
+ * U+FFFF), or 0. */
+static size_t xml_char_len(const unsigned char *s, size_t left)
+{
+    unsigned c = s[0];
+    if (c < 0x80)
+        return 1;
+    size_t n = c >= 0xC2 && c <= 0xDF ? 2 : c >= 0xE0 && c <= 0xEF ? 3 : c >= 0xF0 && c <= 0xF4 ? 4 : 0;
+    if (n == 0 || n > left)
+        return 0;
+    for (size_t i = 1; i < n; i++)
+        if ((s[i] & 0xC0) != 0x80)
+            return 0;
+    if ((c == 0xE0 && s[1] < 0xA0) || (c == 0xED && s[1] > 0x9F) || (c == 0xF0 && s[1] < 0x90) ||
+        (c == 0xF4 && s[1] > 0x8F))
+        return 0; /* overlong, surrogate, beyond U+10FFFF */
+    if (c == 0xEF && s[1] == 0xBF && (s[2] == 0xBE || s[2] == 0xBF))
+        return 0;
+    return n;
+}
+
+/* A file name as the user gave it, where every byte that is not part of
+ * a character XML can hold shows as \xHH (upper-case hex, SPEC 6): a name
+ * is bytes, a cell is text. */
+static const char *shown_name(fx_book *b, const char *name)
+{
+    size_t len = strlen(name);
+    char *t = grow(&b->nbuf, &b->ncap, 4 * len + 1);
+    size_t n = 0;
+    for (size_t i = 0; i < len;) {
+        size_t k = xml_char_len((const unsigned char *)name + i, len - i);
+        if (k) {
+            memcpy(t + n, name + i, k);
+            n += k;
+            i += k;
+        } else {
+            static const char hex[] = "0123456789ABCDEF";
+            unsigned char c = (unsigned char)name[i++];
+            t[n++] = '\\';
+            t[n++] = 'x';
+            t[n++] = hex[c >> 4];
+            t[n++] = hex[c & 15];
+        }
+    }
+    t[n] = '\0';
+    return t;
+}
+
 /* Text exactly as given. libxlsxwriter writes it as an inline string,
  * never a formula, and escapes control characters as _xHHHH_; a literal
  * "_xHHHH_" in the text would be decoded by Excel, so its '_' is escaped
@@ -183,6 +247,13 @@ static void put_text(fx_book *b, lxw_worksheet *ws, lxw_row_t r, lxw_col_t c, co
 {
     if (b->st != FX_OK || len == 0)
         return;
+    if (has_nonchar(s, len)) { /* the input checks refuse them: never reached, never written */
+        char cell[32], what[96];
+        lxw_rowcol_to_cell(cell, r, c);
+        snprintf(what, sizeof what, "cannot write %s!%s", ws->name, cell);
+        fail(b, FX_E_INTERNAL, what, "the text holds U+FFFE or U+FFFF, which XML cannot carry");
+        return;
+    }
     size_t extra = 0;
     for (const char *u = memchr(s, '_', len); u; u = memchr(u + 1, '_', len - (size_t)(u + 1 - s)))
         extra += is_xescape(s, (size_t)(u - s), len) ? 6 : 0;
@@ -539,7 +610,7 @@ static void write_rates(fx_book *b)
         fx_ratio_set_small(&b->r1, r->value);
         put_num(b, s.ws, row, R_RATE, fx_ratio_to_double(&b->r1), NULL);
         put_str(b, s.ws, row, R_EXACT, v, NULL);
-        put_str(b, s.ws, row, R_FILE, r->file ? r->file : "", NULL);
+        put_str(b, s.ws, row, R_FILE, shown_name(b, r->file ? r->file : ""), NULL);
         put_num(b, s.ws, row, R_LINE, (double)r->line, NULL);
     }
     sheet_end(b, &s);
@@ -823,7 +894,7 @@ static void write_sources(fx_book *b, const fx_audit *a)
         put_day(b, s.ws, r, 1, src->published);
         put_num(b, s.ws, r, 2, (double)src->facts, b->f_int);
         if (src->first_input < b->info->ninputs)
-            put_str(b, s.ws, r, 3, b->info->inputs[src->first_input].name, NULL);
+            put_str(b, s.ws, r, 3, shown_name(b, b->info->inputs[src->first_input].name), NULL);
     }
     sheet_end(b, &s);
 }
@@ -1012,7 +1083,7 @@ static void sum_run(summary *s)
     const fx_book_info *in = b->info;
     put_str(b, s->ws, s->r++, 0, "fxbook audit workbook", b->f_title);
     sum_label(s, "version", in->version ? in->version : "");
-    sum_label(s, "options", in->options ? in->options : "");
+    sum_label(s, "options", b->options);
     char targets[FX_MAX_TARGETS * 5 + 1] = "";
     for (size_t i = 0; i < b->ntargets; i++) {
         if (i)
@@ -1026,7 +1097,7 @@ static void sum_run(summary *s)
     sum_heads(s, ih, N(ih));
     for (size_t i = 0; i < in->ninputs; i++) {
         const fx_book_input *x = &in->inputs[i];
-        put_str(b, s->ws, s->r, 0, x->name, NULL);
+        put_str(b, s->ws, s->r, 0, shown_name(b, x->name), NULL);
         put_num(b, s->ws, s->r, 1, (double)x->size, b->f_int);
         put_num(b, s->ws, s->r, 2, (double)x->facts, b->f_int);
         put_str(b, s->ws, s->r, 3, x->sha256, NULL);
@@ -1039,7 +1110,7 @@ static void sum_run(summary *s)
     for (size_t i = 0; in->rates && i < fx_rates_files(in->rates); i++) {
         fx_day first, last;
         size_t n;
-        put_str(b, s->ws, s->r, 0, fx_rates_file_name(in->rates, i), NULL);
+        put_str(b, s->ws, s->r, 0, shown_name(b, fx_rates_file_name(in->rates, i)), NULL);
         if (fx_rates_file_range(in->rates, i, &first, &last, &n)) {
             put_day(b, s->ws, s->r, 1, first);
             put_day(b, s->ws, s->r, 2, last);
@@ -1342,6 +1413,41 @@ static void make_formats(fx_book *b)
     format_set_font_color(b->f_warn, 0x9C5700);
 }
 
+/* The options as run, each in full (SPEC 6): built here from the
+ * configuration, so no value is cut however long (a --tolerance of 100
+ * digits); info->options only when there is no configuration (tests). */
+static char *options_text(const fx_book_info *in)
+{
+    if (!in->conv || !in->audit)
+        return fx_xstrdup(in->options ? in->options : "");
+    static const char *const rounding[] = {"half-even", "half-up", "down"};
+    const fx_convert_opts *co = in->conv;
+    char targets[FX_MAX_TARGETS * 5 + 1] = "", date[24] = "", stale[24] = "none";
+    char tol[FX_DEC_STR_MAX];
+    for (size_t i = 0; i < co->ntargets && i < FX_MAX_TARGETS; i++) {
+        strcat(targets, i ? "," : "");
+        strcat(targets, co->targets[i].s);
+    }
+    if (co->has_date) {
+        char iso[11];
+        fx_date_format(co->date, iso);
+        snprintf(date, sizeof date, " --date %s", iso);
+    }
+    if (co->lookup.max_stale >= 0)
+        snprintf(stale, sizeof stale, "%ld", co->lookup.max_stale);
+    if (fx_dec_to_str(&in->audit->tolerance, tol, sizeof tol) < 0)
+        snprintf(tol, sizeof tol, "?"); /* cannot happen: a parsed value of at most 100 digits */
+    const char *fallback = co->lookup.fallback == FX_FALLBACK_NONE ? "none" : "previous";
+    const char *round = (unsigned)co->rounding < N(rounding) ? rounding[co->rounding] : "?";
+    size_t n = strlen(targets) + strlen(date) + strlen(stale) + strlen(tol) + 200;
+    char *out = fx_xmalloc(n); /* room for every value in full: nothing is cut */
+    snprintf(out, n,
+             "--target %s%s --fallback %s --max-stale %s --places %d --rounding %s "
+             "--tolerance %s --infer-window %ld",
+             targets, date, fallback, stale, co->places, round, tol, in->audit->infer_window);
+    return out;
+}
+
 static void book_free(fx_book *b)
 {
     fx_spool_free(b->spill);
@@ -1350,6 +1456,8 @@ static void book_free(fx_book *b)
     free(b->facts_cols);
     free(b->buf);
     free(b->sbuf);
+    free(b->nbuf);
+    free(b->options);
     free(b->dir);
     fx_arena_free(b->strings);
     fx_dec_clear(&b->tmp);
@@ -1370,6 +1478,7 @@ fx_book *fx_book_open(const char *path, const fx_book_info *info, fx_diags *d)
     b->info = info;
     b->d = d;
     b->max_rows = XL_ROWS;
+    b->options = options_text(info);
     b->dir = fx_outfile_dir(path);
     b->strings = fx_arena_new();
     fx_dec_init(&b->tmp);
@@ -1424,9 +1533,9 @@ fx_status fx_book_add(fx_book *b, const fx_converted *c, const fx_check *k)
 static void set_properties(fx_book *b)
 {
     const fx_book_info *in = b->info;
-    char comments[1024];
-    snprintf(comments, sizeof comments, "fxbook %s; %s", in->version ? in->version : "",
-             in->options ? in->options : "");
+    size_t n = strlen(b->options) + 64;
+    char *comments = fx_xmalloc(n);
+    snprintf(comments, n, "fxbook %s; %s", in->version ? in->version : "", b->options);
     char keywords[128];
     snprintf(keywords, sizeof keywords, "fxbook %s, exchange rates, audit",
              in->version ? in->version : "");
@@ -1440,7 +1549,8 @@ static void set_properties(fx_book *b)
         /* 0 would make libxlsxwriter stamp the wall clock: 1 second later */
         .created = in->created > 0 ? (time_t)in->created : in->created == 0 ? 1 : DEFAULT_CREATED,
     };
-    lxw_ok(b, workbook_set_properties(b->wb, &p), "document properties");
+    lxw_ok(b, workbook_set_properties(b->wb, &p), "document properties"); /* copies them */
+    free(comments);
 }
 
 fx_status fx_book_close(fx_book *b, fx_audit *a, fx_diags *d)
