@@ -11,11 +11,14 @@
 #include "book.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <locale.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
+#include <unistd.h>
 
 #include <xlsxwriter.h>
 
@@ -36,6 +39,8 @@
 /* libxlsxwriter stamps the wall clock when `created` is 0; without
  * SOURCE_DATE_EPOCH the file says 1980-01-01T00:00:00Z (the ZIP epoch). */
 #define DEFAULT_CREATED 315532800
+/* Out of memory in here says where (mem.h). */
+#define WHERE "writing the workbook"
 
 typedef struct {
     const char *name;
@@ -91,6 +96,7 @@ struct fx_book {
 
     fx_spool *spill;
     size_t nspilled, ninconsistent;
+    int hush_rd, hush_wr, hush_saved; /* see hush; -1: none */
 
     char *buf; /* scratch for text cells */
     size_t cap;
@@ -147,6 +153,101 @@ static bool cell_ok(fx_book *b, lxw_error e, lxw_worksheet *ws, lxw_row_t r, lxw
 static bool lxw_ok(fx_book *b, lxw_error e, const char *what)
 {
     return e == LXW_NO_ERROR || fail(b, status_of(e), what, lxw_strerror(e));
+}
+
+/* libxlsxwriter prints some failures itself ("[ERROR] workbook_close():
+ * Zip ZIP_ERRNO error ...", "[ERROR] ... Error creating tmpfile()"). Around
+ * the calls that can, standard error goes to a pipe; the library's lines
+ * (they start with '[') become part of fxbook's own message, SPEC 8's "a
+ * library's message is never shown without fxbook's context"; any other
+ * line (another thread's) is passed on. The pipe and the saved standard
+ * error are made once, at open: when descriptors run out is exactly when
+ * the library has something to say. Out of memory meanwhile still reaches
+ * the real standard error (fx_mem_error_fd). */
+typedef struct {
+    bool on;
+    int mem_fd;
+    char said[512]; /* the library's lines, "; "-joined; "" if none */
+} hush;
+
+/* False only when descriptors ran out (errno set); a closed standard
+ * error needs no hushing. */
+static bool hush_open(fx_book *b)
+{
+    b->hush_rd = b->hush_wr = b->hush_saved = -1;
+    if (fcntl(STDERR_FILENO, F_GETFD) < 0) /* closed: the library's words go nowhere anyway */
+        return true;
+    int p[2];
+    if (pipe(p) != 0)
+        return false;
+    /* non-blocking: a library that says more than the pipe holds loses the rest, never hangs */
+    fcntl(p[0], F_SETFL, O_NONBLOCK);
+    fcntl(p[1], F_SETFL, O_NONBLOCK);
+    b->hush_rd = p[0];
+    b->hush_wr = p[1];
+    b->hush_saved = dup(STDERR_FILENO);
+    return b->hush_saved >= 0;
+}
+
+static void hush_close(fx_book *b)
+{
+    int fds[] = {b->hush_rd, b->hush_wr, b->hush_saved};
+    for (size_t i = 0; i < sizeof fds / sizeof *fds; i++)
+        if (fds[i] >= 0)
+            close(fds[i]);
+    b->hush_rd = b->hush_wr = b->hush_saved = -1;
+}
+
+static void hush_begin(fx_book *b, hush *h)
+{
+    h->said[0] = '\0';
+    h->on = false;
+    if (b->hush_saved < 0)
+        return;
+    fflush(stderr);
+    if (dup2(b->hush_wr, STDERR_FILENO) < 0)
+        return;
+    h->on = true;
+    h->mem_fd = fx_mem_error_fd(b->hush_saved);
+}
+
+static void hush_end(fx_book *b, hush *h)
+{
+    if (!h->on)
+        return;
+    fflush(stderr);
+    dup2(b->hush_saved, STDERR_FILENO);
+    fx_mem_error_fd(h->mem_fd);
+    char buf[8192];
+    size_t n = 0;
+    for (ssize_t k; n < sizeof buf - 1 && (k = read(b->hush_rd, buf + n, sizeof buf - 1 - n)) > 0;)
+        n += (size_t)k;
+    while (read(b->hush_rd, buf + n, sizeof buf - 1 - n) > 0) /* drain what did not fit */
+        ;
+    buf[n] = '\0';
+    size_t used = 0;
+    for (char *line = buf, *end; *line; line = end) {
+        end = strchr(line, '\n');
+        end = end ? end + 1 : line + strlen(line);
+        size_t len = (size_t)(end - line);
+        if (line[0] != '[') {
+            (void)!write(STDERR_FILENO, line, len);
+            continue;
+        }
+        while (len > 0 && (line[len - 1] == '\n' || line[len - 1] == '.'))
+            len--;
+        int k = snprintf(h->said + used, sizeof h->said - used, "%s%.*s", used ? "; " : "",
+                         (int)len, line);
+        used = k > 0 && (size_t)k < sizeof h->said - used ? used + (size_t)k : used;
+    }
+}
+
+/* After a hushed call: what the library said, if anything, is a failure
+ * even when it returned success (it prints, then goes on without the cell
+ * or file it could not make). */
+static bool hush_ok(fx_book *b, const hush *h, fx_status st, const char *what)
+{
+    return h->said[0] == '\0' || fail(b, st, what, h->said);
 }
 
 /* ---- cells ---- */
@@ -410,12 +511,16 @@ static lxw_worksheet *add_sheet(fx_book *b, const char *name)
 {
     if (b->st != FX_OK)
         return NULL;
+    hush h;
+    hush_begin(b, &h);
     lxw_worksheet *ws = workbook_add_worksheet(b->wb, name);
-    if (!ws) {
-        char what[64];
-        snprintf(what, sizeof what, "cannot add sheet \"%s\"", name);
+    hush_end(b, &h);
+    char what[64];
+    snprintf(what, sizeof what, "cannot add sheet \"%s\"", name);
+    if (!hush_ok(b, &h, FX_E_IO, what))
+        return NULL;
+    if (!ws)
         fail(b, FX_E_IO, what, "cannot create its temporary file");
-    }
     return ws;
 }
 
@@ -1451,6 +1556,7 @@ static char *options_text(const fx_book_info *in)
 static void book_free(fx_book *b)
 {
     fx_spool_free(b->spill);
+    hush_close(b);
     free(b->rate_slot);
     free(b->used);
     free(b->facts_cols);
@@ -1466,7 +1572,17 @@ static void book_free(fx_book *b)
     free(b);
 }
 
+static fx_book *book_open(const char *path, const fx_book_info *info, fx_diags *d);
+
 fx_book *fx_book_open(const char *path, const fx_book_info *info, fx_diags *d)
+{
+    const char *was = fx_mem_where(WHERE);
+    fx_book *b = book_open(path, info, d);
+    fx_mem_where(was);
+    return b;
+}
+
+static fx_book *book_open(const char *path, const fx_book_info *info, fx_diags *d)
 {
     const struct lconv *lc = localeconv();
     if (!lc || strcmp(lc->decimal_point, ".") != 0) {
@@ -1478,6 +1594,7 @@ fx_book *fx_book_open(const char *path, const fx_book_info *info, fx_diags *d)
     b->info = info;
     b->d = d;
     b->max_rows = XL_ROWS;
+    b->hush_rd = b->hush_wr = b->hush_saved = -1; /* not 0: book_free closes them */
     b->options = options_text(info);
     b->dir = fx_outfile_dir(path);
     b->strings = fx_arena_new();
@@ -1490,9 +1607,24 @@ fx_book *fx_book_open(const char *path, const fx_book_info *info, fx_diags *d)
     b->used = fx_xcalloc(b->nrates ? b->nrates : 1, sizeof *b->used);
 
     lxw_workbook_options o = {.constant_memory = LXW_TRUE, .tmpdir = b->dir};
+    if (!hush_open(b)) {
+        fx_diag_status(d, FX_E_CANTCREAT, (fx_pos){0}, "cannot create workbook %s: %s", path,
+                       strerror(errno));
+        book_free(b);
+        return NULL;
+    }
+    hush h;
+    hush_begin(b, &h);
     b->wb = workbook_new_opt(path, &o);
-    if (!b->wb) {
-        fx_diag_status(d, FX_E_CANTCREAT, (fx_pos){0}, "cannot create workbook %s", path);
+    hush_end(b, &h);
+    if (!b->wb || h.said[0]) {
+        if (b->wb)
+            lxw_workbook_free(b->wb);
+        if (h.said[0])
+            fx_diag_status(d, FX_E_CANTCREAT, (fx_pos){0}, "cannot create workbook %s: %s", path,
+                           h.said);
+        else
+            fx_diag_status(d, FX_E_CANTCREAT, (fx_pos){0}, "cannot create workbook %s", path);
         book_free(b);
         return NULL;
     }
@@ -1524,9 +1656,11 @@ fx_status fx_book_add(fx_book *b, const fx_converted *c, const fx_check *k)
 {
     if (b->st != FX_OK)
         return b->st;
+    const char *was = fx_mem_where(WHERE);
     facts_row(b, c, k);
     if (k && k->present && b->st == FX_OK)
         spill_add(b, c, k);
+    fx_mem_where(was);
     return b->st;
 }
 
@@ -1553,7 +1687,52 @@ static void set_properties(fx_book *b)
     free(comments);
 }
 
+/* Room a sheet's XML needs past its rows when libxlsxwriter assembles it. */
+#define SHEET_TAIL (1 << 20)
+
+/* libxlsxwriter never checks its writes to a sheet's temporary file (a
+ * full disk or a file size limit there gives a cut sheet in a workbook
+ * that closes without error): before it assembles them, each one is
+ * flushed and checked, and under a file size limit each must leave room
+ * for its copy into the part (the same size and SHEET_TAIL). */
+static bool sheets_written(fx_book *b)
+{
+    struct rlimit rl;
+    bool limited = getrlimit(RLIMIT_FSIZE, &rl) == 0 && rl.rlim_cur != RLIM_INFINITY;
+    lxw_worksheet *ws;
+    LXW_FOREACH_WORKSHEET(ws, b->wb)
+    {
+        FILE *f = ws->optimize_tmpfile;
+        if (!f)
+            continue;
+        errno = 0;
+        int e = fflush(f) != 0 ? errno : 0;
+        if (ferror(f) && !e)
+            e = EIO; /* an earlier write failed; its errno is gone */
+        off_t size = ftello(f);
+        if (limited && size >= 0 && (uint64_t)size + SHEET_TAIL > (uint64_t)rl.rlim_cur)
+            e = EFBIG; /* also the likely cause of an earlier failed write */
+        if (e) {
+            char what[320];
+            snprintf(what, sizeof what, "sheet \"%s\": cannot write a temporary file in %s", ws->name,
+                     b->dir);
+            return fail(b, FX_E_IO, what, strerror(e));
+        }
+    }
+    return true;
+}
+
+static fx_status book_close(fx_book *b, fx_audit *a, fx_diags *d);
+
 fx_status fx_book_close(fx_book *b, fx_audit *a, fx_diags *d)
+{
+    const char *was = fx_mem_where(WHERE);
+    fx_status st = book_close(b, a, d);
+    fx_mem_where(was);
+    return st;
+}
+
+static fx_status book_close(fx_book *b, fx_audit *a, fx_diags *d)
 {
     if (d)
         b->d = d;
@@ -1569,10 +1748,26 @@ fx_status fx_book_close(fx_book *b, fx_audit *a, fx_diags *d)
         fx_book_discard(b);
         return st;
     }
+    if (!sheets_written(b)) {
+        fx_status st = b->st;
+        fx_book_discard(b);
+        return st;
+    }
+    hush h;
+    hush_begin(b, &h);
     lxw_error e = workbook_close(b->wb);
+    hush_end(b, &h);
     b->wb = NULL;
-    if (e != LXW_NO_ERROR)
-        fail(b, FX_E_IO, "cannot write the workbook", lxw_strerror(e));
+    if (e != LXW_NO_ERROR) {
+        char why[768];
+        snprintf(why, sizeof why, "%s%s%s", lxw_strerror(e), h.said[0] ? " (libxlsxwriter: " : "",
+                 h.said[0] ? h.said : "");
+        if (h.said[0])
+            strcat(why, ")");
+        fail(b, FX_E_IO, "cannot write the workbook", why);
+    } else {
+        hush_ok(b, &h, FX_E_IO, "cannot write the workbook");
+    }
     fx_status st = b->st;
     book_free(b);
     return st;
