@@ -3,11 +3,13 @@
  * per fact stays in memory: Facts rows are written as facts stream in
  * (continuing on "Facts (2)", ... past Excel's row limit), Conversions
  * rows are spilled to a spool (an unlinked temporary file beside the
- * output, spool.h) and replayed at close (the sheet must come after the last Facts sheet), and
- * Summary, Comparison, Rates and Sources are written at close from the
- * aggregates. Rates rows are assigned at first use, so a Facts formula can
- * cite a rate cell before the Rates sheet exists. Every libxlsxwriter
- * return code is checked: nothing is cut or dropped silently. */
+ * output, spool.h) and replayed at close (the sheet must come after the
+ * last Facts sheet), and Summary, Comparison, Rates and Sources are
+ * written at close from the aggregates. Rates rows are assigned at first
+ * use, so a Facts formula can cite a rate cell before the Rates sheet
+ * exists. Every libxlsxwriter return code is checked, and what it does not
+ * report (its temporary files' writes, its own stderr lines) is checked
+ * here: nothing is cut or dropped silently. */
 #include "book.h"
 
 #include <errno.h>
@@ -283,7 +285,8 @@ static bool is_xescape(const char *s, size_t i, size_t len)
  * writes as _xHHHH_). memchr keeps the common case a vector scan. */
 static bool has_nonchar(const char *s, size_t len)
 {
-    for (const char *p = memchr(s, 0xEF, len); p; p = memchr(p + 1, 0xEF, len - (size_t)(p + 1 - s)))
+    const char *end = s + len;
+    for (const char *p = memchr(s, 0xEF, len); p; p = memchr(p + 1, 0xEF, (size_t)(end - p - 1)))
         if ((size_t)(p - s) + 2 < len && (unsigned char)p[1] == 0xBF &&
             ((unsigned char)p[2] == 0xBE || (unsigned char)p[2] == 0xBF))
             return true;
@@ -298,7 +301,10 @@ static size_t xml_char_len(const unsigned char *s, size_t left)
     unsigned c = s[0];
     if (c < 0x80)
         return 1;
-    size_t n = c >= 0xC2 && c <= 0xDF ? 2 : c >= 0xE0 && c <= 0xEF ? 3 : c >= 0xF0 && c <= 0xF4 ? 4 : 0;
+    size_t n = c >= 0xC2 && c <= 0xDF   ? 2
+               : c >= 0xE0 && c <= 0xEF ? 3
+               : c >= 0xF0 && c <= 0xF4 ? 4
+                                        : 0;
     if (n == 0 || n > left)
         return 0;
     for (size_t i = 1; i < n; i++)
@@ -1714,8 +1720,8 @@ static bool sheets_written(fx_book *b)
             e = EFBIG; /* also the likely cause of an earlier failed write */
         if (e) {
             char what[320];
-            snprintf(what, sizeof what, "sheet \"%s\": cannot write a temporary file in %s", ws->name,
-                     b->dir);
+            snprintf(what, sizeof what, "sheet \"%s\": cannot write a temporary file in %s",
+                     ws->name, b->dir);
             return fail(b, FX_E_IO, what, strerror(e));
         }
     }

@@ -47,7 +47,8 @@ static _Noreturn void oom_exit(size_t n)
             oom_hook();
     }
     char msg[192];
-    int k = snprintf(msg, sizeof msg, "fxbook: error: out of memory%s%s (a request for %zu bytes failed)\n",
+    int k = snprintf(msg, sizeof msg,
+                     "fxbook: error: out of memory%s%s (a request for %zu bytes failed)\n",
                      oom_where ? " while " : "", oom_where ? oom_where : "", n);
     if (k > 0)
         (void)!write(err_fd, msg, (size_t)k < sizeof msg ? (size_t)k : sizeof msg - 1);
