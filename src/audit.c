@@ -12,7 +12,7 @@
 #include <string.h>
 
 #include "mem.h"
-#include "outfile.h"
+#include "spool.h"
 
 static const char *const verdict_names[] = {"consistent", "close", "inconsistent", "unverifiable"};
 static const char *const claim_verdict_names[] = {"single", "agree", "disagree"};
@@ -230,20 +230,21 @@ typedef struct {
     bool has_lo, has_hi;
 } claim_agg;
 
-/* One fact as appended to the facts file; its fact_id's id_len bytes follow. */
+/* One fact as appended to the facts spool: this, then its fact_id as a
+ * second field. */
 typedef struct {
     uint32_t claim, source;
     double first;
     int32_t places;
-    uint32_t id_len;
 } fact_rec;
 
-/* A claim row in the rows file: the claim and entity, min and max
- * (fx_ratio_write), then nsources cells each followed by its ids (a
- * length byte and the bytes). */
+/* A claim row in the rows spool is one record: row_hdr, the claim, the
+ * entity, min and max (fx_ratio_write bytes), the nsources cell_hdr, then
+ * each cell's ids, one field each. Every length is the spool's, so a text
+ * is as long as its input allows (an entity of 32,767 CJK characters is
+ * 98,301 bytes). */
 typedef struct {
     uint32_t facts, nsources;
-    uint16_t claim_len, entity_len;
     uint8_t kind, verdict;
 } row_hdr;
 
@@ -252,6 +253,8 @@ typedef struct {
     int32_t places;
     double first;
 } cell_hdr;
+
+enum { R_HDR, R_CLAIM, R_ENTITY, R_MIN, R_MAX, R_CELLS, R_IDS };
 
 struct fx_audit {
     fx_audit_opts o;
@@ -268,20 +271,15 @@ struct fx_audit {
     fx_interval iv; /* scratch */
     fx_ratio point; /* scratch */
 
-    char *tmpdir;   /* NULL: no rows */
-    FILE *facts;    /* fact_rec records, in input order */
-    int facts_errno; /* first write failure, 0 if none */
-    FILE *rows;     /* claim rows, in claim order, after finish */
-    size_t pass;    /* records per pass of write_rows */
+    char *tmpdir;    /* NULL: no rows */
+    fx_spool *facts; /* fact_rec records, in input order; freed by finish */
+    fx_spool *rows;  /* claim rows, in claim order, after finish */
+    size_t pass;     /* records per pass of write_rows */
 
-    /* the row fx_audit_next returns, and its storage */
+    /* the row fx_audit_next returns; its texts point into the rows spool */
     fx_claim cur;
     fx_claim_source *cells;
     size_t capcells;
-    char *text; /* claim, entity and ids, NUL-terminated */
-    size_t captext;
-    size_t *idoff; /* ids' offsets in text while a row is read */
-    size_t capidoff;
     const char **ids;
     size_t capids;
     size_t next_row;
@@ -304,9 +302,7 @@ fx_audit *fx_audit_new(const fx_audit_opts *o, const fx_convert_opts *co, const 
     a->pass = FX_AUDIT_PASS;
     if (tmpdir) {
         a->tmpdir = fx_xstrdup(tmpdir);
-        a->facts = fx_tmpfile(tmpdir);
-        if (!a->facts)
-            a->facts_errno = errno ? errno : EIO;
+        a->facts = fx_spool_new(tmpdir); /* a failure is kept and reported by finish */
     }
     return a;
 }
@@ -342,14 +338,10 @@ void fx_audit_free(fx_audit *a)
     fx_ratio_clear(&a->point);
     fx_ratio_clear(&a->cur.min);
     fx_ratio_clear(&a->cur.max);
-    if (a->facts)
-        fclose(a->facts);
-    if (a->rows)
-        fclose(a->rows);
+    fx_spool_free(a->facts);
+    fx_spool_free(a->rows);
     free(a->tmpdir);
     free(a->cells);
-    free(a->text);
-    free(a->idoff);
     free(a->ids);
     free(a);
 }
@@ -426,15 +418,16 @@ static void intersect(claim_agg *cl, const fx_interval *iv, bool first)
 static void append_fact(fx_audit *a, uint32_t claim, uint32_t source, const fx_dec *shown,
                         fx_text id)
 {
-    if (!a->facts || a->facts_errno)
+    if (!a->facts)
         return;
-    if (id.len > 255) /* cannot happen: a fact_id has at most 64 bytes */
-        id.len = 255;
-    fact_rec rec = {claim, source, fx_dec_to_double(shown), (int32_t)-shown->exp,
-                    (uint32_t)id.len};
-    if (fwrite(&rec, sizeof rec, 1, a->facts) != 1 ||
-        (id.len && fwrite(id.s, 1, id.len, a->facts) != id.len))
-        a->facts_errno = errno ? errno : EIO;
+    fact_rec rec;
+    memset(&rec, 0, sizeof rec); /* no stray padding bytes in the file */
+    rec.claim = claim;
+    rec.source = source;
+    rec.first = fx_dec_to_double(shown);
+    rec.places = (int32_t)-shown->exp;
+    fx_spool_field f[2] = {{&rec, sizeof rec}, {id.s, id.len}};
+    fx_spool_put(a->facts, f, 2); /* an error is sticky: finish reports it */
 }
 
 void fx_audit_add(fx_audit *a, const fx_converted *c, const fx_check *k)
@@ -465,11 +458,11 @@ void fx_audit_add(fx_audit *a, const fx_converted *c, const fx_check *k)
     append_fact(a, (uint32_t)ci, src, money ? &c->conv[0].rounded : &c->amount, f->fact_id);
 }
 
-/* ---- claim rows: the facts file sorted by claim ---- */
+/* ---- claim rows: the facts spool sorted by claim ---- */
 
 typedef struct {
     fact_rec h;
-    uint32_t id_off; /* in the pass's id bytes */
+    uint32_t id_off, id_len; /* in the pass's id bytes */
 } pass_rec;
 
 typedef struct {
@@ -483,12 +476,11 @@ typedef struct {
     uint32_t *count;  /* cell -> records; then the cell's start in order */
     uint32_t *order;  /* the claim's records, grouped by cell */
     size_t caporder, capcount;
+    cell_hdr *cells;  /* the row being written */
+    size_t capcells;
+    fx_spool_field *fields;
+    size_t capfields;
 } pass_buf;
-
-static bool put(FILE *f, const void *p, size_t n)
-{
-    return n == 0 || fwrite(p, 1, n, f) == n;
-}
 
 static void *grow(void *p, size_t *cap, size_t need, size_t size)
 {
@@ -499,6 +491,31 @@ static void *grow(void *p, size_t *cap, size_t need, size_t size)
         n *= 2;
     *cap = n;
     return fx_xrealloc(p, n * size);
+}
+
+/* r as fx_ratio_write bytes in *buf (malloc'd): the ratio module writes to
+ * a stream, the spool takes bytes. */
+static bool ratio_bytes(const fx_ratio *r, char **buf, size_t *len)
+{
+    *buf = NULL;
+    *len = 0;
+    FILE *m = open_memstream(buf, len);
+    if (!m)
+        return false;
+    bool ok = fx_ratio_write(m, r);
+    return fclose(m) == 0 && ok;
+}
+
+static bool ratio_from(fx_ratio *r, const fx_spool_field *f)
+{
+    if (f->len == 0)
+        return false;
+    FILE *m = fmemopen((void *)f->p, f->len, "rb"); /* read only: never written through */
+    if (!m)
+        return false;
+    bool ok = fx_ratio_read(m, r);
+    fclose(m);
+    return ok;
 }
 
 /* One claim's row: its records are b->recs[first .. first + n), in input order. */
@@ -526,34 +543,49 @@ static bool write_row(fx_audit *a, pass_buf *b, size_t ci, size_t first, size_t 
     for (size_t i = 0; i < n; i++)
         b->order[b->count[b->slot[b->recs[first + i].h.source]]++] = (uint32_t)(first + i);
 
-    size_t clen = strlen(cl->claim), elen = strlen(cl->entity);
-    row_hdr h = {cl->facts, ncells, (uint16_t)clen, (uint16_t)elen, cl->kind, cl->verdict};
-    bool ok = put(a->rows, &h, sizeof h) && put(a->rows, cl->claim, clen) &&
-              put(a->rows, cl->entity, elen);
-    fx_packed_get(&a->point, &cl->min);
-    ok = ok && fx_ratio_write(a->rows, &a->point);
-    fx_packed_get(&a->point, &cl->max);
-    ok = ok && fx_ratio_write(a->rows, &a->point);
-    for (size_t i = 0; i < n && ok;) { /* b->order[i..] is one cell's records */
+    b->cells = grow(b->cells, &b->capcells, ncells, sizeof *b->cells);
+    b->fields = grow(b->fields, &b->capfields, R_IDS + (size_t)ncells * FX_IDS_KEPT,
+                     sizeof *b->fields);
+    size_t nf = R_IDS;
+    for (size_t i = 0, j = 0; i < n; j++) { /* b->order[i..] is one cell's records */
         const pass_rec *r0 = &b->recs[b->order[i]];
         size_t m = 1;
         while (i + m < n && b->recs[b->order[i + m]].h.source == r0->h.source)
             m++;
         size_t kept = m < FX_IDS_KEPT ? m : FX_IDS_KEPT;
-        cell_hdr c = {r0->h.source, (uint32_t)kept, (uint32_t)(m - kept), r0->h.places,
-                      r0->h.first};
-        ok = put(a->rows, &c, sizeof c);
-        for (size_t j = 0; j < kept && ok; j++) {
-            const pass_rec *r = &b->recs[b->order[i + j]];
-            uint8_t len = (uint8_t)r->h.id_len;
-            ok = put(a->rows, &len, 1) && put(a->rows, b->idbuf + r->id_off, len);
+        b->cells[j] = (cell_hdr){r0->h.source, (uint32_t)kept, (uint32_t)(m - kept),
+                                 r0->h.places, r0->h.first};
+        for (size_t k = 0; k < kept; k++) {
+            const pass_rec *r = &b->recs[b->order[i + k]];
+            b->fields[nf++] = (fx_spool_field){b->idbuf + r->id_off, r->id_len};
         }
         i += m;
     }
+    row_hdr h;
+    memset(&h, 0, sizeof h);
+    h.facts = cl->facts;
+    h.nsources = ncells;
+    h.kind = cl->kind;
+    h.verdict = cl->verdict;
+    char *min = NULL, *max = NULL;
+    size_t min_len, max_len;
+    fx_packed_get(&a->point, &cl->min);
+    bool ok = ratio_bytes(&a->point, &min, &min_len);
+    fx_packed_get(&a->point, &cl->max);
+    ok = ratio_bytes(&a->point, &max, &max_len) && ok;
+    b->fields[R_HDR] = (fx_spool_field){&h, sizeof h};
+    b->fields[R_CLAIM] = (fx_spool_field){cl->claim, strlen(cl->claim)};
+    b->fields[R_ENTITY] = (fx_spool_field){cl->entity, strlen(cl->entity)};
+    b->fields[R_MIN] = (fx_spool_field){min, min_len};
+    b->fields[R_MAX] = (fx_spool_field){max, max_len};
+    b->fields[R_CELLS] = (fx_spool_field){b->cells, ncells * sizeof *b->cells};
+    ok = ok && fx_spool_put(a->rows, b->fields, nf);
+    free(min);
+    free(max);
     return ok;
 }
 
-/* Reads the whole facts file once and keeps the records of claims
+/* Reads the whole facts spool once and keeps the records of claims
  * [c0, c1), each claim's together in input order. */
 static bool gather(fx_audit *a, pass_buf *b, size_t c0, size_t c1, size_t n)
 {
@@ -564,24 +596,23 @@ static bool gather(fx_audit *a, pass_buf *b, size_t c0, size_t c1, size_t n)
         at += a->claims[c].facts;
     }
     b->nid = 0;
-    if (fseek(a->facts, 0, SEEK_SET) != 0)
+    if (!fx_spool_rewind(a->facts))
         return false;
-    char skip[256];
     for (size_t i = 0; i < a->counts.facts; i++) {
+        const fx_spool_field *f;
+        size_t nf;
         fact_rec h;
-        if (fread(&h, sizeof h, 1, a->facts) != 1 || h.claim >= a->nclaims ||
-            h.source >= a->nsources || h.id_len > 255)
+        if (fx_spool_next(a->facts, &f, &nf) != 1 || nf != 2 || f[0].len != sizeof h)
             return false;
-        if (h.claim < c0 || h.claim >= c1) {
-            if (h.id_len && fread(skip, 1, h.id_len, a->facts) != h.id_len)
-                return false;
+        memcpy(&h, f[0].p, sizeof h);
+        if (h.claim >= a->nclaims || h.source >= a->nsources)
+            return false;
+        if (h.claim < c0 || h.claim >= c1)
             continue;
-        }
-        b->idbuf = grow(b->idbuf, &b->capid, b->nid + h.id_len + 1, 1);
-        if (h.id_len && fread(b->idbuf + b->nid, 1, h.id_len, a->facts) != h.id_len)
-            return false;
-        b->recs[b->at[h.claim - c0]++] = (pass_rec){h, (uint32_t)b->nid};
-        b->nid += h.id_len;
+        b->idbuf = grow(b->idbuf, &b->capid, b->nid + f[1].len + 1, 1);
+        memcpy(b->idbuf + b->nid, f[1].p, f[1].len);
+        b->recs[b->at[h.claim - c0]++] = (pass_rec){h, (uint32_t)b->nid, (uint32_t)f[1].len};
+        b->nid += f[1].len;
     }
     return true;
 }
@@ -592,7 +623,7 @@ static bool write_rows(fx_audit *a)
     b.stamp = fx_xcalloc(a->nsources ? a->nsources : 1, sizeof *b.stamp);
     b.slot = fx_xcalloc(a->nsources ? a->nsources : 1, sizeof *b.slot);
     size_t capat = 0;
-    bool ok = fflush(a->facts) == 0;
+    bool ok = true;
     for (size_t c0 = 0; c0 < a->nclaims && ok;) {
         size_t c1 = c0, n = 0;
         while (c1 < a->nclaims && (c1 == c0 || n + a->claims[c1].facts <= a->pass))
@@ -612,7 +643,20 @@ static bool write_rows(fx_audit *a)
     free(b.slot);
     free(b.count);
     free(b.order);
-    return ok && fflush(a->rows) == 0;
+    free(b.cells);
+    free(b.fields);
+    return ok && fx_spool_rewind(a->rows);
+}
+
+/* Why the claim rows could not be written: the spool's own words, which
+ * name the folder, else what was wrong with the facts spool's records. */
+static const char *rows_error(const fx_audit *a)
+{
+    if (a->facts && fx_spool_error(a->facts))
+        return fx_spool_error(a->facts);
+    if (a->rows && fx_spool_error(a->rows))
+        return fx_spool_error(a->rows);
+    return NULL;
 }
 
 fx_status fx_audit_finish(fx_audit *a, bool rows, fx_diags *d)
@@ -631,22 +675,24 @@ fx_status fx_audit_finish(fx_audit *a, bool rows, fx_diags *d)
     }
     fx_status st = FX_OK;
     if (rows && a->tmpdir) {
-        if (!a->facts_errno) {
-            a->rows = fx_tmpfile(a->tmpdir);
-            if (!a->rows)
-                a->facts_errno = errno ? errno : EIO;
-            else if (!write_rows(a))
-                a->facts_errno = errno ? errno : EIO;
+        bool ok = !fx_spool_error(a->facts);
+        if (ok) {
+            a->rows = fx_spool_new(a->tmpdir);
+            ok = write_rows(a);
         }
-        if (a->facts_errno)
-            st = fx_diag_status(d, FX_E_IO, (fx_pos){0},
-                                "cannot write the claims' temporary file in %s: %s", a->tmpdir,
-                                strerror(a->facts_errno));
+        if (!ok) {
+            const char *why = rows_error(a);
+            if (why)
+                st = fx_diag_status(d, FX_E_IO, (fx_pos){0}, "claims: %s", why);
+            else
+                st = fx_diag_status(d, FX_E_IO, (fx_pos){0},
+                                    "claims: cannot read back a temporary file in %s: "
+                                    "a record is not what was written",
+                                    a->tmpdir);
+        }
     }
-    if (a->facts) { /* sorted into rows: no longer needed */
-        fclose(a->facts);
-        a->facts = NULL;
-    }
+    fx_spool_free(a->facts); /* sorted into rows: no longer needed */
+    a->facts = NULL;
     free_claims(a);
     return st;
 }
@@ -662,74 +708,50 @@ bool fx_audit_rewind(fx_audit *a)
     a->read_error = NULL;
     if (!a->rows)
         return a->nclaims == 0;
-    if (fseek(a->rows, 0, SEEK_SET) != 0) {
-        a->read_error = strerror(errno);
+    if (!fx_spool_rewind(a->rows)) {
+        a->read_error = fx_spool_error(a->rows);
         return false;
     }
     return true;
 }
 
-static bool get(fx_audit *a, void *p, size_t n)
+static const fx_claim *bad_row(fx_audit *a)
 {
-    if (n == 0 || fread(p, 1, n, a->rows) == n)
-        return true;
-    a->read_error = ferror(a->rows) ? strerror(errno) : "truncated";
-    return false;
-}
-
-/* n bytes of the row's text at *used, NUL-terminated; false on a read error. */
-static bool get_text(fx_audit *a, size_t *used, size_t n)
-{
-    a->text = grow(a->text, &a->captext, *used + n + 1, 1);
-    if (!get(a, a->text + *used, n))
-        return false;
-    a->text[*used + n] = '\0';
-    *used += n + 1;
-    return true;
+    a->read_error = fx_spool_error(a->rows) ? fx_spool_error(a->rows)
+                                            : "a claim row is not what was written";
+    return NULL;
 }
 
 const fx_claim *fx_audit_next(fx_audit *a)
 {
     if (!a->rows || a->read_error || a->next_row >= a->nclaims)
         return NULL;
+    const fx_spool_field *f;
+    size_t nf;
     row_hdr h;
-    size_t used = 0, nids = 0;
-    if (!get(a, &h, sizeof h) || !get_text(a, &used, h.claim_len) ||
-        !get_text(a, &used, h.entity_len))
-        return NULL;
-    if (!fx_ratio_read(a->rows, &a->cur.min) || !fx_ratio_read(a->rows, &a->cur.max)) {
-        a->read_error = "bad or truncated value";
-        return NULL;
-    }
+    if (fx_spool_next(a->rows, &f, &nf) != 1 || nf < R_IDS || f[R_HDR].len != sizeof h)
+        return bad_row(a);
+    memcpy(&h, f[R_HDR].p, sizeof h);
+    if (f[R_CELLS].len != (size_t)h.nsources * sizeof(cell_hdr) ||
+        !ratio_from(&a->cur.min, &f[R_MIN]) || !ratio_from(&a->cur.max, &f[R_MAX]))
+        return bad_row(a);
     a->cells = grow(a->cells, &a->capcells, h.nsources, sizeof *a->cells);
+    a->ids = grow(a->ids, &a->capids, nf - R_IDS, sizeof *a->ids);
+    for (size_t k = R_IDS; k < nf; k++)
+        a->ids[k - R_IDS] = f[k].p;
+    size_t nids = 0;
     for (uint32_t j = 0; j < h.nsources; j++) {
         cell_hdr c;
-        if (!get(a, &c, sizeof c))
-            return NULL;
-        if (c.source >= a->nsources || c.nids > FX_IDS_KEPT) {
-            a->read_error = "bad cell";
-            return NULL;
-        }
-        a->cells[j] = (fx_claim_source){c.source, c.first, c.places, NULL, c.nids, c.more};
-        a->idoff = grow(a->idoff, &a->capidoff, nids + c.nids, sizeof *a->idoff);
-        for (uint32_t k = 0; k < c.nids; k++) {
-            uint8_t len;
-            if (!get(a, &len, 1))
-                return NULL;
-            a->idoff[nids++] = used;
-            if (!get_text(a, &used, len))
-                return NULL;
-        }
+        memcpy(&c, (const char *)f[R_CELLS].p + j * sizeof c, sizeof c);
+        if (c.source >= a->nsources || c.nids > FX_IDS_KEPT || c.nids > nf - R_IDS - nids)
+            return bad_row(a);
+        a->cells[j] = (fx_claim_source){c.source, c.first, c.places, a->ids + nids, c.nids, c.more};
+        nids += c.nids;
     }
-    a->ids = grow(a->ids, &a->capids, nids, sizeof *a->ids);
-    for (size_t k = 0; k < nids; k++)
-        a->ids[k] = a->text + a->idoff[k];
-    for (uint32_t j = 0, k = 0; j < h.nsources; j++) {
-        a->cells[j].ids = a->ids + k;
-        k += a->cells[j].nids;
-    }
-    a->cur.claim = a->text;
-    a->cur.entity = a->text + h.claim_len + 1;
+    if (nids != nf - R_IDS)
+        return bad_row(a);
+    a->cur.claim = f[R_CLAIM].p;
+    a->cur.entity = f[R_ENTITY].p;
     a->cur.kind = (fx_kind)h.kind;
     a->cur.unit_ccy = a->co.ntargets ? a->co.targets[0] : (fx_ccy){""};
     a->cur.facts = h.facts;

@@ -75,7 +75,7 @@ void fx_interval_of(fx_interval *iv, const fx_figure *fig, fx_qual q, const fx_d
  * While facts stream in, the audit keeps per claim only what decides its
  * verdict (counts, and min, max and the common interval exact and packed)
  * and appends one short record per fact (claim, source, value as shown,
- * fact_id) to an unlinked temporary file. fx_audit_finish sorts those by
+ * fact_id) to a spool (an unlinked temporary file, spool.h). fx_audit_finish sorts those by
  * claim in a few sequential passes over the file, each holding at most
  * FX_AUDIT_PASS records (a claim with more is held whole), and writes each
  * claim's row (its cells and their fact_ids) to a second temporary file
@@ -116,9 +116,10 @@ typedef struct {
 
 typedef struct fx_audit fx_audit;
 
-/* tmpdir: where the per-fact records and claim rows go (unlinked
- * temporary files), for the Comparison and comparison.csv; NULL keeps
- * only counts and verdicts (--check). */
+/* tmpdir: the folder of the spools (spool.h: unlinked temporary files)
+ * that hold the per-fact records and claim rows, for the Comparison and
+ * comparison.csv; NULL keeps only counts and verdicts (--check). A folder
+ * that cannot take them is reported once, by fx_audit_finish. */
 fx_audit *fx_audit_new(const fx_audit_opts *o, const fx_convert_opts *co, const char *tmpdir);
 void fx_audit_free(fx_audit *a);
 

@@ -2,20 +2,25 @@
  * mode. Invariant: rows reach each sheet strictly in order, so nothing
  * per fact stays in memory: Facts rows are written as facts stream in
  * (continuing on "Facts (2)", ... past Excel's row limit), Conversions
- * rows are spilled to an unlinked temporary file beside the output and
- * replayed at close (the sheet must come after the last Facts sheet), and
- * Summary, Comparison, Rates and Sources are written at close from the
- * aggregates. Rates rows are assigned at first use, so a Facts formula can
- * cite a rate cell before the Rates sheet exists. Every libxlsxwriter
- * return code is checked: nothing is cut or dropped silently. */
+ * rows are spilled to a spool (an unlinked temporary file beside the
+ * output, spool.h) and replayed at close (the sheet must come after the
+ * last Facts sheet), and Summary, Comparison, Rates and Sources are
+ * written at close from the aggregates. Rates rows are assigned at first
+ * use, so a Facts formula can cite a rate cell before the Rates sheet
+ * exists. Every libxlsxwriter return code is checked, and what it does not
+ * report (its temporary files' writes, its own stderr lines) is checked
+ * here: nothing is cut or dropped silently. */
 #include "book.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <locale.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
+#include <unistd.h>
 
 #include <xlsxwriter.h>
 
@@ -23,6 +28,7 @@
 #include "facts.h"
 #include "mem.h"
 #include "outfile.h"
+#include "spool.h"
 
 #define XL_ROWS 1048576UL      /* rows per sheet, the header row included */
 #define XL_COLS 16384U         /* columns per sheet */
@@ -35,6 +41,8 @@
 /* libxlsxwriter stamps the wall clock when `created` is 0; without
  * SOURCE_DATE_EPOCH the file says 1980-01-01T00:00:00Z (the ZIP epoch). */
 #define DEFAULT_CREATED 315532800
+/* Out of memory in here says where (mem.h). */
+#define WHERE "writing the workbook"
 
 typedef struct {
     const char *name;
@@ -53,8 +61,8 @@ typedef struct {
     lxw_col_t freeze_col;
 } sheet;
 
-/* One audited conversion as spilled to the temporary file (binary, read
- * back by this process only). Strings follow it: see spill_add. */
+/* One audited conversion as spilled: a spool record of this (binary, read
+ * back by this process only), then the S_N strings, one field each. */
 typedef struct {
     fx_day valuation, rate_day;
     int32_t verdict;
@@ -62,7 +70,6 @@ typedef struct {
     uint8_t inv[2];
     uint32_t leg[2]; /* Rates slot + 1; 0: none */
     double amount, reported, computed, exact, deviation;
-    uint32_t len[6]; /* fact_id, claim, source, unit, reported_unit, matching days */
 } spill_rec;
 
 enum { S_FACT_ID, S_CLAIM, S_SOURCE, S_UNIT, S_REP_UNIT, S_DAYS, S_N };
@@ -89,13 +96,17 @@ struct fx_book {
     const fx_rate **used;
     size_t nrates, nused;
 
-    FILE *spill;
+    fx_spool *spill;
     size_t nspilled, ninconsistent;
+    int hush_rd, hush_wr, hush_saved; /* see hush; -1: none */
 
     char *buf; /* scratch for text cells */
     size_t cap;
-    char *sbuf; /* a spilled record's strings (not buf: writing cells reuses that) */
+    char *sbuf; /* a spilled record's matching days while it is built */
     size_t scap;
+    char *options; /* every option in full, for Summary and the properties */
+    char *nbuf; /* a file name as shown (not buf: put_text uses that) */
+    size_t ncap;
     fx_dec tmp;
     fx_ratio r1, r2;
 };
@@ -146,6 +157,101 @@ static bool lxw_ok(fx_book *b, lxw_error e, const char *what)
     return e == LXW_NO_ERROR || fail(b, status_of(e), what, lxw_strerror(e));
 }
 
+/* libxlsxwriter prints some failures itself ("[ERROR] workbook_close():
+ * Zip ZIP_ERRNO error ...", "[ERROR] ... Error creating tmpfile()"). Around
+ * the calls that can, standard error goes to a pipe; the library's lines
+ * (they start with '[') become part of fxbook's own message, SPEC 8's "a
+ * library's message is never shown without fxbook's context"; any other
+ * line (another thread's) is passed on. The pipe and the saved standard
+ * error are made once, at open: when descriptors run out is exactly when
+ * the library has something to say. Out of memory meanwhile still reaches
+ * the real standard error (fx_mem_error_fd). */
+typedef struct {
+    bool on;
+    int mem_fd;
+    char said[512]; /* the library's lines, "; "-joined; "" if none */
+} hush;
+
+/* False only when descriptors ran out (errno set); a closed standard
+ * error needs no hushing. */
+static bool hush_open(fx_book *b)
+{
+    b->hush_rd = b->hush_wr = b->hush_saved = -1;
+    if (fcntl(STDERR_FILENO, F_GETFD) < 0) /* closed: the library's words go nowhere anyway */
+        return true;
+    int p[2];
+    if (pipe(p) != 0)
+        return false;
+    /* non-blocking: a library that says more than the pipe holds loses the rest, never hangs */
+    fcntl(p[0], F_SETFL, O_NONBLOCK);
+    fcntl(p[1], F_SETFL, O_NONBLOCK);
+    b->hush_rd = p[0];
+    b->hush_wr = p[1];
+    b->hush_saved = dup(STDERR_FILENO);
+    return b->hush_saved >= 0;
+}
+
+static void hush_close(fx_book *b)
+{
+    int fds[] = {b->hush_rd, b->hush_wr, b->hush_saved};
+    for (size_t i = 0; i < sizeof fds / sizeof *fds; i++)
+        if (fds[i] >= 0)
+            close(fds[i]);
+    b->hush_rd = b->hush_wr = b->hush_saved = -1;
+}
+
+static void hush_begin(fx_book *b, hush *h)
+{
+    h->said[0] = '\0';
+    h->on = false;
+    if (b->hush_saved < 0)
+        return;
+    fflush(stderr);
+    if (dup2(b->hush_wr, STDERR_FILENO) < 0)
+        return;
+    h->on = true;
+    h->mem_fd = fx_mem_error_fd(b->hush_saved);
+}
+
+static void hush_end(fx_book *b, hush *h)
+{
+    if (!h->on)
+        return;
+    fflush(stderr);
+    dup2(b->hush_saved, STDERR_FILENO);
+    fx_mem_error_fd(h->mem_fd);
+    char buf[8192];
+    size_t n = 0;
+    for (ssize_t k; n < sizeof buf - 1 && (k = read(b->hush_rd, buf + n, sizeof buf - 1 - n)) > 0;)
+        n += (size_t)k;
+    while (read(b->hush_rd, buf + n, sizeof buf - 1 - n) > 0) /* drain what did not fit */
+        ;
+    buf[n] = '\0';
+    size_t used = 0;
+    for (char *line = buf, *end; *line; line = end) {
+        end = strchr(line, '\n');
+        end = end ? end + 1 : line + strlen(line);
+        size_t len = (size_t)(end - line);
+        if (line[0] != '[') {
+            (void)!write(STDERR_FILENO, line, len);
+            continue;
+        }
+        while (len > 0 && (line[len - 1] == '\n' || line[len - 1] == '.'))
+            len--;
+        int k = snprintf(h->said + used, sizeof h->said - used, "%s%.*s", used ? "; " : "",
+                         (int)len, line);
+        used = k > 0 && (size_t)k < sizeof h->said - used ? used + (size_t)k : used;
+    }
+}
+
+/* After a hushed call: what the library said, if anything, is a failure
+ * even when it returned success (it prints, then goes on without the cell
+ * or file it could not make). */
+static bool hush_ok(fx_book *b, const hush *h, fx_status st, const char *what)
+{
+    return h->said[0] == '\0' || fail(b, st, what, h->said);
+}
+
 /* ---- cells ---- */
 
 static char *grow(char **buf, size_t *cap, size_t n)
@@ -174,6 +280,71 @@ static bool is_xescape(const char *s, size_t i, size_t len)
     return is_hex(s[i + 2]) && is_hex(s[i + 3]) && is_hex(s[i + 4]) && is_hex(s[i + 5]);
 }
 
+/* U+FFFE or U+FFFF (EF BF BE, EF BF BF): the only characters valid UTF-8
+ * text can hold that XML 1.0 cannot (control characters libxlsxwriter
+ * writes as _xHHHH_). memchr keeps the common case a vector scan. */
+static bool has_nonchar(const char *s, size_t len)
+{
+    const char *end = s + len;
+    for (const char *p = memchr(s, 0xEF, len); p; p = memchr(p + 1, 0xEF, (size_t)(end - p - 1)))
+        if ((size_t)(p - s) + 2 < len && (unsigned char)p[1] == 0xBF &&
+            ((unsigned char)p[2] == 0xBE || (unsigned char)p[2] == 0xBF))
+            return true;
+    return false;
+}
+
+/* Length of the valid UTF-8 character at s (strict: no overlong form, no
+ * surrogate, at most U+10FFFF) that XML 1.0 can carry (not U+FFFE or
+ * U+FFFF), or 0. */
+static size_t xml_char_len(const unsigned char *s, size_t left)
+{
+    unsigned c = s[0];
+    if (c < 0x80)
+        return 1;
+    size_t n = c >= 0xC2 && c <= 0xDF   ? 2
+               : c >= 0xE0 && c <= 0xEF ? 3
+               : c >= 0xF0 && c <= 0xF4 ? 4
+                                        : 0;
+    if (n == 0 || n > left)
+        return 0;
+    for (size_t i = 1; i < n; i++)
+        if ((s[i] & 0xC0) != 0x80)
+            return 0;
+    if ((c == 0xE0 && s[1] < 0xA0) || (c == 0xED && s[1] > 0x9F) || (c == 0xF0 && s[1] < 0x90) ||
+        (c == 0xF4 && s[1] > 0x8F))
+        return 0; /* overlong, surrogate, beyond U+10FFFF */
+    if (c == 0xEF && s[1] == 0xBF && (s[2] == 0xBE || s[2] == 0xBF))
+        return 0;
+    return n;
+}
+
+/* A file name as the user gave it, where every byte that is not part of
+ * a character XML can hold shows as \xHH (upper-case hex, SPEC 6): a name
+ * is bytes, a cell is text. */
+static const char *shown_name(fx_book *b, const char *name)
+{
+    size_t len = strlen(name);
+    char *t = grow(&b->nbuf, &b->ncap, 4 * len + 1);
+    size_t n = 0;
+    for (size_t i = 0; i < len;) {
+        size_t k = xml_char_len((const unsigned char *)name + i, len - i);
+        if (k) {
+            memcpy(t + n, name + i, k);
+            n += k;
+            i += k;
+        } else {
+            static const char hex[] = "0123456789ABCDEF";
+            unsigned char c = (unsigned char)name[i++];
+            t[n++] = '\\';
+            t[n++] = 'x';
+            t[n++] = hex[c >> 4];
+            t[n++] = hex[c & 15];
+        }
+    }
+    t[n] = '\0';
+    return t;
+}
+
 /* Text exactly as given. libxlsxwriter writes it as an inline string,
  * never a formula, and escapes control characters as _xHHHH_; a literal
  * "_xHHHH_" in the text would be decoded by Excel, so its '_' is escaped
@@ -183,6 +354,13 @@ static void put_text(fx_book *b, lxw_worksheet *ws, lxw_row_t r, lxw_col_t c, co
 {
     if (b->st != FX_OK || len == 0)
         return;
+    if (has_nonchar(s, len)) { /* the input checks refuse them: never reached, never written */
+        char cell[32], what[96];
+        lxw_rowcol_to_cell(cell, r, c);
+        snprintf(what, sizeof what, "cannot write %s!%s", ws->name, cell);
+        fail(b, FX_E_INTERNAL, what, "the text holds U+FFFE or U+FFFF, which XML cannot carry");
+        return;
+    }
     size_t extra = 0;
     for (const char *u = memchr(s, '_', len); u; u = memchr(u + 1, '_', len - (size_t)(u + 1 - s)))
         extra += is_xescape(s, (size_t)(u - s), len) ? 6 : 0;
@@ -339,12 +517,16 @@ static lxw_worksheet *add_sheet(fx_book *b, const char *name)
 {
     if (b->st != FX_OK)
         return NULL;
+    hush h;
+    hush_begin(b, &h);
     lxw_worksheet *ws = workbook_add_worksheet(b->wb, name);
-    if (!ws) {
-        char what[64];
-        snprintf(what, sizeof what, "cannot add sheet \"%s\"", name);
+    hush_end(b, &h);
+    char what[64];
+    snprintf(what, sizeof what, "cannot add sheet \"%s\"", name);
+    if (!hush_ok(b, &h, FX_E_IO, what))
+        return NULL;
+    if (!ws)
         fail(b, FX_E_IO, what, "cannot create its temporary file");
-    }
     return ws;
 }
 
@@ -539,7 +721,7 @@ static void write_rates(fx_book *b)
         fx_ratio_set_small(&b->r1, r->value);
         put_num(b, s.ws, row, R_RATE, fx_ratio_to_double(&b->r1), NULL);
         put_str(b, s.ws, row, R_EXACT, v, NULL);
-        put_str(b, s.ws, row, R_FILE, r->file ? r->file : "", NULL);
+        put_str(b, s.ws, row, R_FILE, shown_name(b, r->file ? r->file : ""), NULL);
         put_num(b, s.ws, row, R_LINE, (double)r->line, NULL);
     }
     sheet_end(b, &s);
@@ -671,11 +853,11 @@ static long places_of(const fx_dec *v)
     return p < 0 ? 0 : p > SHOWN_PLACES_MAX ? SHOWN_PLACES_MAX : p;
 }
 
-static bool spill_write(fx_book *b, const void *p, size_t n)
+/* A spool failure, in the spool's words (they name the folder). */
+static bool spill_failed(fx_book *b)
 {
-    if (n && fwrite(p, 1, n, b->spill) != n)
-        return fail(b, FX_E_IO, "cannot write a temporary file", strerror(errno));
-    return true;
+    const char *why = fx_spool_error(b->spill);
+    return fail(b, FX_E_IO, "Conversions", why ? why : "a spilled row is not what was written");
 }
 
 static void spill_add(fx_book *b, const fx_converted *c, const fx_check *k)
@@ -714,49 +896,42 @@ static void spill_add(fx_book *b, const fx_converted *c, const fx_check *k)
         if (i + 1 < k->ndays)
             memcpy(days + 12 * i + 10, "; ", 2);
     }
-    const char *str[S_N] = {f->fact_id.s, f->claim.s, f->source.s, f->fig.ccy.s,
-                            k->reported_ccy.s, days};
-    rec.len[S_FACT_ID] = (uint32_t)f->fact_id.len;
-    rec.len[S_CLAIM] = (uint32_t)f->claim.len;
-    rec.len[S_SOURCE] = (uint32_t)f->source.len;
-    rec.len[S_UNIT] = (uint32_t)strlen(f->fig.ccy.s);
-    rec.len[S_REP_UNIT] = (uint32_t)strlen(k->reported_ccy.s);
-    rec.len[S_DAYS] = (uint32_t)dlen;
-    if (b->st != FX_OK || !spill_write(b, &rec, sizeof rec))
+    fx_spool_field fields[1 + S_N] = {
+        {&rec, sizeof rec},
+        [1 + S_FACT_ID] = {f->fact_id.s, f->fact_id.len},
+        [1 + S_CLAIM] = {f->claim.s, f->claim.len},
+        [1 + S_SOURCE] = {f->source.s, f->source.len},
+        [1 + S_UNIT] = {f->fig.ccy.s, strlen(f->fig.ccy.s)},
+        [1 + S_REP_UNIT] = {k->reported_ccy.s, strlen(k->reported_ccy.s)},
+        [1 + S_DAYS] = {days, dlen},
+    };
+    if (b->st != FX_OK)
         return;
-    for (int i = 0; i < S_N; i++)
-        if (!spill_write(b, str[i], rec.len[i]))
-            return;
+    if (!fx_spool_put(b->spill, fields, 1 + S_N)) {
+        spill_failed(b);
+        return;
+    }
     b->nspilled++;
     if (k->verdict == FX_V_INCONSISTENT)
         b->ninconsistent++;
 }
 
-/* Reads the next record; its strings point into b->sbuf until the next call. */
+/* Reads the next record; its strings live in the spool until the next call. */
 static bool spill_read(fx_book *b, spill_rec *rec, const char *str[S_N])
 {
-    if (fread(rec, sizeof *rec, 1, b->spill) != 1)
-        return fail(b, FX_E_IO, "cannot read a temporary file",
-                    ferror(b->spill) ? strerror(errno) : "truncated");
-    size_t total = 0;
+    const fx_spool_field *f;
+    size_t n;
+    if (fx_spool_next(b->spill, &f, &n) != 1 || n != 1 + S_N || f[0].len != sizeof *rec)
+        return spill_failed(b);
+    memcpy(rec, f[0].p, sizeof *rec);
     for (int i = 0; i < S_N; i++)
-        total += (size_t)rec->len[i] + 1;
-    char *p = grow(&b->sbuf, &b->scap, total);
-    for (int i = 0; i < S_N; i++) {
-        if (rec->len[i] && fread(p, 1, rec->len[i], b->spill) != rec->len[i])
-            return fail(b, FX_E_IO, "cannot read a temporary file", "truncated");
-        p[rec->len[i]] = '\0';
-        str[i] = p;
-        p += rec->len[i] + 1;
-    }
+        str[i] = f[1 + i].p;
     return true;
 }
 
 static bool spill_rewind(fx_book *b)
 {
-    if (fflush(b->spill) != 0 || fseek(b->spill, 0, SEEK_SET) != 0)
-        return fail(b, FX_E_IO, "cannot read a temporary file", strerror(errno));
-    return true;
+    return fx_spool_rewind(b->spill) || spill_failed(b);
 }
 
 static void legs_formula(const fx_book *b, const spill_rec *rec, lxw_row_t row, char *f,
@@ -830,7 +1005,7 @@ static void write_sources(fx_book *b, const fx_audit *a)
         put_day(b, s.ws, r, 1, src->published);
         put_num(b, s.ws, r, 2, (double)src->facts, b->f_int);
         if (src->first_input < b->info->ninputs)
-            put_str(b, s.ws, r, 3, b->info->inputs[src->first_input].name, NULL);
+            put_str(b, s.ws, r, 3, shown_name(b, b->info->inputs[src->first_input].name), NULL);
     }
     sheet_end(b, &s);
 }
@@ -893,20 +1068,23 @@ static void ids_comment(fx_book *b, lxw_worksheet *ws, lxw_row_t r, lxw_col_t c,
     cell_ok(b, worksheet_write_comment(ws, r, c, t), ws, r, c);
 }
 
-/* The claim rows are read back from the audit's temporary file, once per
- * use; a read failure is an I/O error. */
+/* The claim rows are read back from the audit's spool, once per use; a
+ * read failure is an I/O error, in the spool's words (they name the folder). */
+static bool claims_failed(fx_book *b, const fx_audit *a)
+{
+    const char *why = fx_audit_read_error(a);
+    return fail(b, FX_E_IO, "claim rows", why ? why : "the claim rows were not written");
+}
+
 static bool claims_rewind(fx_book *b, fx_audit *a)
 {
-    if (fx_audit_rewind(a))
-        return true;
-    fail(b, FX_E_IO, "the claims' temporary file", fx_audit_read_error(a));
-    return false;
+    return fx_audit_rewind(a) || claims_failed(b, a);
 }
 
 static void claims_done(fx_book *b, const fx_audit *a)
 {
     if (fx_audit_read_error(a))
-        fail(b, FX_E_IO, "the claims' temporary file", fx_audit_read_error(a));
+        claims_failed(b, a);
 }
 
 static void cell_value(fx_book *b, lxw_worksheet *ws, lxw_row_t r, lxw_col_t c,
@@ -1016,7 +1194,7 @@ static void sum_run(summary *s)
     const fx_book_info *in = b->info;
     put_str(b, s->ws, s->r++, 0, "fxbook audit workbook", b->f_title);
     sum_label(s, "version", in->version ? in->version : "");
-    sum_label(s, "options", in->options ? in->options : "");
+    sum_label(s, "options", b->options);
     char targets[FX_MAX_TARGETS * 5 + 1] = "";
     for (size_t i = 0; i < b->ntargets; i++) {
         if (i)
@@ -1030,7 +1208,7 @@ static void sum_run(summary *s)
     sum_heads(s, ih, N(ih));
     for (size_t i = 0; i < in->ninputs; i++) {
         const fx_book_input *x = &in->inputs[i];
-        put_str(b, s->ws, s->r, 0, x->name, NULL);
+        put_str(b, s->ws, s->r, 0, shown_name(b, x->name), NULL);
         put_num(b, s->ws, s->r, 1, (double)x->size, b->f_int);
         put_num(b, s->ws, s->r, 2, (double)x->facts, b->f_int);
         put_str(b, s->ws, s->r, 3, x->sha256, NULL);
@@ -1043,7 +1221,7 @@ static void sum_run(summary *s)
     for (size_t i = 0; in->rates && i < fx_rates_files(in->rates); i++) {
         fx_day first, last;
         size_t n;
-        put_str(b, s->ws, s->r, 0, fx_rates_file_name(in->rates, i), NULL);
+        put_str(b, s->ws, s->r, 0, shown_name(b, fx_rates_file_name(in->rates, i)), NULL);
         if (fx_rates_file_range(in->rates, i, &first, &last, &n)) {
             put_day(b, s->ws, s->r, 1, first);
             put_day(b, s->ws, s->r, 2, last);
@@ -1346,15 +1524,52 @@ static void make_formats(fx_book *b)
     format_set_font_color(b->f_warn, 0x9C5700);
 }
 
+/* The options as run, each in full (SPEC 6): built here from the
+ * configuration, so no value is cut however long (a --tolerance of 100
+ * digits); info->options only when there is no configuration (tests). */
+static char *options_text(const fx_book_info *in)
+{
+    if (!in->conv || !in->audit)
+        return fx_xstrdup(in->options ? in->options : "");
+    static const char *const rounding[] = {"half-even", "half-up", "down"};
+    const fx_convert_opts *co = in->conv;
+    char targets[FX_MAX_TARGETS * 5 + 1] = "", date[24] = "", stale[24] = "none";
+    char tol[FX_DEC_STR_MAX];
+    for (size_t i = 0; i < co->ntargets && i < FX_MAX_TARGETS; i++) {
+        strcat(targets, i ? "," : "");
+        strcat(targets, co->targets[i].s);
+    }
+    if (co->has_date) {
+        char iso[11];
+        fx_date_format(co->date, iso);
+        snprintf(date, sizeof date, " --date %s", iso);
+    }
+    if (co->lookup.max_stale >= 0)
+        snprintf(stale, sizeof stale, "%ld", co->lookup.max_stale);
+    if (fx_dec_to_str(&in->audit->tolerance, tol, sizeof tol) < 0)
+        snprintf(tol, sizeof tol, "?"); /* cannot happen: a parsed value of at most 100 digits */
+    const char *fallback = co->lookup.fallback == FX_FALLBACK_NONE ? "none" : "previous";
+    const char *round = (unsigned)co->rounding < N(rounding) ? rounding[co->rounding] : "?";
+    size_t n = strlen(targets) + strlen(date) + strlen(stale) + strlen(tol) + 200;
+    char *out = fx_xmalloc(n); /* room for every value in full: nothing is cut */
+    snprintf(out, n,
+             "--target %s%s --fallback %s --max-stale %s --places %d --rounding %s "
+             "--tolerance %s --infer-window %ld",
+             targets, date, fallback, stale, co->places, round, tol, in->audit->infer_window);
+    return out;
+}
+
 static void book_free(fx_book *b)
 {
-    if (b->spill)
-        fclose(b->spill);
+    fx_spool_free(b->spill);
+    hush_close(b);
     free(b->rate_slot);
     free(b->used);
     free(b->facts_cols);
     free(b->buf);
     free(b->sbuf);
+    free(b->nbuf);
+    free(b->options);
     free(b->dir);
     fx_arena_free(b->strings);
     fx_dec_clear(&b->tmp);
@@ -1363,7 +1578,17 @@ static void book_free(fx_book *b)
     free(b);
 }
 
+static fx_book *book_open(const char *path, const fx_book_info *info, fx_diags *d);
+
 fx_book *fx_book_open(const char *path, const fx_book_info *info, fx_diags *d)
+{
+    const char *was = fx_mem_where(WHERE);
+    fx_book *b = book_open(path, info, d);
+    fx_mem_where(was);
+    return b;
+}
+
+static fx_book *book_open(const char *path, const fx_book_info *info, fx_diags *d)
 {
     const struct lconv *lc = localeconv();
     if (!lc || strcmp(lc->decimal_point, ".") != 0) {
@@ -1375,6 +1600,8 @@ fx_book *fx_book_open(const char *path, const fx_book_info *info, fx_diags *d)
     b->info = info;
     b->d = d;
     b->max_rows = XL_ROWS;
+    b->hush_rd = b->hush_wr = b->hush_saved = -1; /* not 0: book_free closes them */
+    b->options = options_text(info);
     b->dir = fx_outfile_dir(path);
     b->strings = fx_arena_new();
     fx_dec_init(&b->tmp);
@@ -1386,15 +1613,30 @@ fx_book *fx_book_open(const char *path, const fx_book_info *info, fx_diags *d)
     b->used = fx_xcalloc(b->nrates ? b->nrates : 1, sizeof *b->used);
 
     lxw_workbook_options o = {.constant_memory = LXW_TRUE, .tmpdir = b->dir};
-    b->wb = workbook_new_opt(path, &o);
-    if (!b->wb) {
-        fx_diag_status(d, FX_E_CANTCREAT, (fx_pos){0}, "cannot create workbook %s", path);
+    if (!hush_open(b)) {
+        fx_diag_status(d, FX_E_CANTCREAT, (fx_pos){0}, "cannot create workbook %s: %s", path,
+                       strerror(errno));
         book_free(b);
         return NULL;
     }
-    b->spill = lxw_tmpfile(b->dir);
-    if (!b->spill)
-        fail(b, FX_E_CANTCREAT, "cannot create a temporary file", b->dir);
+    hush h;
+    hush_begin(b, &h);
+    b->wb = workbook_new_opt(path, &o);
+    hush_end(b, &h);
+    if (!b->wb || h.said[0]) {
+        if (b->wb)
+            lxw_workbook_free(b->wb);
+        if (h.said[0])
+            fx_diag_status(d, FX_E_CANTCREAT, (fx_pos){0}, "cannot create workbook %s: %s", path,
+                           h.said);
+        else
+            fx_diag_status(d, FX_E_CANTCREAT, (fx_pos){0}, "cannot create workbook %s", path);
+        book_free(b);
+        return NULL;
+    }
+    b->spill = fx_spool_new(b->dir);
+    if (fx_spool_error(b->spill))
+        fail(b, FX_E_CANTCREAT, "Conversions", fx_spool_error(b->spill));
     make_formats(b);
     b->summary = add_sheet(b, "Summary");
     b->comparison = add_sheet(b, "Comparison");
@@ -1420,18 +1662,20 @@ fx_status fx_book_add(fx_book *b, const fx_converted *c, const fx_check *k)
 {
     if (b->st != FX_OK)
         return b->st;
+    const char *was = fx_mem_where(WHERE);
     facts_row(b, c, k);
     if (k && k->present && b->st == FX_OK)
         spill_add(b, c, k);
+    fx_mem_where(was);
     return b->st;
 }
 
 static void set_properties(fx_book *b)
 {
     const fx_book_info *in = b->info;
-    char comments[1024];
-    snprintf(comments, sizeof comments, "fxbook %s; %s", in->version ? in->version : "",
-             in->options ? in->options : "");
+    size_t n = strlen(b->options) + 64;
+    char *comments = fx_xmalloc(n);
+    snprintf(comments, n, "fxbook %s; %s", in->version ? in->version : "", b->options);
     char keywords[128];
     snprintf(keywords, sizeof keywords, "fxbook %s, exchange rates, audit",
              in->version ? in->version : "");
@@ -1445,10 +1689,56 @@ static void set_properties(fx_book *b)
         /* 0 would make libxlsxwriter stamp the wall clock: 1 second later */
         .created = in->created > 0 ? (time_t)in->created : in->created == 0 ? 1 : DEFAULT_CREATED,
     };
-    lxw_ok(b, workbook_set_properties(b->wb, &p), "document properties");
+    lxw_ok(b, workbook_set_properties(b->wb, &p), "document properties"); /* copies them */
+    free(comments);
 }
 
+/* Room a sheet's XML needs past its rows when libxlsxwriter assembles it. */
+#define SHEET_TAIL (1 << 20)
+
+/* libxlsxwriter never checks its writes to a sheet's temporary file (a
+ * full disk or a file size limit there gives a cut sheet in a workbook
+ * that closes without error): before it assembles them, each one is
+ * flushed and checked, and under a file size limit each must leave room
+ * for its copy into the part (the same size and SHEET_TAIL). */
+static bool sheets_written(fx_book *b)
+{
+    struct rlimit rl;
+    bool limited = getrlimit(RLIMIT_FSIZE, &rl) == 0 && rl.rlim_cur != RLIM_INFINITY;
+    lxw_worksheet *ws;
+    LXW_FOREACH_WORKSHEET(ws, b->wb)
+    {
+        FILE *f = ws->optimize_tmpfile;
+        if (!f)
+            continue;
+        errno = 0;
+        int e = fflush(f) != 0 ? errno : 0;
+        if (ferror(f) && !e)
+            e = EIO; /* an earlier write failed; its errno is gone */
+        off_t size = ftello(f);
+        if (limited && size >= 0 && (uint64_t)size + SHEET_TAIL > (uint64_t)rl.rlim_cur)
+            e = EFBIG; /* also the likely cause of an earlier failed write */
+        if (e) {
+            char what[320];
+            snprintf(what, sizeof what, "sheet \"%s\": cannot write a temporary file in %s",
+                     ws->name, b->dir);
+            return fail(b, FX_E_IO, what, strerror(e));
+        }
+    }
+    return true;
+}
+
+static fx_status book_close(fx_book *b, fx_audit *a, fx_diags *d);
+
 fx_status fx_book_close(fx_book *b, fx_audit *a, fx_diags *d)
+{
+    const char *was = fx_mem_where(WHERE);
+    fx_status st = book_close(b, a, d);
+    fx_mem_where(was);
+    return st;
+}
+
+static fx_status book_close(fx_book *b, fx_audit *a, fx_diags *d)
 {
     if (d)
         b->d = d;
@@ -1464,10 +1754,26 @@ fx_status fx_book_close(fx_book *b, fx_audit *a, fx_diags *d)
         fx_book_discard(b);
         return st;
     }
+    if (!sheets_written(b)) {
+        fx_status st = b->st;
+        fx_book_discard(b);
+        return st;
+    }
+    hush h;
+    hush_begin(b, &h);
     lxw_error e = workbook_close(b->wb);
+    hush_end(b, &h);
     b->wb = NULL;
-    if (e != LXW_NO_ERROR)
-        fail(b, FX_E_IO, "cannot write the workbook", lxw_strerror(e));
+    if (e != LXW_NO_ERROR) {
+        char why[768];
+        snprintf(why, sizeof why, "%s%s%s", lxw_strerror(e), h.said[0] ? " (libxlsxwriter: " : "",
+                 h.said[0] ? h.said : "");
+        if (h.said[0])
+            strcat(why, ")");
+        fail(b, FX_E_IO, "cannot write the workbook", why);
+    } else {
+        hush_ok(b, &h, FX_E_IO, "cannot write the workbook");
+    }
     fx_status st = b->st;
     book_free(b);
     return st;

@@ -130,8 +130,9 @@ fx_status fx_export_finish(fx_export *e, fx_audit *a, const char *dir, fx_diags 
     fx_status st = FX_OK;
     /* d is NULL for an export abandoned after another error: nothing more to say */
     if (d && (!read || fx_audit_read_error(a)))
-        st = fx_diag_status(d, FX_E_IO, (fx_pos){0}, "cannot read the claims' temporary file: %s",
-                            fx_audit_read_error(a) ? fx_audit_read_error(a) : "unknown error");
+        st = fx_diag_status(d, FX_E_IO, (fx_pos){0}, "comparison.csv: %s", /* names the folder */
+                            fx_audit_read_error(a) ? fx_audit_read_error(a)
+                                                   : "the claim rows were not written");
     FILE *const out[] = {e->facts, e->conv, e->cmp};
     static const char *const names[] = {"facts.csv", "conversions.csv", "comparison.csv"};
     for (size_t i = 0; i < 3; i++) {

@@ -1,24 +1,63 @@
 /* mem - allocation that never returns NULL; an append-only string arena.
- * Invariant: arena blocks are never moved, so handed-out pointers stay valid. */
+ * Invariants: arena blocks are never moved, so handed-out pointers stay
+ * valid; in a release build no allocation in the process returns NULL
+ * (see the guard at the end): out of memory is always exit 70. */
 #include "mem.h"
 
+#include <signal.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 static void (*oom_hook)(void);
+static _Thread_local const char *oom_where;
+static volatile sig_atomic_t in_oom;
+static volatile sig_atomic_t err_fd = STDERR_FILENO;
 
 void fx_mem_on_oom(void (*fn)(void))
 {
     oom_hook = fn;
 }
 
+int fx_mem_error_fd(int fd)
+{
+    int was = err_fd;
+    err_fd = fd;
+    return was;
+}
+
+const char *fx_mem_where(const char *where)
+{
+    const char *was = oom_where;
+    oom_where = where;
+    return was;
+}
+
+/* Out of memory: remove the temporary outputs, say so, exit 70. Also
+ * reached from inside any library's malloc (the guard), so it allocates
+ * nothing, takes no stdio lock and runs no atexit handler: snprintf to
+ * the stack, write(2), _exit. */
+static _Noreturn void oom_exit(size_t n)
+{
+    if (!in_oom) { /* a hook that itself runs out must not loop */
+        in_oom = 1;
+        if (oom_hook)
+            oom_hook();
+    }
+    char msg[192];
+    int k = snprintf(msg, sizeof msg,
+                     "fxbook: error: out of memory%s%s (a request for %zu bytes failed)\n",
+                     oom_where ? " while " : "", oom_where ? oom_where : "", n);
+    if (k > 0)
+        (void)!write(err_fd, msg, (size_t)k < sizeof msg ? (size_t)k : sizeof msg - 1);
+    _exit(70); /* EX_SOFTWARE: the one exit outside main.c */
+}
+
 static _Noreturn void oom(size_t n)
 {
-    if (oom_hook)
-        oom_hook();
-    fprintf(stderr, "fxbook: error: out of memory (%zu bytes)\n", n);
-    exit(70); /* EX_SOFTWARE: the one exit outside main.c */
+    oom_exit(n);
 }
 
 void *fx_xmalloc(size_t n)
@@ -131,3 +170,56 @@ size_t fx_arena_bytes(const fx_arena *a)
 {
     return a->bytes;
 }
+
+/* ---- the guard: no allocation in the process returns NULL ----
+ *
+ * libxlsxwriter 1.1.4 does not check most of its allocations: a failed
+ * calloc in lxw_escape_control_characters (called for every string cell)
+ * is a segfault, a failed cell allocation silently drops the cell (the
+ * call still returns LXW_NO_ERROR) after printing its own "[ERROR] ...
+ * Memory allocation failed"; GLib aborts (SIGTRAP) and GMP aborts on a
+ * failed allocation. None of that can be checked from outside, so the
+ * release build interposes malloc, calloc and realloc for the whole
+ * process: each forwards to glibc's own and turns a failure into
+ * oom_exit. free and the aligned allocators stay glibc's (same heap).
+ * Sanitizer builds keep their own allocator (no guard there). */
+#if defined(__SANITIZE_ADDRESS__)
+#define FX_MEM_GUARD 0
+#elif defined(__has_feature)
+#if __has_feature(address_sanitizer) || __has_feature(memory_sanitizer)
+#define FX_MEM_GUARD 0
+#endif
+#endif
+#if !defined(FX_MEM_GUARD) && defined(__GLIBC__)
+#define FX_MEM_GUARD 1
+#endif
+
+#if FX_MEM_GUARD
+void *__libc_malloc(size_t n);
+void *__libc_calloc(size_t n, size_t size);
+void *__libc_realloc(void *p, size_t n);
+
+void *malloc(size_t n)
+{
+    void *p = __libc_malloc(n);
+    if (!p)
+        oom_exit(n);
+    return p;
+}
+
+void *calloc(size_t n, size_t size)
+{
+    void *p = __libc_calloc(n, size);
+    if (!p && n && size)
+        oom_exit(size > SIZE_MAX / n ? SIZE_MAX : n * size);
+    return p;
+}
+
+void *realloc(void *p, size_t n)
+{
+    void *q = __libc_realloc(p, n);
+    if (!q && (n || !p)) /* realloc(p, 0) frees p and may return NULL */
+        oom_exit(n);
+    return q;
+}
+#endif

@@ -1,5 +1,7 @@
 /* mem - allocation that never returns NULL, and an append-only string
- * arena. Out of memory is the one condition library code may exit on. */
+ * arena. Out of memory is the one condition library code may exit on; in
+ * a release build that holds for every allocation in the process, the
+ * libraries' included (mem.c interposes malloc, calloc and realloc). */
 #ifndef FX_MEM_H
 #define FX_MEM_H
 
@@ -11,8 +13,17 @@ void *fx_xrealloc(void *p, size_t n);
 char *fx_xstrdup(const char *s);
 char *fx_xstrndup(const char *s, size_t n);
 
-/* Called before exiting on out of memory (e.g. removes a temporary output). */
+/* Called before exiting on out of memory (e.g. removes a temporary output):
+ * from any thread, from inside any library's allocation, so it must only
+ * do what is async-signal-safe (unlink, close). */
 void fx_mem_on_oom(void (*fn)(void));
+/* What the calling thread is doing, for the out-of-memory message ("out of
+ * memory while writing the workbook"); NULL: nothing said. Returns the
+ * previous value, to restore. */
+const char *fx_mem_where(const char *where);
+/* Where the out-of-memory message goes (standard error's descriptor,
+ * while standard error is redirected for a while); returns the previous. */
+int fx_mem_error_fd(int fd);
 
 typedef struct fx_arena fx_arena;
 

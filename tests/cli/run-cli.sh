@@ -37,6 +37,7 @@ for f in fixtures/good/*.csv; do
     rm -rf "$T/w" && mkdir "$T/w"
     if $BIN -q "$f" -o "$T/w/out.xlsx" 2> "$T/stderr" && [ -s "$T/w/out.xlsx" ] && [ ! -s "$T/stderr" ]; then
         ok "accepted: $f"
+        mkdir -p "$T/books" && cp "$T/w/out.xlsx" "$T/books/$(basename "$f" .csv).xlsx"
     else
         notok "accepted: $f"
         sed 's/^/# /' "$T/stderr" | head -5
@@ -151,4 +152,10 @@ fi
 $BIN "$T/many.csv" -o "$T/p3.xlsx" 2> "$T/stderr"
 check "no progress without a terminal (cron)" '! grep -aq "facts read" "$T/stderr"'
 
+# Every workbook kept above, and the one -o - wrote, is valid XML 1.0 part by part.
+cp "$T/stdout.xlsx" "$T/books/stdout.xlsx" 2> /dev/null
+/usr/bin/python3 tests/xlsx/xmlcheck.py "$T/books" > "$T/xml" 2>&1
+rc=$?
+check "every XML part of the workbooks written here parses with expat" '[ $rc -eq 0 ]'
+[ $rc -eq 0 ] || grep -v '^ok' "$T/xml" | sed 's/^/# /' | head -10
 echo "1..$n"

@@ -59,6 +59,7 @@ if command -v valgrind > /dev/null 2>&1; then
         "$BIN" -q fixtures/bytedance-ai-2025.csv -o "$T/vg.xlsx" --csv-dir "$T/vg" > "$T/vg.log" 2>&1
     rc=$?
     check "valgrind: zero errors, no leaks, end to end" '[ $rc -eq 0 ] && [ ! -s "$T/vg.log" ]'
+    check "its workbook is valid XML 1.0 part by part" '$PY tests/xlsx/xmlcheck.py "$T/vg.xlsx" > /dev/null'
     [ $rc -eq 0 ] || sed 's/^/# /' "$T/vg.log" | head -30
 else
     n=$((n + 1)); echo "not ok $n - valgrind is not installed"

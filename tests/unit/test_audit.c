@@ -448,13 +448,71 @@ static void no_rows(void **state)
     fx_audit_free(a);
 }
 
-/* A folder that cannot take the temporary file is an I/O error at finish. */
+/* A folder that cannot take the temporary file is an I/O error at finish,
+ * said once, naming the folder. */
 static void rows_unwritable(void **state)
 {
     (void)state;
     fx_audit *a = fx_audit_new(&aopts, &copts, "/nonexistent/fxbook");
-    assert_int_equal(finish_one(a), FX_E_IO);
+    hand h;
+    hand_init(&h, "g1", "growth", "s1", "2025-01-22", "200", 0, NULL, FX_KIND_PERCENT, FX_QUAL_NONE, NULL, 0, NULL);
+    add(a, &h);
+    hand_clear(&h);
+    fx_diags *d = fx_diags_new();
+    assert_int_equal(fx_audit_finish(a, true, d), FX_E_IO);
+    assert_int_equal(fx_diags_count(d), 1);
+    assert_non_null(strstr(fx_diags_message(d, 0), "claims: cannot create a temporary file in "
+                                                   "/nonexistent/fxbook: No such file or directory"));
+    fx_diags_free(d);
     fx_audit_free(a);
+}
+
+/* Texts of any length the input allows come back whole: an entity of
+ * 25,000 CJK characters is 75,000 bytes (past a 16-bit length), a claim
+ * with 20 kept and 45 more fact_ids of 64 characters. */
+static void long_texts(void **state)
+{
+    (void)state;
+    enum { CJK = 25000 };
+    char *entity = malloc(3 * CJK + 1);
+    assert_non_null(entity);
+    for (int i = 0; i < CJK; i++)
+        memcpy(entity + 3 * i, "\xe4\xb8\xad", 3); /* U+4E2D */
+    entity[3 * CJK] = '\0';
+    fx_audit *a = fx_audit_new(&aopts, &copts, tmpdir());
+    char ids[65][65];
+    for (int i = 0; i < 65; i++) {
+        hand h;
+        memset(ids[i], 'a' + i % 26, 64);
+        ids[i][0] = (char)('0' + i / 10);
+        ids[i][1] = (char)('0' + i % 10);
+        ids[i][64] = '\0';
+        hand_init(&h, ids[i], "chips", i % 2 ? "s2" : "s1", "2025-01-22", "5.5", 9, "USD",
+                  FX_KIND_MONEY, FX_QUAL_NONE, NULL, 0, NULL);
+        h.f.entity = (fx_text){entity, 3 * CJK};
+        add(a, &h);
+        hand_clear(&h);
+    }
+    fx_diags *d = fx_diags_new();
+    assert_int_equal(fx_audit_finish(a, true, d), FX_OK);
+    fx_diags_free(d);
+    assert_true(fx_audit_rewind(a));
+    const fx_claim *cl = fx_audit_next(a);
+    assert_non_null(cl);
+    assert_int_equal(strlen(cl->entity), 3 * CJK);
+    assert_string_equal(cl->entity, entity);
+    assert_int_equal(cl->nsources, 2);
+    assert_int_equal(cl->by_source[0].nids, FX_IDS_KEPT);
+    assert_int_equal(cl->by_source[0].more, 33 - FX_IDS_KEPT);
+    assert_int_equal(cl->by_source[1].more, 32 - FX_IDS_KEPT);
+    for (size_t k = 0; k < FX_IDS_KEPT; k++) {
+        assert_string_equal(cl->by_source[0].ids[k], ids[2 * k]);
+        assert_string_equal(cl->by_source[1].ids[k], ids[2 * k + 1]);
+    }
+    assert_null(fx_audit_next(a));
+    assert_null(fx_audit_read_error(a));
+    fx_audit_free(a);
+    free(entity);
 }
 
 int main(void)
@@ -467,6 +525,7 @@ int main(void)
         cmocka_unit_test(rows_in_passes),
         cmocka_unit_test(no_rows),
         cmocka_unit_test(rows_unwritable),
+        cmocka_unit_test(long_texts),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }

@@ -2,7 +2,8 @@
 # run-text - every free-text and id cell of every accepted input is a text
 # cell in Facts with exactly the input's content: formula injection
 # (=, +, -, @, a tab then =), ids that look like numbers or dates, quotes,
-# newlines, a 32,767-character note. Read back with openpyxl. Prints TAP.
+# newlines, a 32,767-character note. Read back with openpyxl; every XML
+# part parsed with expat (xmlcheck.py). Prints TAP.
 set -u
 BIN=${FXBOOK:-build/san/fxbook}
 T=$(mktemp -d)
@@ -49,4 +50,10 @@ PYEOF
         echo "not ok $n - $name"; sed 's/^/# /' "$T/out" | head -10
     fi
 done
+n=$((n + 1)) # and every workbook written above is valid XML 1.0, part by part
+if /usr/bin/python3 tests/xlsx/xmlcheck.py "$T" > "$T/xml" 2>&1; then
+    echo "ok $n - every XML part of every workbook written here parses with expat"
+else
+    echo "not ok $n - a workbook written here is not valid XML"; grep -v '^ok' "$T/xml" | sed 's/^/# /' | head -10
+fi
 echo "1..$n"

@@ -1,0 +1,289 @@
+/* spool - length-prefixed records in an unlinked temporary file, with its
+ * own buffer on the file descriptor (one write(2) per 64 KiB, never one per
+ * field). Invariant: once s->err is set nothing more is written or read,
+ * and the file holds exactly s->size bytes of whole records when it is not.
+ *
+ * On disk a record is: n, the n fields' lengths, then their bytes; n and
+ * the lengths as LEB128 varints (7 bits a byte, low first): one byte for
+ * the short fields that most records are made of, any length up to
+ * FX_SPOOL_FIELD_MAX. Only this process reads it back. */
+#include "spool.h"
+
+#include <errno.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "mem.h"
+
+enum { BUF = 64 * 1024 };
+
+struct fx_spool {
+    int fd;
+    char *dir;
+    int err;           /* first failure's errno; 0: none */
+    char *why;         /* its message */
+    bool reading;      /* rewound: fields come out of buf */
+    unsigned char *buf;
+    size_t used;       /* writing: bytes in buf; reading: bytes of buf filled */
+    size_t at;         /* reading: next byte of buf */
+    uint64_t size;     /* bytes of records written to the file */
+    uint64_t left;     /* reading: bytes of the file not yet consumed from buf or fd */
+    size_t records;
+    fx_spool_field *fields; /* the record fx_spool_next returns */
+    size_t capfields;
+    uint32_t *lens;
+    size_t caplens;
+    char *data; /* its bytes, each field NUL-terminated */
+    size_t capdata;
+};
+
+static bool fail(fx_spool *s, int e, const char *what)
+{
+    if (s->err)
+        return false;
+    s->err = e ? e : EIO;
+    const char *reason = e ? strerror(e) : "a record is cut short";
+    size_t n = strlen(what) + strlen(s->dir) + strlen(reason) + 32;
+    s->why = fx_xmalloc(n);
+    snprintf(s->why, n, "cannot %s a temporary file in %s: %s", what, s->dir, reason);
+    return false;
+}
+
+fx_spool *fx_spool_new(const char *dir)
+{
+    fx_spool *s = fx_xcalloc(1, sizeof *s);
+    s->fd = -1;
+    s->dir = fx_xstrdup(dir);
+    s->buf = fx_xmalloc(BUF);
+    size_t n = strlen(dir) + 32;
+    char *path = fx_xmalloc(n);
+    snprintf(path, n, "%s/.fxbook-spool-XXXXXX", dir);
+    s->fd = mkstemp(path);
+    if (s->fd < 0)
+        fail(s, errno, "create");
+    else
+        unlink(path); /* nameless from now on: nothing to clean up, however the run ends */
+    free(path);
+    return s;
+}
+
+void fx_spool_free(fx_spool *s)
+{
+    if (!s)
+        return;
+    if (s->fd >= 0)
+        close(s->fd);
+    free(s->dir);
+    free(s->why);
+    free(s->buf);
+    free(s->fields);
+    free(s->lens);
+    free(s->data);
+    free(s);
+}
+
+static bool write_all(fx_spool *s, const void *p, size_t n)
+{
+    const char *c = p;
+    while (n > 0) {
+        ssize_t k = write(s->fd, c, n);
+        if (k < 0 && errno == EINTR)
+            continue;
+        if (k <= 0)
+            return fail(s, k < 0 ? errno : ENOSPC, "write");
+        c += k;
+        n -= (size_t)k;
+    }
+    return true;
+}
+
+static bool flush(fx_spool *s)
+{
+    bool ok = write_all(s, s->buf, s->used);
+    s->used = 0;
+    return ok;
+}
+
+/* Copies n bytes into the write buffer, writing it out as it fills; a
+ * field larger than the buffer goes straight to the file. */
+static bool emit(fx_spool *s, const void *p, size_t n)
+{
+    if (n > BUF - s->used) {
+        if (!flush(s))
+            return false;
+        if (n >= BUF)
+            return write_all(s, p, n);
+    }
+    if (n)
+        memcpy(s->buf + s->used, p, n);
+    s->used += n;
+    return true;
+}
+
+/* v as a varint at p; its length in bytes. */
+static size_t varint(unsigned char *p, uint64_t v)
+{
+    size_t k = 0;
+    for (; v >= 0x80; v >>= 7)
+        p[k++] = (unsigned char)(v | 0x80);
+    p[k++] = (unsigned char)v;
+    return k;
+}
+
+bool fx_spool_put(fx_spool *s, const fx_spool_field *fields, size_t n)
+{
+    if (s->err)
+        return false;
+    if (s->reading || n > FX_SPOOL_FIELD_MAX)
+        return fail(s, EINVAL, "write");
+    unsigned char v[10];
+    size_t k = varint(v, n);
+    uint64_t bytes = k;
+    bool ok = emit(s, v, k);
+    for (size_t i = 0; i < n && ok; i++) {
+        if (fields[i].len > FX_SPOOL_FIELD_MAX)
+            return fail(s, EFBIG, "write");
+        k = varint(v, fields[i].len);
+        bytes += k + fields[i].len;
+        ok = emit(s, v, k);
+    }
+    for (size_t i = 0; i < n && ok; i++)
+        ok = emit(s, fields[i].p, fields[i].len);
+    if (!ok)
+        return false;
+    s->size += bytes;
+    s->records++;
+    return true;
+}
+
+bool fx_spool_rewind(fx_spool *s)
+{
+    if (s->err)
+        return false;
+    if (!s->reading && !flush(s))
+        return false;
+    if (lseek(s->fd, 0, SEEK_SET) != 0)
+        return fail(s, errno, "read back");
+    s->reading = true;
+    s->used = s->at = 0;
+    s->left = s->size;
+    return true;
+}
+
+/* n bytes of the file into p (NULL: skip them). */
+static bool take(fx_spool *s, void *p, size_t n)
+{
+    unsigned char *c = p;
+    if (n > s->left + (s->used - s->at)) /* more than was written: never a wild read */
+        return fail(s, 0, "read back");
+    while (n > 0) {
+        if (s->at == s->used) {
+            size_t want = s->left < BUF ? (size_t)s->left : BUF;
+            ssize_t k = read(s->fd, s->buf, want);
+            if (k < 0 && errno == EINTR)
+                continue;
+            if (k <= 0)
+                return fail(s, k < 0 ? errno : 0, "read back");
+            s->used = (size_t)k;
+            s->at = 0;
+            s->left -= (uint64_t)k;
+        }
+        size_t m = s->used - s->at < n ? s->used - s->at : n;
+        memcpy(c, s->buf + s->at, m);
+        c += m;
+        s->at += m;
+        n -= m;
+    }
+    return true;
+}
+
+static void *grow(void *p, size_t *cap, size_t need, size_t size)
+{
+    if (need <= *cap)
+        return p;
+    size_t n = *cap ? *cap : 16;
+    while (n < need)
+        n *= 2;
+    *cap = n;
+    return fx_xrealloc(p, n * size);
+}
+
+/* A varint of at most FX_SPOOL_FIELD_MAX. */
+static bool take_varint(fx_spool *s, uint32_t *out)
+{
+    uint64_t v = 0;
+    for (unsigned shift = 0; shift < 35; shift += 7) {
+        unsigned char c;
+        if (s->at < s->used) /* the usual case: no call per byte */
+            c = s->buf[s->at++];
+        else if (!take(s, &c, 1))
+            return false;
+        v |= (uint64_t)(c & 0x7F) << shift;
+        if (!(c & 0x80)) {
+            if (v > FX_SPOOL_FIELD_MAX)
+                break;
+            *out = (uint32_t)v;
+            return true;
+        }
+    }
+    return fail(s, 0, "read back");
+}
+
+int fx_spool_next(fx_spool *s, const fx_spool_field **fields, size_t *n)
+{
+    if (!s->reading)
+        fail(s, EINVAL, "read back"); /* not rewound: a caller's mistake, kept as any error */
+    if (s->err)
+        return -1;
+    if (s->left == 0 && s->at == s->used)
+        return 0;
+    uint32_t nf;
+    if (!take_varint(s, &nf))
+        return -1;
+    if (nf > s->left + (s->used - s->at)) { /* each length takes a byte at least */
+        fail(s, 0, "read back");
+        return -1;
+    }
+    s->lens = grow(s->lens, &s->caplens, nf, sizeof *s->lens);
+    for (uint32_t i = 0; i < nf; i++)
+        if (!take_varint(s, &s->lens[i]))
+            return -1;
+    uint64_t total = 0;
+    for (uint32_t i = 0; i < nf; i++)
+        total += (uint64_t)s->lens[i] + 1;
+    if (total - nf > s->left + (s->used - s->at)) {
+        fail(s, 0, "read back");
+        return -1;
+    }
+    s->fields = grow(s->fields, &s->capfields, nf, sizeof *s->fields);
+    s->data = grow(s->data, &s->capdata, (size_t)total + 1, 1);
+    char *d = s->data;
+    for (uint32_t i = 0; i < nf; i++) {
+        if (!take(s, d, s->lens[i]))
+            return -1;
+        d[s->lens[i]] = '\0';
+        s->fields[i] = (fx_spool_field){d, s->lens[i]};
+        d += (size_t)s->lens[i] + 1;
+    }
+    *fields = s->fields;
+    *n = nf;
+    return 1;
+}
+
+size_t fx_spool_records(const fx_spool *s)
+{
+    return s->records;
+}
+
+int fx_spool_errno(const fx_spool *s)
+{
+    return s->err;
+}
+
+const char *fx_spool_error(const fx_spool *s)
+{
+    return s->why;
+}

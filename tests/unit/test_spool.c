@@ -1,0 +1,227 @@
+/* test_spool - records of any field lengths come back byte for byte, in
+ * order, after every rewind; the temporary file leaves no name behind;
+ * a failure (no such folder, a file size limit) is kept and named. */
+#include <dirent.h>
+#include <errno.h>
+#include <setjmp.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/resource.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <cmocka.h>
+
+#include "spool.h"
+
+static char dir[] = "/tmp/fxbook-test-spool-XXXXXX";
+
+static int setup(void **state)
+{
+    (void)state;
+    return mkdtemp(dir) ? 0 : -1;
+}
+
+static int teardown(void **state)
+{
+    (void)state;
+    return rmdir(dir); /* fails if a spool left a file behind */
+}
+
+static size_t entries(const char *path)
+{
+    DIR *d = opendir(path);
+    assert_non_null(d);
+    size_t n = 0;
+    for (struct dirent *e; (e = readdir(d));)
+        n += strcmp(e->d_name, ".") != 0 && strcmp(e->d_name, "..") != 0;
+    closedir(d);
+    return n;
+}
+
+/* Field j of record i: a length from the boundary list, bytes from (i, j). */
+static const size_t lens[] = {0, 1, 3, 65535, 65536, 65537, 1 << 20, 7};
+
+static char *field_bytes(size_t i, size_t j, size_t len)
+{
+    char *p = malloc(len ? len : 1);
+    assert_non_null(p);
+    for (size_t k = 0; k < len; k++)
+        p[k] = (char)(i * 31 + j * 7 + k * 13); /* NULs included */
+    return p;
+}
+
+static void check_record(size_t i, const fx_spool_field *f, size_t n, size_t want_n)
+{
+    assert_int_equal(n, want_n);
+    for (size_t j = 0; j < n; j++) {
+        size_t len = lens[(i + j) % (sizeof lens / sizeof *lens)];
+        assert_int_equal(f[j].len, len);
+        char *want = field_bytes(i, j, len);
+        if (len)
+            assert_memory_equal(f[j].p, want, len);
+        assert_int_equal(((const char *)f[j].p)[len], '\0');
+        free(want);
+    }
+}
+
+static void boundary_lengths(void **state)
+{
+    (void)state;
+    fx_spool *s = fx_spool_new(dir);
+    assert_null(fx_spool_error(s));
+    assert_int_equal(entries(dir), 0); /* unlinked at once */
+    enum { NREC = 12 };
+    for (size_t i = 0; i < NREC; i++) {
+        size_t n = i % 5; /* 0 to 4 fields, record 0 has none */
+        fx_spool_field f[4];
+        char *bytes[4];
+        for (size_t j = 0; j < n; j++) {
+            size_t len = lens[(i + j) % (sizeof lens / sizeof *lens)];
+            bytes[j] = field_bytes(i, j, len);
+            f[j] = (fx_spool_field){bytes[j], len};
+        }
+        assert_true(fx_spool_put(s, f, n));
+        for (size_t j = 0; j < n; j++)
+            free(bytes[j]);
+    }
+    assert_int_equal(fx_spool_records(s), NREC);
+    for (int pass = 0; pass < 3; pass++) { /* rewind and read again */
+        assert_true(fx_spool_rewind(s));
+        for (size_t i = 0; i < NREC; i++) {
+            const fx_spool_field *f;
+            size_t n;
+            assert_int_equal(fx_spool_next(s, &f, &n), 1);
+            check_record(i, f, n, i % 5);
+        }
+        const fx_spool_field *f;
+        size_t n;
+        assert_int_equal(fx_spool_next(s, &f, &n), 0);
+        assert_int_equal(fx_spool_next(s, &f, &n), 0);
+    }
+    assert_null(fx_spool_error(s));
+    fx_spool_free(s);
+}
+
+static void many_records(void **state)
+{
+    (void)state;
+    fx_spool *s = fx_spool_new(dir);
+    enum { N = 300000 }; /* many buffers' worth, records straddling them */
+    for (uint32_t i = 0; i < N; i++) {
+        char id[16];
+        int k = snprintf(id, sizeof id, "f%u", i);
+        fx_spool_field f[2] = {{&i, sizeof i}, {id, (size_t)k}};
+        assert_true(fx_spool_put(s, f, 2));
+    }
+    assert_true(fx_spool_rewind(s));
+    for (uint32_t i = 0; i < N; i++) {
+        const fx_spool_field *f;
+        size_t n;
+        assert_int_equal(fx_spool_next(s, &f, &n), 1);
+        assert_int_equal(n, 2);
+        uint32_t got;
+        memcpy(&got, f[0].p, sizeof got);
+        assert_int_equal(got, i);
+        char id[16];
+        snprintf(id, sizeof id, "f%u", i);
+        assert_string_equal(f[1].p, id);
+    }
+    const fx_spool_field *f;
+    size_t n;
+    assert_int_equal(fx_spool_next(s, &f, &n), 0);
+    fx_spool_free(s);
+}
+
+static void empty_spool(void **state)
+{
+    (void)state;
+    fx_spool *s = fx_spool_new(dir);
+    assert_true(fx_spool_rewind(s));
+    const fx_spool_field *f;
+    size_t n;
+    assert_int_equal(fx_spool_next(s, &f, &n), 0);
+    assert_int_equal(fx_spool_records(s), 0);
+    fx_spool_free(s);
+}
+
+static void no_such_folder(void **state)
+{
+    (void)state;
+    fx_spool *s = fx_spool_new("/nonexistent/fxbook");
+    assert_int_equal(fx_spool_errno(s), ENOENT);
+    assert_string_equal(fx_spool_error(s), "cannot create a temporary file in /nonexistent/fxbook: "
+                                           "No such file or directory");
+    fx_spool_field f = {"x", 1};
+    assert_false(fx_spool_put(s, &f, 1));
+    assert_false(fx_spool_rewind(s));
+    const fx_spool_field *out;
+    size_t n;
+    assert_int_equal(fx_spool_next(s, &out, &n), -1);
+    assert_int_equal(fx_spool_errno(s), ENOENT); /* still the first one */
+    fx_spool_free(s);
+}
+
+/* In a child: the file size limit makes a write fail (EFBIG with SIGXFSZ
+ * ignored); the error is kept, named, and the spool stays failed. */
+static void file_size_limit(void **state)
+{
+    (void)state;
+    pid_t pid = fork();
+    assert_true(pid >= 0);
+    if (pid == 0) {
+        signal(SIGXFSZ, SIG_IGN);
+        struct rlimit rl = {100000, 100000};
+        if (setrlimit(RLIMIT_FSIZE, &rl) != 0)
+            _exit(2);
+        fx_spool *s = fx_spool_new(dir);
+        static char big[40000];
+        fx_spool_field f = {big, sizeof big};
+        bool ok = true;
+        int i = 0;
+        for (; i < 10 && ok; i++) /* 400 KB: fails at the limit, maybe only when flushed */
+            ok = fx_spool_put(s, &f, 1);
+        ok = ok && fx_spool_rewind(s);
+        char want[256];
+        snprintf(want, sizeof want, "cannot write a temporary file in %s: %s", dir, strerror(EFBIG));
+        int rc = !ok && fx_spool_errno(s) == EFBIG && strcmp(fx_spool_error(s), want) == 0 &&
+                         !fx_spool_put(s, &f, 1) && !fx_spool_rewind(s) &&
+                         fx_spool_errno(s) == EFBIG
+                     ? 0
+                     : 1;
+        fx_spool_free(s);
+        _exit(rc);
+    }
+    int status;
+    assert_int_equal(waitpid(pid, &status, 0), pid);
+    assert_true(WIFEXITED(status));
+    assert_int_equal(WEXITSTATUS(status), 0);
+}
+
+static void read_before_rewind(void **state)
+{
+    (void)state;
+    fx_spool *s = fx_spool_new(dir);
+    fx_spool_field f = {"x", 1};
+    assert_true(fx_spool_put(s, &f, 1));
+    const fx_spool_field *out;
+    size_t n;
+    assert_int_equal(fx_spool_next(s, &out, &n), -1);
+    assert_int_equal(fx_spool_errno(s), EINVAL);
+    fx_spool_free(s);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(boundary_lengths), cmocka_unit_test(many_records),
+        cmocka_unit_test(empty_spool),      cmocka_unit_test(no_such_folder),
+        cmocka_unit_test(file_size_limit),  cmocka_unit_test(read_before_rewind),
+    };
+    return cmocka_run_group_tests(tests, setup, teardown);
+}
