@@ -1196,11 +1196,9 @@ static void sum_run(summary *s)
     sum_label(s, "version", in->version ? in->version : "");
     sum_label(s, "options", b->options);
     char targets[FX_MAX_TARGETS * 5 + 1] = "";
-    for (size_t i = 0; i < b->ntargets; i++) {
-        if (i)
-            strcat(targets, ",");
-        strcat(targets, in->conv->targets[i].s);
-    }
+    for (size_t i = 0, at = 0; i < b->ntargets && at < sizeof targets; i++)
+        at += (size_t)snprintf(targets + at, sizeof targets - at, "%s%s", i ? "," : "",
+                               in->conv->targets[i].s);
     sum_label(s, "targets", targets);
     s->r++;
 
@@ -1527,38 +1525,6 @@ static void make_formats(fx_book *b)
 /* The options as run, each in full (SPEC 6): built here from the
  * configuration, so no value is cut however long (a --tolerance of 100
  * digits); info->options only when there is no configuration (tests). */
-static char *options_text(const fx_book_info *in)
-{
-    if (!in->conv || !in->audit)
-        return fx_xstrdup(in->options ? in->options : "");
-    static const char *const rounding[] = {"half-even", "half-up", "down"};
-    const fx_convert_opts *co = in->conv;
-    char targets[FX_MAX_TARGETS * 5 + 1] = "", date[24] = "", stale[24] = "none";
-    char tol[FX_DEC_STR_MAX];
-    for (size_t i = 0; i < co->ntargets && i < FX_MAX_TARGETS; i++) {
-        strcat(targets, i ? "," : "");
-        strcat(targets, co->targets[i].s);
-    }
-    if (co->has_date) {
-        char iso[11];
-        fx_date_format(co->date, iso);
-        snprintf(date, sizeof date, " --date %s", iso);
-    }
-    if (co->lookup.max_stale >= 0)
-        snprintf(stale, sizeof stale, "%ld", co->lookup.max_stale);
-    if (fx_dec_to_str(&in->audit->tolerance, tol, sizeof tol) < 0)
-        snprintf(tol, sizeof tol, "?"); /* cannot happen: a parsed value of at most 100 digits */
-    const char *fallback = co->lookup.fallback == FX_FALLBACK_NONE ? "none" : "previous";
-    const char *round = (unsigned)co->rounding < N(rounding) ? rounding[co->rounding] : "?";
-    size_t n = strlen(targets) + strlen(date) + strlen(stale) + strlen(tol) + 200;
-    char *out = fx_xmalloc(n); /* room for every value in full: nothing is cut */
-    snprintf(out, n,
-             "--target %s%s --fallback %s --max-stale %s --places %d --rounding %s "
-             "--tolerance %s --infer-window %ld",
-             targets, date, fallback, stale, co->places, round, tol, in->audit->infer_window);
-    return out;
-}
-
 static void book_free(fx_book *b)
 {
     fx_spool_free(b->spill);
@@ -1601,7 +1567,7 @@ static fx_book *book_open(const char *path, const fx_book_info *info, fx_diags *
     b->d = d;
     b->max_rows = XL_ROWS;
     b->hush_rd = b->hush_wr = b->hush_saved = -1; /* not 0: book_free closes them */
-    b->options = options_text(info);
+    b->options = fx_xstrdup(info->options ? info->options : ""); /* opts.c: every option in full */
     b->dir = fx_outfile_dir(path);
     b->strings = fx_arena_new();
     fx_dec_init(&b->tmp);
@@ -1610,7 +1576,7 @@ static fx_book *book_open(const char *path, const fx_book_info *info, fx_diags *
     b->ntargets = info->conv ? info->conv->ntargets : 0;
     b->nrates = info->rates ? fx_rates_count(info->rates) : 0;
     b->rate_slot = fx_xcalloc(b->nrates ? b->nrates : 1, sizeof *b->rate_slot);
-    b->used = fx_xcalloc(b->nrates ? b->nrates : 1, sizeof *b->used);
+    b->used = fx_xcalloc(b->nrates ? b->nrates : 1, sizeof *b->used); /* NOLINT(bugprone-sizeof-expression): an array of pointers */
 
     lxw_workbook_options o = {.constant_memory = LXW_TRUE, .tmpdir = b->dir};
     if (!hush_open(b)) {
@@ -1766,10 +1732,8 @@ static fx_status book_close(fx_book *b, fx_audit *a, fx_diags *d)
     b->wb = NULL;
     if (e != LXW_NO_ERROR) {
         char why[768];
-        snprintf(why, sizeof why, "%s%s%s", lxw_strerror(e), h.said[0] ? " (libxlsxwriter: " : "",
-                 h.said[0] ? h.said : "");
-        if (h.said[0])
-            strcat(why, ")");
+        snprintf(why, sizeof why, "%s%s%s%s", lxw_strerror(e), h.said[0] ? " (libxlsxwriter: " : "",
+                 h.said[0] ? h.said : "", h.said[0] ? ")" : "");
         fail(b, FX_E_IO, "cannot write the workbook", why);
     } else {
         hush_ok(b, &h, FX_E_IO, "cannot write the workbook");

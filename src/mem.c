@@ -195,9 +195,10 @@ size_t fx_arena_bytes(const fx_arena *a)
 #endif
 
 #if FX_MEM_GUARD
-void *__libc_malloc(size_t n);
-void *__libc_calloc(size_t n, size_t size);
-void *__libc_realloc(void *p, size_t n);
+/* glibc's own allocator under its exported names */
+void *__libc_malloc(size_t n);             /* NOLINT(bugprone-reserved-identifier) */
+void *__libc_calloc(size_t n, size_t size); /* NOLINT(bugprone-reserved-identifier) */
+void *__libc_realloc(void *p, size_t n);   /* NOLINT(bugprone-reserved-identifier) */
 
 void *malloc(size_t n)
 {
