@@ -137,7 +137,8 @@ static bool fail(fx_book *b, fx_status st, const char *what, const char *why)
     while (n > 0 && why[n - 1] == '.') /* lxw_strerror ends with one; ours do not */
         n--;
     if (b->st == FX_OK)
-        b->st = fx_diag_status(b->d, st, (fx_pos){0}, "workbook: %s: %.*s", what, (int)n, why);
+        b->st = fx_diag_status(b->d, st, (fx_pos){0}, "%s: %s: %.*s",
+                               b->info->output ? b->info->output : "workbook", what, (int)n, why);
     return false;
 }
 

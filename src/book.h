@@ -28,6 +28,7 @@ typedef struct {
     const fx_audit_opts *audit;
     const char *options; /* the options as run, for Summary (e.g. "--places 2 --rounding half-even ...") */
     const char *version;
+    const char *output;  /* the workbook as the user named it, for messages; NULL: "workbook" */
     int64_t created;     /* seconds since the epoch for document properties, or -1: none
                             (SOURCE_DATE_EPOCH gives it; never the wall clock) */
 } fx_book_info;

@@ -255,7 +255,7 @@ fx_status fx_pipeline_run(const fx_opts *o, fx_diags *d, fx_run_result *res,
     fx_check_init(&r.check);
     FILE *csv[OUT_N] = {0};
     fx_book_info info = {inputs, o->ninputs, rates, &o->conv, &o->audit, o->options,
-                         FX_VERSION, o->source_date_epoch};
+                         FX_VERSION, o->output, o->source_date_epoch};
     if (!o->check && fx_diags_status(d) == FX_OK) { /* else nothing will be written */
         st = o->csv_dir ? fx_outputs_make_dir(outs, o->csv_dir, d) : FX_OK;
         if (st == FX_OK)

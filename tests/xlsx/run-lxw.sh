@@ -22,13 +22,14 @@ mkdir "$T/w" && echo old > "$T/w/out.xlsx"
 rc=$?
 check "a sheet's temporary file past the file size limit: 74, not a cut sheet" '[ $rc -eq 74 ]'
 check "the message names the sheet, the folder and the reason" \
-    'grep -qx "fxbook: error: workbook: sheet \"Facts\": cannot write a temporary file in $T/w: File too large" "$T/stderr"'
+    'grep -qx "fxbook: error: $T/w/out.xlsx: sheet \"Facts\": cannot write a temporary file in $T/w: File too large" "$T/stderr"'
 check "the old output is untouched, nothing left beside it" \
     '[ "$(cat "$T/w/out.xlsx")" = old ] && [ "$(ls -A "$T/w")" = out.xlsx ]'
 sed 's/^/# /' "$T/stderr" | head -3
 
 # 2. Few file descriptors: every limit from 8 to 24 fails with fxbook's
-# own message (or succeeds); never a line of the library's.
+# own message (or succeeds); never a line of the library's. (Under 64
+# fxbook stops before any work, 70 "too many open files".)
 raw=0 bad=0
 for k in $(seq 8 24); do
     rm -rf "$T/w" && mkdir "$T/w"
@@ -39,7 +40,7 @@ for k in $(seq 8 24); do
     fi
     case $rc in
     0) [ "$(ls -A "$T/w")" = out.xlsx ] || bad=$((bad + 1)) ;;
-    66 | 73 | 74) if [ -n "$(ls -A "$T/w")" ] || ! grep -q '^fxbook: error: \|: error: ' "$T/stderr"; then bad=$((bad + 1)); fi ;;
+    66 | 70 | 73 | 74) if [ -n "$(ls -A "$T/w")" ] || ! grep -q '^fxbook: error: \|: error: ' "$T/stderr"; then bad=$((bad + 1)); fi ;;
     *) bad=$((bad + 1)); echo "# ulimit -n $k: exit $rc" ;;
     esac
 done
