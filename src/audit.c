@@ -482,16 +482,6 @@ typedef struct {
     size_t capfields;
 } pass_buf;
 
-static void *grow(void *p, size_t *cap, size_t need, size_t size)
-{
-    if (need <= *cap)
-        return p;
-    size_t n = *cap ? *cap : 16;
-    while (n < need)
-        n *= 2;
-    *cap = n;
-    return fx_xrealloc(p, n * size);
-}
 
 /* r as fx_ratio_write bytes in *buf (malloc'd): the ratio module writes to
  * a stream, the spool takes bytes. */
@@ -523,8 +513,8 @@ static bool write_row(fx_audit *a, pass_buf *b, size_t ci, size_t first, size_t 
 {
     const claim_agg *cl = &a->claims[ci];
     uint32_t tag = (uint32_t)ci + 1, ncells = 0;
-    b->order = grow(b->order, &b->caporder, n, sizeof *b->order);
-    b->count = grow(b->count, &b->capcount, n, sizeof *b->count);
+    b->order = fx_xgrow(b->order, &b->caporder, n, sizeof *b->order);
+    b->count = fx_xgrow(b->count, &b->capcount, n, sizeof *b->count);
     for (size_t i = 0; i < n; i++) { /* cells in order of first appearance */
         uint32_t s = b->recs[first + i].h.source;
         if (b->stamp[s] != tag) {
@@ -543,8 +533,8 @@ static bool write_row(fx_audit *a, pass_buf *b, size_t ci, size_t first, size_t 
     for (size_t i = 0; i < n; i++)
         b->order[b->count[b->slot[b->recs[first + i].h.source]]++] = (uint32_t)(first + i);
 
-    b->cells = grow(b->cells, &b->capcells, ncells, sizeof *b->cells);
-    b->fields = grow(b->fields, &b->capfields, R_IDS + (size_t)ncells * FX_IDS_KEPT,
+    b->cells = fx_xgrow(b->cells, &b->capcells, ncells, sizeof *b->cells);
+    b->fields = fx_xgrow(b->fields, &b->capfields, R_IDS + (size_t)ncells * FX_IDS_KEPT,
                      sizeof *b->fields);
     size_t nf = R_IDS;
     for (size_t i = 0, j = 0; i < n; j++) { /* b->order[i..] is one cell's records */
@@ -589,7 +579,7 @@ static bool write_row(fx_audit *a, pass_buf *b, size_t ci, size_t first, size_t 
  * [c0, c1), each claim's together in input order. */
 static bool gather(fx_audit *a, pass_buf *b, size_t c0, size_t c1, size_t n)
 {
-    b->recs = grow(b->recs, &b->caprecs, n, sizeof *b->recs);
+    b->recs = fx_xgrow(b->recs, &b->caprecs, n, sizeof *b->recs);
     size_t at = 0;
     for (size_t c = c0; c < c1; c++) {
         b->at[c - c0] = at;
@@ -609,7 +599,7 @@ static bool gather(fx_audit *a, pass_buf *b, size_t c0, size_t c1, size_t n)
             return false;
         if (h.claim < c0 || h.claim >= c1)
             continue;
-        b->idbuf = grow(b->idbuf, &b->capid, b->nid + f[1].len + 1, 1);
+        b->idbuf = fx_xgrow(b->idbuf, &b->capid, b->nid + f[1].len + 1, 1);
         memcpy(b->idbuf + b->nid, f[1].p, f[1].len);
         b->recs[b->at[h.claim - c0]++] = (pass_rec){h, (uint32_t)b->nid, (uint32_t)f[1].len};
         b->nid += f[1].len;
@@ -628,7 +618,7 @@ static bool write_rows(fx_audit *a)
         size_t c1 = c0, n = 0;
         while (c1 < a->nclaims && (c1 == c0 || n + a->claims[c1].facts <= a->pass))
             n += a->claims[c1++].facts;
-        b.at = grow(b.at, &capat, c1 - c0, sizeof *b.at);
+        b.at = fx_xgrow(b.at, &capat, c1 - c0, sizeof *b.at);
         ok = gather(a, &b, c0, c1, n);
         for (size_t c = c0, first = 0; c < c1 && ok; c++) {
             ok = write_row(a, &b, c, first, a->claims[c].facts);
@@ -735,8 +725,8 @@ const fx_claim *fx_audit_next(fx_audit *a)
     if (f[R_CELLS].len != (size_t)h.nsources * sizeof(cell_hdr) ||
         !ratio_from(&a->cur.min, &f[R_MIN]) || !ratio_from(&a->cur.max, &f[R_MAX]))
         return bad_row(a);
-    a->cells = grow(a->cells, &a->capcells, h.nsources, sizeof *a->cells);
-    a->ids = grow(a->ids, &a->capids, nf - R_IDS, sizeof *a->ids);
+    a->cells = fx_xgrow(a->cells, &a->capcells, h.nsources, sizeof *a->cells);
+    a->ids = fx_xgrow(a->ids, &a->capids, nf - R_IDS, sizeof *a->ids);
     for (size_t k = R_IDS; k < nf; k++)
         a->ids[k - R_IDS] = f[k].p;
     size_t nids = 0;

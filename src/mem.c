@@ -84,6 +84,17 @@ void *fx_xrealloc(void *p, size_t n)
     return q;
 }
 
+void *fx_xgrow(void *p, size_t *cap, size_t need, size_t size)
+{
+    if (need <= *cap)
+        return p;
+    size_t n = *cap ? *cap : 16;
+    while (n < need)
+        n *= 2;
+    *cap = n;
+    return fx_xrealloc(p, n * size);
+}
+
 char *fx_xstrdup(const char *s)
 {
     return fx_xstrndup(s, strlen(s));

@@ -11,6 +11,9 @@ void *fx_xmalloc(size_t n);
 void *fx_xcalloc(size_t n, size_t size);
 void *fx_xrealloc(void *p, size_t n);
 char *fx_xstrdup(const char *s);
+/* p (an array of *cap elements of size bytes) with room for need: *cap
+ * doubles from 16 until it does. */
+void *fx_xgrow(void *p, size_t *cap, size_t need, size_t size);
 char *fx_xstrndup(const char *s, size_t n);
 
 /* Called before exiting on out of memory (e.g. removes a temporary output):

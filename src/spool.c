@@ -200,16 +200,6 @@ static bool take(fx_spool *s, void *p, size_t n)
     return true;
 }
 
-static void *grow(void *p, size_t *cap, size_t need, size_t size)
-{
-    if (need <= *cap)
-        return p;
-    size_t n = *cap ? *cap : 16;
-    while (n < need)
-        n *= 2;
-    *cap = n;
-    return fx_xrealloc(p, n * size);
-}
 
 /* A varint of at most FX_SPOOL_FIELD_MAX. */
 static bool take_varint(fx_spool *s, uint32_t *out)
@@ -247,7 +237,7 @@ int fx_spool_next(fx_spool *s, const fx_spool_field **fields, size_t *n)
         fail(s, 0, "read back");
         return -1;
     }
-    s->lens = grow(s->lens, &s->caplens, nf, sizeof *s->lens);
+    s->lens = fx_xgrow(s->lens, &s->caplens, nf, sizeof *s->lens);
     for (uint32_t i = 0; i < nf; i++)
         if (!take_varint(s, &s->lens[i]))
             return -1;
@@ -258,8 +248,8 @@ int fx_spool_next(fx_spool *s, const fx_spool_field **fields, size_t *n)
         fail(s, 0, "read back");
         return -1;
     }
-    s->fields = grow(s->fields, &s->capfields, nf, sizeof *s->fields);
-    s->data = grow(s->data, &s->capdata, (size_t)total + 1, 1);
+    s->fields = fx_xgrow(s->fields, &s->capfields, nf, sizeof *s->fields);
+    s->data = fx_xgrow(s->data, &s->capdata, (size_t)total + 1, 1);
     char *d = s->data;
     for (uint32_t i = 0; i < nf; i++) {
         if (!take(s, d, s->lens[i]))
