@@ -43,7 +43,7 @@ void fx_opts_usage(FILE *f)
           "arithmetic and the exchange rate of each fact's own day.\n"
           "\n"
           "  -o, --output FILE        workbook to write ('-' = standard output)\n"
-          "  FACTS.csv '-'            standard input\n"
+          "  FACTS.csv ...            facts files; '-' reads standard input\n"
           "  -r, --rates PATH         rates file or folder; repeatable (default: the installed rates/)\n"
           "  -t, --target CCY[,CCY]   target currencies, the first drives the comparison (USD)\n"
           "      --date YYYY-MM-DD    value every fact at this date (default: as_of, else published)\n"
