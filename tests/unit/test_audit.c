@@ -9,6 +9,8 @@
 
 #include <cmocka.h>
 
+#include "fixture.h"
+
 #include "audit.h"
 #include "convert.h"
 #include "rates.h"
@@ -26,19 +28,7 @@ static int setup(void **state)
     if (st == FX_OK)
         st = fx_rates_finish(rates, d);
     fx_diags_free(d);
-    memset(&copts, 0, sizeof copts);
-    copts.targets[0] = (fx_ccy){"USD"};
-    copts.ntargets = 1;
-    copts.lookup = (fx_lookup_opts){FX_FALLBACK_PREVIOUS, 7};
-    copts.places = 2;
-    copts.rounding = FX_ROUND_HALF_EVEN;
-    memset(&aopts, 0, sizeof aopts);
-    fx_dec_init(&aopts.tolerance);
-    fx_dec_parse(&aopts.tolerance, "2", 1);
-    aopts.infer_window = 30;
-    aopts.places = 2;
-    aopts.rounding = FX_ROUND_HALF_EVEN;
-    aopts.lookup = copts.lookup;
+    fixture_opts(&copts, &aopts);
     return st == FX_OK ? 0 : -1;
 }
 

@@ -18,6 +18,8 @@
 
 #include <cmocka.h>
 
+#include "fixture.h"
+
 #include "audit.h"
 #include "convert.h"
 #include "rates.h"
@@ -25,7 +27,6 @@
 #define N(a) (sizeof(a) / sizeof((a)[0]))
 
 static char dir[64];
-static char path[128];
 static fx_rate_table *rates;
 static fx_convert_opts copts;
 static fx_audit_opts aopts;
@@ -50,37 +51,12 @@ static const char rates_csv[] =
 static int setup(void **state)
 {
     (void)state;
-    snprintf(dir, sizeof dir, "%s", "/tmp/fxbook-audit-bounds-XXXXXX");
+    snprintf(dir, sizeof dir, "%s", "/tmp/fxbook-audit-bounds-XXXXXX"); /* the audit's scratch */
     if (!mkdtemp(dir))
         return -1;
-    snprintf(path, sizeof path, "%s/rates.csv", dir);
-    FILE *f = fopen(path, "w");
-    if (!f)
-        return -1;
-    fputs(rates_csv, f);
-    fclose(f);
-    fx_diags *d = fx_diags_new();
-    rates = fx_rates_new();
-    fx_status st = fx_rates_load(rates, path, d);
-    if (st == FX_OK)
-        st = fx_rates_finish(rates, d);
-    for (size_t i = 0; i < fx_diags_count(d); i++)
-        print_message("# %s\n", fx_diags_message(d, i));
-    fx_diags_free(d);
-    memset(&copts, 0, sizeof copts);
-    copts.targets[0] = (fx_ccy){"USD"};
-    copts.ntargets = 1;
-    copts.lookup = (fx_lookup_opts){FX_FALLBACK_PREVIOUS, 7};
-    copts.places = 2;
-    copts.rounding = FX_ROUND_HALF_EVEN;
-    memset(&aopts, 0, sizeof aopts);
-    fx_dec_init(&aopts.tolerance);
-    fx_dec_parse(&aopts.tolerance, "2", 1);
-    aopts.infer_window = 30;
-    aopts.places = 2;
-    aopts.rounding = FX_ROUND_HALF_EVEN;
-    aopts.lookup = copts.lookup;
-    return st == FX_OK ? 0 : -1;
+    rates = fixture_rates_text(rates_csv);
+    fixture_opts(&copts, &aopts);
+    return rates ? 0 : -1;
 }
 
 static int teardown(void **state)
@@ -88,17 +64,8 @@ static int teardown(void **state)
     (void)state;
     fx_rates_free(rates);
     fx_dec_clear(&aopts.tolerance);
-    unlink(path);
     rmdir(dir);
     return 0;
-}
-
-static fx_day day_of(const char *s)
-{
-    fx_day d;
-    if (!fx_date_parse(s, strlen(s), &d))
-        fail_msg("bad date in test: %s", s);
-    return d;
 }
 
 /* A fact: value unit [qualifier] [reported value in USD]. */
@@ -111,7 +78,7 @@ static void fact_init(fx_fact *f, const char *id, const char *claim, const char 
     f->source = (fx_text){id, strlen(id)};
     f->entity = (fx_text){"E", 1};
     f->at = (fx_pos){"t.csv", 2, 1};
-    f->published = day_of(day);
+    f->published = fixture_day(day);
     fx_dec_init(&f->fig.value);
     fx_dec_init(&f->reported.value);
     if (fx_dec_parse(&f->fig.value, value, strlen(value)) != FX_DEC_OK)
@@ -239,7 +206,7 @@ static void days_run(const char *amount, const char *reported, long window, cons
     assert_true(k.priced);
     bool same = k.ndays == nwant;
     for (size_t i = 0; same && i < nwant; i++)
-        same = k.days[i] == day_of(want[i]);
+        same = k.days[i] == fixture_day(want[i]);
     if (!same) {
         for (size_t i = 0; i < k.ndays; i++) {
             char s[11];

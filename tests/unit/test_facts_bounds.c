@@ -13,6 +13,8 @@
 
 #include <cmocka.h>
 
+#include "fixture.h"
+
 #include "facts.h"
 #include "rates.h"
 
@@ -23,13 +25,8 @@ static fx_rate_table *rates;
 static int setup(void **state)
 {
     (void)state;
-    fx_diags *d = fx_diags_new();
-    rates = fx_rates_new();
-    fx_status st = fx_rates_load(rates, "rates/aliases.csv", d);
-    if (st == FX_OK)
-        st = fx_rates_finish(rates, d);
-    fx_diags_free(d);
-    return st == FX_OK ? 0 : -1;
+    rates = fixture_rates_load("rates/aliases.csv");
+    return rates ? 0 : -1;
 }
 
 static int teardown(void **state)

@@ -14,6 +14,8 @@
 
 #include <cmocka.h>
 
+#include "fixture.h"
+
 #include "rates.h"
 
 #define N(a) (sizeof(a) / sizeof((a)[0]))
@@ -21,22 +23,6 @@
 #define ECB "rates/eurofxref-hist.csv"
 
 /* ---- helpers ---- */
-
-static fx_ccy ccy(const char *s)
-{
-    fx_ccy c;
-    memcpy(c.s, s, 3);
-    c.s[3] = '\0';
-    return c;
-}
-
-static fx_day day_of(const char *s)
-{
-    fx_day d;
-    if (!fx_date_parse(s, strlen(s), &d))
-        fail_msg("bad date in test: %s", s);
-    return d;
-}
 
 static fx_small small_of(const char *s)
 {
@@ -106,7 +92,7 @@ static void check_lookup(const fx_rate_table *t, const lookup_row *r)
     fx_priced before = p;
     char why[FX_DEC_STR_MAX] = "";
     fx_lookup_err e =
-        fx_rates_lookup(t, ccy(r->from), ccy(r->to), day_of(r->day), &o, &p, why, sizeof why);
+        fx_rates_lookup(t, fixture_ccy(r->from), fixture_ccy(r->to), fixture_day(r->day), &o, &p, why, sizeof why);
     if (e != r->err)
         fail_msg("%s -> %s on %s: error %d, want %d (%s)", r->from, r->to, r->day, e, r->err, why);
     if (e != FX_LOOKUP_OK) {
@@ -116,7 +102,7 @@ static void check_lookup(const fx_rate_table *t, const lookup_row *r)
                      why, r->why);
         return;
     }
-    assert_int_equal(p.day, day_of(r->rday));
+    assert_int_equal(p.day, fixture_day(r->rday));
     fx_small num = small_of(r->num), den = small_of(r->den);
     if (p.num.coef != num.coef || p.num.exp != num.exp || p.den.coef != den.coef ||
         p.den.exp != den.exp)
@@ -241,13 +227,13 @@ static void ecb_shape(void **state)
     fx_day first, last;
     size_t n;
     assert_true(fx_rates_file_range(t, 0, &first, &last, &n));
-    assert_int_equal(first, day_of("1999-01-04"));
-    assert_int_equal(last, day_of("2025-05-09"));
+    assert_int_equal(first, fixture_day("1999-01-04"));
+    assert_int_equal(last, fixture_day("2025-05-09"));
     assert_int_equal(n, 210545);
     assert_false(fx_rates_file_range(t, 1, &first, &last, &n));
-    assert_true(fx_rates_knows(t, ccy("CYP")));
-    assert_true(fx_rates_knows(t, ccy("EUR")));
-    assert_false(fx_rates_knows(t, ccy("TWD")));
+    assert_true(fx_rates_knows(t, fixture_ccy("CYP")));
+    assert_true(fx_rates_knows(t, fixture_ccy("EUR")));
+    assert_false(fx_rates_knows(t, fixture_ccy("TWD")));
     assert_false(fx_rates_has_aliases(t));
 }
 
@@ -271,16 +257,16 @@ static void ecb_each_day(void **state)
 {
     const fx_rate_table *t = *state;
     collect c = {.t = t};
-    fx_rates_each_day(t, ccy("CNY"), ccy("USD"), day_of("2025-01-18"), day_of("2025-01-26"),
+    fx_rates_each_day(t, fixture_ccy("CNY"), fixture_ccy("USD"), fixture_day("2025-01-18"), fixture_day("2025-01-26"),
                       collect_day, &c);
     static const char *const want[] = {"2025-01-20", "2025-01-21", "2025-01-22", "2025-01-23",
                                        "2025-01-24"};
     assert_int_equal(c.n, N(want));
     fx_lookup_opts none = {FX_FALLBACK_NONE, 0};
     for (size_t i = 0; i < N(want); i++) {
-        assert_int_equal(c.days[i], day_of(want[i]));
+        assert_int_equal(c.days[i], fixture_day(want[i]));
         fx_priced p;
-        assert_int_equal(fx_rates_lookup(t, ccy("CNY"), ccy("USD"), c.days[i], &none, &p, NULL, 0),
+        assert_int_equal(fx_rates_lookup(t, fixture_ccy("CNY"), fixture_ccy("USD"), c.days[i], &none, &p, NULL, 0),
                          FX_LOOKUP_OK);
         assert_memory_equal(&p, &c.p[i], sizeof p); /* the same pricing as a lookup */
         assert_true(c.p[i].leg[0]->id != c.p[i].leg[1]->id);
@@ -288,27 +274,27 @@ static void ecb_each_day(void **state)
     }
     /* a weekend alone has no rate date; a window before CNY has none either */
     c.n = 0;
-    fx_rates_each_day(t, ccy("CNY"), ccy("USD"), day_of("2025-01-25"), day_of("2025-01-26"),
+    fx_rates_each_day(t, fixture_ccy("CNY"), fixture_ccy("USD"), fixture_day("2025-01-25"), fixture_day("2025-01-26"),
                       collect_day, &c);
     assert_int_equal(c.n, 0);
-    fx_rates_each_day(t, ccy("CNY"), ccy("USD"), day_of("2000-01-01"), day_of("2000-01-31"),
+    fx_rates_each_day(t, fixture_ccy("CNY"), fixture_ccy("USD"), fixture_day("2000-01-01"), fixture_day("2000-01-31"),
                       collect_day, &c);
     assert_int_equal(c.n, 0);
     /* CYP: only while it was quoted */
-    fx_rates_each_day(t, ccy("CYP"), ccy("USD"), day_of("2007-12-28"), day_of("2008-01-10"),
+    fx_rates_each_day(t, fixture_ccy("CYP"), fixture_ccy("USD"), fixture_day("2007-12-28"), fixture_day("2008-01-10"),
                       collect_day, &c);
     assert_int_equal(c.n, 2); /* 2007-12-28 and 2007-12-31 */
-    assert_int_equal(c.days[1], day_of("2007-12-31"));
+    assert_int_equal(c.days[1], fixture_day("2007-12-31"));
     /* the same currency: every calendar day at 1 */
     c.n = 0;
-    fx_rates_each_day(t, ccy("USD"), ccy("USD"), day_of("2025-01-25"), day_of("2025-01-27"),
+    fx_rates_each_day(t, fixture_ccy("USD"), fixture_ccy("USD"), fixture_day("2025-01-25"), fixture_day("2025-01-27"),
                       collect_day, &c);
     assert_int_equal(c.n, 3);
     assert_int_equal(c.p[0].num.coef, 1);
     assert_null(c.p[0].leg[0]);
     /* lo > hi: nothing */
     c.n = 0;
-    fx_rates_each_day(t, ccy("CNY"), ccy("USD"), day_of("2025-01-24"), day_of("2025-01-20"),
+    fx_rates_each_day(t, fixture_ccy("CNY"), fixture_ccy("USD"), fixture_day("2025-01-24"), fixture_day("2025-01-20"),
                       collect_day, &c);
     assert_int_equal(c.n, 0);
 }
@@ -326,7 +312,7 @@ static void ecb_resolve(void **state)
         {"XYZ", NULL},  {"", NULL},     {"USD ", NULL},
     };
     for (size_t i = 0; i < N(rows); i++) {
-        fx_ccy c = ccy("---");
+        fx_ccy c = fixture_ccy("---");
         bool ok = fx_rates_resolve(t, rows[i].s, strlen(rows[i].s), &c);
         if (ok != (rows[i].want != NULL))
             fail_msg("resolve \"%s\": %d", rows[i].s, ok);
@@ -383,7 +369,7 @@ static void mixed_lookups(void **state)
 
     /* each_day: direct days and cross days, each priced as a lookup would */
     collect c = {.t = t};
-    fx_rates_each_day(t, ccy("USD"), ccy("CNY"), day_of("2025-01-19"), day_of("2025-01-24"),
+    fx_rates_each_day(t, fixture_ccy("USD"), fixture_ccy("CNY"), fixture_day("2025-01-19"), fixture_day("2025-01-24"),
                       collect_day, &c);
     static const struct {
         const char *day;
@@ -392,7 +378,7 @@ static void mixed_lookups(void **state)
                 {"2025-01-24", true}};
     assert_int_equal(c.n, N(want));
     for (size_t i = 0; i < N(want); i++) {
-        assert_int_equal(c.days[i], day_of(want[i].day));
+        assert_int_equal(c.days[i], fixture_day(want[i].day));
         assert_int_equal(c.p[i].leg[1] != NULL, want[i].cross);
     }
     fx_rates_free(t);
@@ -441,7 +427,7 @@ static void cross_lookups(void **state)
      * one rate each, however long */
     fx_lookup_opts o = {FX_FALLBACK_PREVIOUS, 7};
     fx_priced p;
-    assert_int_equal(fx_rates_lookup(t, ccy("JPY"), ccy("CHF"), day_of("2024-03-01"), &o, &p,
+    assert_int_equal(fx_rates_lookup(t, fixture_ccy("JPY"), fixture_ccy("CHF"), fixture_day("2024-03-01"), &o, &p,
                                      NULL, 0),
                      FX_LOOKUP_OK); /* mixed: 1.1150 / 190.123456789012345 */
     assert_int_equal(p.num.coef, 11150);
@@ -473,12 +459,12 @@ static void unsorted(void **state)
     for (size_t i = 0; i < N(unsorted_rows); i++)
         check_lookup(t, &unsorted_rows[i]);
     collect c = {.t = t};
-    fx_rates_each_day(t, ccy("USD"), ccy("JPY"), day_of("2024-02-01"), day_of("2024-03-31"),
+    fx_rates_each_day(t, fixture_ccy("USD"), fixture_ccy("JPY"), fixture_day("2024-02-01"), fixture_day("2024-03-31"),
                       collect_day, &c);
     static const char *const want[] = {"2024-03-01", "2024-03-04", "2024-03-05", "2024-03-07"};
     assert_int_equal(c.n, N(want));
     for (size_t i = 0; i < N(want); i++)
-        assert_int_equal(c.days[i], day_of(want[i]));
+        assert_int_equal(c.days[i], fixture_day(want[i]));
     fx_diags_free(d);
     fx_rates_free(t);
 }
@@ -627,13 +613,13 @@ static void errors_keep_going(void **state)
     fx_lookup_opts o = {FX_FALLBACK_NONE, 0};
     fx_priced p;
     assert_int_equal(
-        fx_rates_lookup(t, ccy("USD"), ccy("HUF"), day_of("2025-01-02"), &o, &p, NULL, 0),
+        fx_rates_lookup(t, fixture_ccy("USD"), fixture_ccy("HUF"), fixture_day("2025-01-02"), &o, &p, NULL, 0),
         FX_LOOKUP_OK);
     assert_int_equal(p.leg[0]->line, 12);
     /* the bad rows gave no rate */
     char why[FX_DEC_STR_MAX];
     assert_int_equal(
-        fx_rates_lookup(t, ccy("USD"), ccy("JPY"), day_of("2025-01-02"), &o, &p, why, sizeof why),
+        fx_rates_lookup(t, fixture_ccy("USD"), fixture_ccy("JPY"), fixture_day("2025-01-02"), &o, &p, why, sizeof why),
         FX_LOOKUP_NO_RATE);
     assert_string_equal(why, "no JPY rate in the loaded rates");
     fx_diags_free(d);
@@ -654,7 +640,7 @@ static void identical_duplicates(void **state)
     fx_lookup_opts o = {FX_FALLBACK_NONE, 0};
     fx_priced p;
     assert_int_equal(
-        fx_rates_lookup(t, ccy("EUR"), ccy("USD"), day_of("2025-01-24"), &o, &p, NULL, 0),
+        fx_rates_lookup(t, fixture_ccy("EUR"), fixture_ccy("USD"), fixture_day("2025-01-24"), &o, &p, NULL, 0),
         FX_LOOKUP_OK);
     assert_ptr_equal(p.leg[0]->file, fx_rates_file_name(t, 0));
     fx_diags_free(d);
@@ -678,8 +664,8 @@ static void folder(void **state)
     fx_day first, last;
     size_t n;
     assert_true(fx_rates_file_range(t, 0, &first, &last, &n));
-    assert_int_equal(first, day_of("2025-01-02"));
-    assert_int_equal(last, day_of("2025-01-03"));
+    assert_int_equal(first, fixture_day("2025-01-02"));
+    assert_int_equal(last, fixture_day("2025-01-03"));
     assert_int_equal(n, 4);
     assert_false(fx_rates_file_range(t, 1, &first, &last, &n)); /* aliases: no rates */
     assert_true(fx_rates_has_aliases(t));
@@ -690,7 +676,7 @@ static void folder(void **state)
     fx_lookup_opts o = {FX_FALLBACK_PREVIOUS, 7};
     fx_priced p;
     assert_int_equal(
-        fx_rates_lookup(t, ccy("CAD"), ccy("USD"), day_of("2025-01-03"), &o, &p, NULL, 0),
+        fx_rates_lookup(t, fixture_ccy("CAD"), fixture_ccy("USD"), fixture_day("2025-01-03"), &o, &p, NULL, 0),
         FX_LOOKUP_OK);
     assert_string_equal(p.leg[0]->file, DATA "dir/b-long.csv");
     fx_diags_free(d);
@@ -740,7 +726,7 @@ static void aliases(void **state)
         {"¥", NULL},          {"XYZ", NULL},       {"", NULL},      {"US", NULL},
     };
     for (size_t i = 0; i < N(rows); i++) {
-        fx_ccy c = ccy("---");
+        fx_ccy c = fixture_ccy("---");
         bool ok = fx_rates_resolve(t, rows[i].s, strlen(rows[i].s), &c);
         if (ok != (rows[i].want != NULL))
             fail_msg("resolve \"%s\": %d", rows[i].s, ok);
@@ -783,7 +769,7 @@ static void no_final_line_end(void **state)
     fx_lookup_opts o = {FX_FALLBACK_NONE, 0};
     fx_priced p;
     assert_int_equal(
-        fx_rates_lookup(t, ccy("USD"), ccy("JPY"), day_of("2025-01-03"), &o, &p, NULL, 0),
+        fx_rates_lookup(t, fixture_ccy("USD"), fixture_ccy("JPY"), fixture_day("2025-01-03"), &o, &p, NULL, 0),
         FX_LOOKUP_OK);
     assert_int_equal(p.num.coef, 1576875);
     assert_int_equal(p.num.exp, -4);
@@ -855,20 +841,20 @@ static void targets(void **state)
     const char *paths[] = {DATA "ecb-small.csv", DATA "aliases.csv", NULL};
     fx_rate_table *t = load(d, paths, FX_OK, FX_OK);
     char why[160] = "";
-    assert_true(fx_rates_check_target(t, ccy("USD"), why, sizeof why)); /* ISO and rates */
-    assert_true(fx_rates_check_target(t, ccy("TWD"), why, sizeof why)); /* ISO only */
-    assert_true(fx_rates_check_target(t, ccy("CYP"), why, sizeof why)); /* in the rates */
-    assert_true(fx_rates_check_target(t, ccy("EUR"), NULL, 0));
+    assert_true(fx_rates_check_target(t, fixture_ccy("USD"), why, sizeof why)); /* ISO and rates */
+    assert_true(fx_rates_check_target(t, fixture_ccy("TWD"), why, sizeof why)); /* ISO only */
+    assert_true(fx_rates_check_target(t, fixture_ccy("CYP"), why, sizeof why)); /* in the rates */
+    assert_true(fx_rates_check_target(t, fixture_ccy("EUR"), NULL, 0));
     assert_string_equal(why, "");
-    assert_false(fx_rates_check_target(t, ccy("XYZ"), why, sizeof why));
+    assert_false(fx_rates_check_target(t, fixture_ccy("XYZ"), why, sizeof why));
     assert_string_equal(why, "XYZ is no known currency: neither an ISO 4217 code nor in the "
                              "loaded rates");
-    assert_false(fx_rates_check_target(t, ccy("RMB"), why, sizeof why));
+    assert_false(fx_rates_check_target(t, fixture_ccy("RMB"), why, sizeof why));
     assert_string_equal(why, "RMB is no known currency (neither ISO 4217 nor in the loaded "
                              "rates) but an alias of CNY; write CNY");
-    assert_false(fx_rates_check_target(t, ccy("RMB"), NULL, 0));
-    assert_true(fx_rates_is_currency(t, ccy("TWD")));
-    assert_false(fx_rates_is_currency(t, ccy("RMB")));
+    assert_false(fx_rates_check_target(t, fixture_ccy("RMB"), NULL, 0));
+    assert_true(fx_rates_is_currency(t, fixture_ccy("TWD")));
+    assert_false(fx_rates_is_currency(t, fixture_ccy("RMB")));
     fx_diags_free(d);
     fx_rates_free(t);
 }
@@ -887,12 +873,12 @@ static void api_edges(void **state)
     fx_lookup_opts o = {FX_FALLBACK_PREVIOUS, -1};
     fx_priced p;
     char why[FX_DEC_STR_MAX];
-    assert_int_equal(fx_rates_lookup(t, ccy("USD"), ccy("EUR"), 0, &o, &p, why, sizeof why),
+    assert_int_equal(fx_rates_lookup(t, fixture_ccy("USD"), fixture_ccy("EUR"), 0, &o, &p, why, sizeof why),
                      FX_LOOKUP_NO_RATE);
     assert_string_equal(why, "no USD rate in the loaded rates");
     /* a short `why` is cut, never overrun */
     char tiny[8];
-    assert_int_equal(fx_rates_lookup(t, ccy("USD"), ccy("EUR"), 0, &o, &p, tiny, sizeof tiny),
+    assert_int_equal(fx_rates_lookup(t, fixture_ccy("USD"), fixture_ccy("EUR"), 0, &o, &p, tiny, sizeof tiny),
                      FX_LOOKUP_NO_RATE);
     assert_string_equal(tiny, "no USD ");
     /* loading after finish is a programming error, reported */

@@ -16,12 +16,12 @@
 
 #include <cmocka.h>
 
+#include "fixture.h"
+
 #include "rates.h"
 
 #define N(a) (sizeof(a) / sizeof((a)[0]))
 
-static char dir[64];
-static char path[128];
 static fx_rate_table *rates;
 
 /* Line numbers matter: the legs' lines are checked. The CHF route is
@@ -46,48 +46,15 @@ static const char rates_csv[] =
 static int setup(void **state)
 {
     (void)state;
-    snprintf(dir, sizeof dir, "%s", "/tmp/fxbook-rates-bounds-XXXXXX");
-    if (!mkdtemp(dir))
-        return -1;
-    snprintf(path, sizeof path, "%s/r.csv", dir);
-    FILE *f = fopen(path, "w");
-    if (!f)
-        return -1;
-    fputs(rates_csv, f);
-    fclose(f);
-    fx_diags *d = fx_diags_new();
-    rates = fx_rates_new();
-    fx_status st = fx_rates_load(rates, path, d);
-    if (st == FX_OK)
-        st = fx_rates_finish(rates, d);
-    for (size_t i = 0; i < fx_diags_count(d); i++)
-        print_message("# %s\n", fx_diags_message(d, i));
-    fx_diags_free(d);
-    return st == FX_OK ? 0 : -1;
+    rates = fixture_rates_text(rates_csv);
+    return rates ? 0 : -1;
 }
 
 static int teardown(void **state)
 {
     (void)state;
     fx_rates_free(rates);
-    unlink(path);
-    rmdir(dir);
     return 0;
-}
-
-static fx_ccy ccy(const char *s)
-{
-    fx_ccy c;
-    memcpy(c.s, s, 4);
-    return c;
-}
-
-static fx_day day_of(const char *s)
-{
-    fx_day d;
-    if (!fx_date_parse(s, strlen(s), &d))
-        fail_msg("bad date in test: %s", s);
-    return d;
 }
 
 #define PREV FX_FALLBACK_PREVIOUS
@@ -164,7 +131,7 @@ static void lookups(void **state)
         fx_lookup_opts o = {w->fallback, w->max_stale};
         fx_priced p;
         char why[FX_DEC_STR_MAX] = "";
-        fx_lookup_err e = fx_rates_lookup(rates, ccy(w->from), ccy(w->to), day_of(w->day), &o,
+        fx_lookup_err e = fx_rates_lookup(rates, fixture_ccy(w->from), fixture_ccy(w->to), fixture_day(w->day), &o,
                                           &p, why, sizeof why);
         if (e != w->err)
             fail_msg("row %zu: %s -> %s on %s (fallback %d, max-stale %ld): error %d, want %d (%s)",
@@ -206,7 +173,7 @@ static void stale_message(void **state)
     fx_lookup_opts o = {PREV, 6};
     fx_priced p;
     char why[FX_DEC_STR_MAX] = "";
-    assert_int_equal(fx_rates_lookup(rates, ccy("USD"), ccy("JPY"), day_of("2025-01-17"), &o, &p,
+    assert_int_equal(fx_rates_lookup(rates, fixture_ccy("USD"), fixture_ccy("JPY"), fixture_day("2025-01-17"), &o, &p,
                                      why, sizeof why),
                      STALE);
     assert_string_equal(why, "the latest rate to price USD in JPY is from 2025-01-10, 7 days "
@@ -243,17 +210,17 @@ static void each_day_window(void **state)
     };
     for (size_t i = 0; i < N(w); i++) {
         collect c = {0};
-        fx_rates_each_day(rates, ccy("USD"), ccy("JPY"), day_of(w[i].lo), day_of(w[i].hi),
+        fx_rates_each_day(rates, fixture_ccy("USD"), fixture_ccy("JPY"), fixture_day(w[i].lo), fixture_day(w[i].hi),
                           collect_day, &c);
         bool same = c.n == w[i].n;
         for (size_t k = 0; same && k < c.n; k++)
-            same = c.days[k] == day_of(w[i].want[k]);
+            same = c.days[k] == fixture_day(w[i].want[k]);
         if (!same)
             fail_msg("each_day [%s, %s]: %zu days, want %zu", w[i].lo, w[i].hi, c.n, w[i].n);
     }
     /* a cross tie: one day, priced as the lookup prices it (via CAD) */
     collect c = {0};
-    fx_rates_each_day(rates, ccy("AUD"), ccy("NZD"), day_of("2025-02-01"), day_of("2025-02-04"),
+    fx_rates_each_day(rates, fixture_ccy("AUD"), fixture_ccy("NZD"), fixture_day("2025-02-01"), fixture_day("2025-02-04"),
                       collect_day, &c);
     assert_int_equal(c.n, 2);
 }
