@@ -786,23 +786,3 @@ void fx_outputs_catch_signals(void)
     signal(SIGXFSZ, SIG_IGN);
     signal(SIGPIPE, SIG_IGN);
 }
-
-/* ---- scratch ---- */
-
-FILE *fx_tmpfile(const char *dir)
-{
-    char *path = join(dir, ".fxbook-tmp-XXXXXX");
-    int fd = mkstemp(path);
-    FILE *f = NULL;
-    if (fd >= 0) {
-        unlink(path);
-        f = fdopen(fd, "w+b");
-        if (!f) {
-            int e = errno;
-            close(fd);
-            errno = e;
-        }
-    }
-    free(path);
-    return f;
-}

@@ -73,9 +73,4 @@ void fx_outputs_abort_all(void);
 /* The folder path is in ("." for a bare name), newly allocated. */
 char *fx_outfile_dir(const char *path);
 
-/* An unlinked temporary file in dir, open for writing and reading back
- * ("w+b"): gone when closed or when the process dies. NULL and errno set
- * when dir cannot take it. */
-FILE *fx_tmpfile(const char *dir);
-
 #endif

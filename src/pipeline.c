@@ -229,46 +229,35 @@ fx_status fx_pipeline_run(const fx_opts *o, fx_diags *d, fx_run_result *res,
     memset(res, 0, sizeof *res);
     fx_outputs *outs = fx_outputs_new();
     size_t id[OUT_N] = {0};
-    if (!o->check && plan_outputs(o, outs, id, d) != FX_OK) {
-        fx_outputs_free(outs);
-        return fx_diags_status(d);
-    }
     fx_book_input *inputs = fx_xcalloc(o->ninputs, sizeof *inputs);
     bool *readable = fx_xcalloc(o->ninputs, sizeof *readable);
-    for (size_t i = 0; i < o->ninputs; i++) {
-        inputs[i].name = input_name(o->inputs[i]);
-        readable[i] = check_input(o->inputs[i], d) == FX_OK;
-    }
     fx_rate_table *rates = fx_rates_new();
-    fx_status st = load_rates(rates, o, d);
-    fx_status tst = check_targets(o, rates, d);
-    if (st != FX_OK || tst != FX_OK) { /* facts cannot be checked without their rates */
-        free(readable);
-        fx_rates_free(rates);
-        free(inputs);
-        fx_outputs_free(outs);
-        return fx_diags_status(d);
-    }
-
     run r = {.o = o, .rates = rates, .d = d, .progress = progress, .progress_ctx = progress_ctx};
     fx_converted_init(&r.conv);
     fx_check_init(&r.check);
     FILE *csv[OUT_N] = {0};
+    fx_status st = FX_OK;
+    if (!o->check && plan_outputs(o, outs, id, d) != FX_OK)
+        goto done; /* 64 before any work */
+    for (size_t i = 0; i < o->ninputs; i++) {
+        inputs[i].name = input_name(o->inputs[i]);
+        readable[i] = check_input(o->inputs[i], d) == FX_OK;
+    }
+    st = load_rates(rates, o, d);
+    fx_status tst = check_targets(o, rates, d);
+    if (st != FX_OK || tst != FX_OK) {
+        st = fx_diags_status(d); /* 64 of a target before 65 of the rates */
+        goto done; /* facts cannot be checked without their rates */
+    }
+
     fx_book_info info = {inputs, o->ninputs, rates, &o->conv, &o->audit, o->options,
                          FX_VERSION, o->output, o->source_date_epoch};
     if (!o->check && fx_diags_status(d) == FX_OK) { /* else nothing will be written */
         st = o->csv_dir ? fx_outputs_make_dir(outs, o->csv_dir, d) : FX_OK;
         if (st == FX_OK)
             st = fx_outputs_lock(outs, d);
-        if (st == FX_E_BUSY) { /* at once: another run is on it */
-            free(readable);
-            fx_rates_free(rates);
-            free(inputs);
-            fx_converted_clear(&r.conv);
-            fx_check_clear(&r.check);
-            fx_outputs_free(outs);
-            return fx_diags_status(d);
-        }
+        if (st == FX_E_BUSY)
+            goto done; /* at once: another run is on it */
         if (st == FX_OK)
             st = fx_outputs_begin(outs, d);
         if (st == FX_OK && o->output) {
@@ -356,7 +345,6 @@ fx_status fx_pipeline_run(const fx_opts *o, fx_diags *d, fx_run_result *res,
         fx_book_discard(r.book);
     if (st == FX_OK && !o->check)
         st = fx_outputs_commit(outs, d);
-    fx_outputs_free(outs); /* after a failure: temporary files, locks, a new folder gone */
     res->wrote = st == FX_OK && !o->check;
     res->counts = fx_audit_totals(r.audit);
     res->sources = fx_audit_nsources(r.audit);
@@ -366,6 +354,11 @@ fx_status fx_pipeline_run(const fx_opts *o, fx_diags *d, fx_run_result *res,
         (o->fail_on == FX_FAIL_DISAGREE && res->counts.claims[FX_C_DISAGREE] > 0);
 
     fx_audit_free(r.audit);
+    r.audit = NULL;
+done: /* in reverse; an early exit's status is what d holds */
+    if (!res->wrote && st == FX_OK)
+        st = fx_diags_status(d);
+    fx_outputs_free(outs); /* after a failure: temporary files, locks, a new folder gone */
     fx_check_clear(&r.check);
     fx_converted_clear(&r.conv);
     fx_rates_free(rates);
