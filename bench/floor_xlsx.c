@@ -1,17 +1,18 @@
-/* floor_xlsx - floor (c) of `make bench`: the cells fxbook's book.c writes,
+/* floor_xlsx - floor (c) of `make bench`: the cells fxbook's book writes,
  * written with libxlsxwriter alone. It loads the "-p" plan of gen into
  * memory first (not timed): per fact the texts and numbers of its Facts
  * row and, when audited, of its Conversions row; per claim its Comparison
  * row; the Sources; the Rates used. Then it writes the six sheets as
- * book.c does in constant_memory mode: the same sheets in the same order,
- * the same rows, the same cell types and texts (inline strings, numbers
- * with the same formats, dates, formulas with cached values), comments,
- * conditional formats, autofilters, frozen panes and the Summary chart.
+ * src/book.c and src/sheet*.c do in constant_memory mode: the same sheets
+ * in the same order, the same rows, the same cell types and texts (inline
+ * strings, numbers with the same formats, dates, formulas with cached
+ * values), comments, conditional formats, autofilters, frozen panes and
+ * the Summary chart.
  * Nothing else: no parsing, no arithmetic, no checks beyond the library's
  * return codes. Prints "seconds cells MB": the time runs from
  * workbook_new_opt to the end of workbook_close; MB is how much the peak
  * RSS grew while writing (the library's own memory: the plan was loaded
- * before). Keep in step with src/book.c. */
+ * before). Keep in step with src/sheet*.c. */
 #define _POSIX_C_SOURCE 200809L
 #include <stdint.h>
 #include <stdio.h>
@@ -200,7 +201,7 @@ static void ok(lxw_error e)
     ncells_written++;
 }
 
-/* Empty text leaves the cell blank, as book.c does. */
+/* Empty text leaves the cell blank, as sheet.c's fx_sheet_put_text does. */
 static void str(lxw_worksheet *ws, lxw_row_t r, lxw_col_t c, const char *s, lxw_format *f)
 {
     if (*s)
@@ -266,7 +267,7 @@ static void make_formats(void)
     format_set_font_color(f_warn, 0x9C5700);
 }
 
-/* landscape, a list's header row on every printed page (book.c's print_setup) */
+/* landscape, a list's header row on every printed page (sheet.c's fx_sheet_print_setup) */
 static void print_setup(lxw_worksheet *ws, int one_page_wide, int header_rows)
 {
     worksheet_set_landscape(ws);
@@ -305,7 +306,7 @@ static void verdict_highlights(lxw_worksheet *ws, lxw_col_t c)
     highlight(ws, 1, XL_LAST, c, "\"close\"", f_warn);
 }
 
-/* "=M5" and the plan's legs, as book.c's rate_formula */
+/* "=M5" and the plan's legs, as sheet_data.c's fx_sheet_rate_formula */
 static void formula(lxw_worksheet *ws, lxw_row_t r, lxw_col_t c, lxw_col_t amount_col,
                     const char *legs, double cached)
 {
@@ -414,7 +415,7 @@ int main(int argc, char **argv)
     }
     worksheet_autofilter(fs, 0, 0, (lxw_row_t)n_facts, 25);
 
-    /* ---- Conversions (book.c replays them from its spill file) ---- */
+    /* ---- Conversions (sheet_conversions.c replays them from its spill file) ---- */
     lxw_worksheet *cs = workbook_add_worksheet(wb, "Conversions");
     static const char *const ccols[] = {
         "fact_id", "claim", "source", "valuation_date", "amount", "unit", "reported_amount",

@@ -14,7 +14,7 @@
  *   -p FILE  the cell plan of the workbook - for floor_xlsx: per fact the
  *            texts and numbers of its Facts row and, when audited, of its
  *            Conversions row ("F", "A"); per claim its Comparison row ("K");
- *            the Sources ("S") and the Rates used, in the order book.c
+ *            the Sources ("S") and the Rates used, in the order sheet_data.c
  *            assigns them ("R"). Tab-separated.
  * The plan's numbers, verdicts and matching days are computed here in
  * doubles: they only have to look like fxbook's cells, they are never
@@ -525,7 +525,7 @@ int main(int argc, char **argv)
         setvbuf(pf, pbuf, _IOFBF, sizeof pbuf);
         fprintf(pf, "# plan: see bench/gen.c and bench/floor_xlsx.c\n");
     }
-    /* plan state: Rates slots in order of first use (as book.c assigns
+    /* plan state: Rates slots in order of first use (as sheet_data.c assigns
      * them), claim x source cells, sources in order of first appearance */
     uint32_t *slot = pf ? xcalloc(ndays * nccy, sizeof *slot) : NULL;
     size_t *used = pf ? xcalloc(ndays * nccy, sizeof *used) : NULL;
@@ -729,7 +729,7 @@ int main(int argc, char **argv)
                 fprintf(cf, "a %s %s\n", rate_txt[di][rc], rate_txt[di][cc]);
         }
 
-        /* the plan: what book.c writes for this fact (doubles are close
+        /* the plan: what the book writes for this fact (doubles are close
          * enough: they only have to look like fxbook's cells) */
         if (pf) {
             if (!cl->first_seen) {
@@ -745,9 +745,10 @@ int main(int argc, char **argv)
             int rp = rep.places - rep.scale < 0 ? 0 : rep.places - rep.scale;
             double rate = k != K_MONEY ? 1 : rate_val[di][usd_ix] / rate_val[di][cc];
             double usd = amount * rate;
-            /* formulas as book.c's rate_formula: a cross from A to B via EUR
-             * divides by EUR/A and multiplies by EUR/B; the Rates row of a
-             * leg is assigned when a formula first cites it */
+            /* formulas as sheet_data.c's fx_sheet_rate_formula: a cross
+             * from A to B via EUR divides by EUR/A and multiplies by EUR/B;
+             * the Rates row of a leg is assigned when a formula first
+             * cites it */
             char tf[96] = "", af[96] = "";
             size_t legs[2][2] = {{cc, usd_ix}, {cc, rc}};
             for (int w = 0; w < 1 + has_rep && k == K_MONEY; w++) {

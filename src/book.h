@@ -1,7 +1,8 @@
 /* book - the XLSX workbook of SPEC 6, written with libxlsxwriter in
  * constant_memory mode: Facts rows stream in as facts are converted;
  * Summary, Comparison, Conversions, Rates and Sources are written at the
- * end from the aggregates. The only file that includes xlsxwriter.h. */
+ * end from the aggregates. Only the book's files (book*.c, sheet*.c, their
+ * private book_int.h) include xlsxwriter.h; this header does not. */
 #ifndef FX_BOOK_H
 #define FX_BOOK_H
 

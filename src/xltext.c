@@ -1,6 +1,6 @@
 /* xltext - the length of text as a workbook cell stores it (see xltext.h).
  * Invariant: fx_xltext_len(s) = UTF-16 units + 6 x escapes, exactly what
- * book.c's put_text writes for s. */
+ * sheet.c's fx_sheet_put_text writes for s. */
 #include "xltext.h"
 
 #include <string.h>

@@ -4,8 +4,8 @@
  * read back as the character U+HHHH, so fxbook writes its '_' as _x005F_
  * (the OOXML rule): 6 characters more, which the writer counts against the
  * limit. Readers check lengths with fx_xltext_len, so whatever they accept
- * fits a cell once escaped; book.c escapes with fx_xltext_is_escape. No
- * allocation, no locale. */
+ * fits a cell once escaped; sheet.c's fx_sheet_put_text escapes the same
+ * sequences. No allocation, no locale. */
 #ifndef FX_XLTEXT_H
 #define FX_XLTEXT_H
 

@@ -118,7 +118,7 @@ fi
 # A text that ends (or starts, or is nothing but) a literal _xHHHH_ is
 # written so that Excel does not decode it: read back with openpyxl (which
 # shows the stored text) and decoded as Excel decodes _xHHHH_ (left to
-# right; _x005F_ is '_'; x or X, as book.c escapes both), it is the input.
+# right; _x005F_ is '_'; x or X, as sheet.c escapes both), it is the input.
 cat > "$T/x.csv" << 'EOF'
 fact_id,entity,claim,source,published,value,unit,quote,note
 x1,_x0041_,c1,s,2025-03-10,1,count,ends with _x0041_,_X00E9_

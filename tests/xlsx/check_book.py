@@ -37,7 +37,7 @@ def written(x):
 
 
 def as_written(text):
-    """Text as libxlsxwriter stores it and openpyxl shows it: book.c escapes
+    """Text as libxlsxwriter stores it and openpyxl shows it: sheet.c escapes
     the '_' of a literal _xHHHH_ as _x005F_ (Excel would decode it), and
     libxlsxwriter writes control characters other than tab and LF as _xHHHH_.
     Excel and LibreOffice decode both back to the text as typed."""

@@ -1,0 +1,187 @@
+/* book_int - private to the book's files (book*.c, sheet*.c), the only
+ * ones that include xlsxwriter.h: the workbook's state, the shared
+ * cell/format layer (sheet.c, sheet_data.c) and one writer per sheet
+ * (sheet_<name>.c). Invariant: calls go one way, book.c -> sheets ->
+ * shared layer (sheet_data.c -> sheet.c); a sheet never calls another. */
+#ifndef FX_BOOK_INT_H
+#define FX_BOOK_INT_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include <xlsxwriter.h>
+
+#include "book.h"
+#include "dec.h"
+#include "mem.h"
+#include "spool.h"
+
+#define XL_ROWS 1048576UL      /* rows per sheet, the header row included */
+#define XL_COLS 16384U         /* columns per sheet */
+#define SHOWN_PLACES_MAX 15    /* decimals a number format shows at most */
+#define NOCOL ((lxw_col_t)-1)
+#define N(a) (sizeof(a) / sizeof((a)[0]))
+
+typedef struct {
+    const char *name;
+    double width;
+} fx_col_spec;
+
+/* A sheet that may continue on "<base> (2)", "<base> (3)", ... */
+typedef struct {
+    lxw_worksheet *ws;
+    const char *base;
+    unsigned part;           /* 1 for the first sheet */
+    lxw_row_t row;           /* next row to write */
+    const fx_col_spec *cols; /* header */
+    size_t ncols;
+    lxw_col_t verdict_col;   /* (lxw_col_t)-1: none */
+    lxw_col_t freeze_col;
+} fx_sheet;
+
+/* One audited conversion as spilled: a spool record of this (binary, read
+ * back by this process only), then the S_N strings, one field each. */
+typedef struct {
+    fx_day valuation, rate_day;
+    int32_t verdict;
+    uint8_t priced, has_dev, amount_places, reported_places;
+    uint8_t inv[2];
+    uint32_t leg[2]; /* Rates slot + 1; 0: none */
+    double amount, reported, computed, exact, deviation;
+} fx_spill_rec;
+
+enum { S_FACT_ID, S_CLAIM, S_SOURCE, S_UNIT, S_REP_UNIT, S_DAYS, S_N };
+
+struct fx_book {
+    lxw_workbook *wb;
+    const fx_book_info *info;
+    fx_diags *d;
+    fx_status st; /* first failure: every later call returns it */
+    char *dir;    /* the output's directory: libxlsxwriter's and our temporary files */
+    fx_arena *strings;
+    unsigned long max_rows;
+
+    lxw_worksheet *summary, *comparison;
+    fx_sheet facts;
+    fx_col_spec *facts_cols;
+    size_t ntargets;
+
+    lxw_format *f_head, *f_title, *f_bold, *f_date, *f_money, *f_unrounded, *f_pct, *f_int,
+        *f_bad, *f_warn, *f_bn, *f_mn;
+    lxw_format *f_places[SHOWN_PLACES_MAX + 1]; /* "#,##0.000": created on demand */
+
+    uint32_t *rate_slot; /* fx_rate.id -> first-use index + 1; 0: unused */
+    const fx_rate **used;
+    size_t nrates, nused;
+
+    fx_spool *spill;
+    size_t nspilled, ninconsistent;
+    int hush_rd, hush_wr, hush_saved; /* see fx_hush; -1: none */
+
+    char *buf; /* scratch for text cells */
+    size_t cap;
+    char *sbuf; /* a spilled record's matching days while it is built */
+    size_t scap;
+    char *options; /* every option in full, for Summary and the properties */
+    char *nbuf; /* a file name as shown (not buf: fx_sheet_put_text uses that) */
+    size_t ncap;
+    fx_dec tmp;
+    fx_ratio r1, r2;
+};
+
+
+/* libxlsxwriter prints some failures itself ("[ERROR] workbook_close():
+ * Zip ZIP_ERRNO error ...", "[ERROR] ... Error creating tmpfile()"). Around
+ * the calls that can, standard error goes to a pipe; the library's lines
+ * (they start with '[') become part of fxbook's own message, SPEC 8's "a
+ * library's message is never shown without fxbook's context"; any other
+ * line (another thread's) is passed on. The pipe and the saved standard
+ * error are made once, at open: when descriptors run out is exactly when
+ * the library has something to say. Out of memory meanwhile still reaches
+ * the real standard error (fx_mem_error_fd). */
+typedef struct {
+    bool on;
+    int mem_fd;
+    char said[512]; /* the library's lines, "; "-joined; "" if none */
+} fx_hush;
+
+/* ---- sheet.c: errors, libxlsxwriter's own words, cells, formats, sheets ---- */
+
+/* Records the first failure as a diagnostic (what: the part; why: the
+ * cause, a final '.' dropped); always false. */
+bool fx_sheet_fail(fx_book *b, fx_status st, const char *what, const char *why);
+/* Turns a libxlsxwriter error at a cell into a diagnostic. */
+bool fx_sheet_cell_ok(fx_book *b, lxw_error e, lxw_worksheet *ws, lxw_row_t r, lxw_col_t c);
+bool fx_sheet_lxw_ok(fx_book *b, lxw_error e, const char *what);
+
+bool fx_sheet_hush_open(fx_book *b);
+void fx_sheet_hush_close(fx_book *b);
+void fx_sheet_hush_begin(fx_book *b, fx_hush *h);
+void fx_sheet_hush_end(fx_book *b, fx_hush *h);
+bool fx_sheet_hush_ok(fx_book *b, const fx_hush *h, fx_status st, const char *what);
+
+char *fx_sheet_grow(char **buf, size_t *cap, size_t n);
+char *fx_sheet_scratch(fx_book *b, size_t n);
+const char *fx_sheet_shown_name(fx_book *b, const char *name);
+void fx_sheet_put_text(fx_book *b, lxw_worksheet *ws, lxw_row_t r, lxw_col_t c, const char *s,
+                       size_t len, lxw_format *f);
+void fx_sheet_put_str(fx_book *b, lxw_worksheet *ws, lxw_row_t r, lxw_col_t c, const char *s,
+                      lxw_format *f);
+void fx_sheet_put_num(fx_book *b, lxw_worksheet *ws, lxw_row_t r, lxw_col_t c, double v,
+                      lxw_format *f);
+void fx_sheet_put_formula(fx_book *b, lxw_worksheet *ws, lxw_row_t r, lxw_col_t c,
+                          const char *formula, double cached, lxw_format *f);
+void fx_sheet_put_day(fx_book *b, lxw_worksheet *ws, lxw_row_t r, lxw_col_t c, fx_day day);
+lxw_format *fx_sheet_places_format(fx_book *b, long places);
+void fx_sheet_put_dec(fx_book *b, lxw_worksheet *ws, lxw_row_t r, lxw_col_t c, const fx_dec *v,
+                      lxw_format *f);
+void fx_sheet_put_exact(fx_book *b, lxw_worksheet *ws, lxw_row_t r, lxw_col_t c,
+                        const fx_dec *v);
+
+lxw_worksheet *fx_sheet_add(fx_book *b, const char *name);
+void fx_sheet_print_setup(fx_book *b, lxw_worksheet *ws, bool one_page_wide, bool header);
+void fx_sheet_header_row(fx_book *b, lxw_worksheet *ws, const fx_col_spec *cols, size_t n,
+                         lxw_col_t freeze_col);
+void fx_sheet_highlight(fx_book *b, lxw_worksheet *ws, lxw_row_t r0, lxw_row_t r1, lxw_col_t c,
+                        const char *word, lxw_format *f);
+void fx_sheet_init(fx_sheet *s, const char *base, const fx_col_spec *cols, size_t n,
+                   lxw_col_t verdict_col, lxw_col_t freeze_col);
+bool fx_sheet_start(fx_book *b, fx_sheet *s);
+void fx_sheet_end(fx_book *b, fx_sheet *s);
+bool fx_sheet_next_row(fx_book *b, fx_sheet *s, lxw_row_t *row);
+void fx_sheet_make_formats(fx_book *b);
+
+/* ---- sheet_data.c: what more than one sheet reads ---- */
+
+void fx_sheet_rate_ref(const fx_book *b, size_t slot, char *f, size_t n);
+bool fx_sheet_rate_formula(fx_book *b, const fx_priced *p, lxw_row_t row, lxw_col_t amount_col,
+                           char *f, size_t n, uint32_t legs[2], uint8_t inv[2]);
+bool fx_sheet_spill_failed(fx_book *b);
+bool fx_sheet_spill_read(fx_book *b, fx_spill_rec *rec, const char *str[S_N]);
+bool fx_sheet_spill_rewind(fx_book *b);
+bool fx_sheet_spread_pct(fx_book *b, const fx_claim *cl, double *out);
+lxw_format *fx_sheet_claim_format(fx_book *b, const fx_claim *cl);
+void fx_sheet_claim_value(fx_book *b, lxw_worksheet *ws, lxw_row_t r, lxw_col_t c,
+                          const fx_claim *cl, const fx_ratio *v);
+bool fx_sheet_claims_rewind(fx_book *b, fx_audit *a);
+void fx_sheet_claims_done(fx_book *b, const fx_audit *a);
+void fx_sheet_cell_value(fx_book *b, lxw_worksheet *ws, lxw_row_t r, lxw_col_t c,
+                         const fx_claim_source *cs, lxw_format *f);
+
+/* ---- the sheets, one file each, called by book.c ---- */
+
+/* sheet_facts.c: at open, after the formats; a row per fact; at close, first. */
+void fx_sheet_facts_open(fx_book *b);
+void fx_sheet_facts_row(fx_book *b, const fx_converted *c, const fx_check *k);
+void fx_sheet_facts_close(fx_book *b);
+/* sheet_conversions.c: a row spilled per audited fact; replayed at close. */
+void fx_sheet_conversions_add(fx_book *b, const fx_converted *c, const fx_check *k);
+void fx_sheet_conversions_write(fx_book *b);
+/* sheet_rates.c, sheet_sources.c, sheet_comparison.c, sheet_summary.c: at close. */
+void fx_sheet_rates_write(fx_book *b);
+void fx_sheet_sources_write(fx_book *b, const fx_audit *a);
+void fx_sheet_comparison_write(fx_book *b, fx_audit *a);
+void fx_sheet_summary_write(fx_book *b, fx_audit *a);
+
+#endif

@@ -1,0 +1,535 @@
+/* sheet - the cell/format layer every sheet writes through: errors as
+ * diagnostics, libxlsxwriter's own stderr lines caught, cells, formats,
+ * headers, print setup, sheets that continue past Excel's row limit.
+ * Invariant: every libxlsxwriter return code is checked, and after the
+ * first failure (b->st) no cell is written; text is written exactly as
+ * given or refused, never cut. */
+#include "book_int.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <math.h>
+#include <stdio.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "date.h"
+
+#define EXCEL_EPOCH_OFFSET 25569 /* Excel serial of 1970-01-01 */
+#define EXCEL_FIRST_SERIAL 61  /* 1900-03-01: earlier serials hit Excel's 1900 leap bug */
+
+/* ---- errors ---- */
+
+static fx_status status_of(lxw_error e)
+{
+    switch (e) {
+    case LXW_ERROR_CREATING_XLSX_FILE:
+    case LXW_ERROR_CREATING_TMPFILE:
+    case LXW_ERROR_READING_TMPFILE:
+    case LXW_ERROR_ZIP_FILE_OPERATION:
+    case LXW_ERROR_ZIP_PARAMETER_ERROR:
+    case LXW_ERROR_ZIP_BAD_ZIP_FILE:
+    case LXW_ERROR_ZIP_INTERNAL_ERROR:
+    case LXW_ERROR_ZIP_FILE_ADD:
+    case LXW_ERROR_ZIP_CLOSE:
+        return FX_E_IO;
+    default:
+        return FX_E_INTERNAL;
+    }
+}
+
+bool fx_sheet_fail(fx_book *b, fx_status st, const char *what, const char *why)
+{
+    size_t n = strlen(why);
+    while (n > 0 && why[n - 1] == '.') /* lxw_strerror ends with one; ours do not */
+        n--;
+    if (b->st == FX_OK)
+        b->st = fx_diag_status(b->d, st, (fx_pos){0}, "%s: %s: %.*s",
+                               b->info->output ? b->info->output : "workbook", what, (int)n, why);
+    return false;
+}
+
+/* Turns a libxlsxwriter error at a cell into a diagnostic. */
+bool fx_sheet_cell_ok(fx_book *b, lxw_error e, lxw_worksheet *ws, lxw_row_t r, lxw_col_t c)
+{
+    if (e == LXW_NO_ERROR)
+        return true;
+    char cell[32], what[96];
+    lxw_rowcol_to_cell(cell, r, c);
+    snprintf(what, sizeof what, "cannot write %s!%s", ws->name, cell);
+    return fx_sheet_fail(b, status_of(e), what, lxw_strerror(e));
+}
+
+bool fx_sheet_lxw_ok(fx_book *b, lxw_error e, const char *what)
+{
+    return e == LXW_NO_ERROR || fx_sheet_fail(b, status_of(e), what, lxw_strerror(e));
+}
+
+/* False only when descriptors ran out (errno set); a closed standard
+ * error needs no hushing. */
+bool fx_sheet_hush_open(fx_book *b)
+{
+    b->hush_rd = b->hush_wr = b->hush_saved = -1;
+    if (fcntl(STDERR_FILENO, F_GETFD) < 0) /* closed: the library's words go nowhere anyway */
+        return true;
+    int p[2];
+    if (pipe(p) != 0)
+        return false;
+    /* non-blocking: a library that says more than the pipe holds loses the rest, never hangs */
+    fcntl(p[0], F_SETFL, O_NONBLOCK);
+    fcntl(p[1], F_SETFL, O_NONBLOCK);
+    b->hush_rd = p[0];
+    b->hush_wr = p[1];
+    b->hush_saved = dup(STDERR_FILENO);
+    return b->hush_saved >= 0;
+}
+
+void fx_sheet_hush_close(fx_book *b)
+{
+    int fds[] = {b->hush_rd, b->hush_wr, b->hush_saved};
+    for (size_t i = 0; i < sizeof fds / sizeof *fds; i++)
+        if (fds[i] >= 0)
+            close(fds[i]);
+    b->hush_rd = b->hush_wr = b->hush_saved = -1;
+}
+
+void fx_sheet_hush_begin(fx_book *b, fx_hush *h)
+{
+    h->said[0] = '\0';
+    h->on = false;
+    if (b->hush_saved < 0)
+        return;
+    fflush(stderr);
+    if (dup2(b->hush_wr, STDERR_FILENO) < 0)
+        return;
+    h->on = true;
+    h->mem_fd = fx_mem_error_fd(b->hush_saved);
+}
+
+void fx_sheet_hush_end(fx_book *b, fx_hush *h)
+{
+    if (!h->on)
+        return;
+    fflush(stderr);
+    dup2(b->hush_saved, STDERR_FILENO);
+    fx_mem_error_fd(h->mem_fd);
+    char buf[8192];
+    size_t n = 0;
+    for (ssize_t k; n < sizeof buf - 1 && (k = read(b->hush_rd, buf + n, sizeof buf - 1 - n)) > 0;)
+        n += (size_t)k;
+    while (read(b->hush_rd, buf + n, sizeof buf - 1 - n) > 0) /* drain what did not fit */
+        ;
+    buf[n] = '\0';
+    size_t used = 0;
+    for (char *line = buf, *end; *line; line = end) {
+        end = strchr(line, '\n');
+        end = end ? end + 1 : line + strlen(line);
+        size_t len = (size_t)(end - line);
+        if (line[0] != '[') {
+            (void)!write(STDERR_FILENO, line, len);
+            continue;
+        }
+        while (len > 0 && (line[len - 1] == '\n' || line[len - 1] == '.'))
+            len--;
+        int k = snprintf(h->said + used, sizeof h->said - used, "%s%.*s", used ? "; " : "",
+                         (int)len, line);
+        used = k > 0 && (size_t)k < sizeof h->said - used ? used + (size_t)k : used;
+    }
+}
+
+/* After a hushed call: what the library said, if anything, is a failure
+ * even when it returned success (it prints, then goes on without the cell
+ * or file it could not make). */
+bool fx_sheet_hush_ok(fx_book *b, const fx_hush *h, fx_status st, const char *what)
+{
+    return h->said[0] == '\0' || fx_sheet_fail(b, st, what, h->said);
+}
+
+/* ---- cells ---- */
+
+char *fx_sheet_grow(char **buf, size_t *cap, size_t n)
+{
+    if (n > *cap) {
+        *cap = n > 2 * *cap ? n : 2 * *cap;
+        *buf = fx_xrealloc(*buf, *cap);
+    }
+    return *buf;
+}
+
+char *fx_sheet_scratch(fx_book *b, size_t n)
+{
+    return fx_sheet_grow(&b->buf, &b->cap, n);
+}
+
+static bool is_hex(char c)
+{
+    return (c >= '0' && c <= '9') || (c >= 'A' && c <= 'F') || (c >= 'a' && c <= 'f');
+}
+
+static bool is_xescape(const char *s, size_t i, size_t len)
+{
+    if (i + 7 > len || s[i] != '_' || (s[i + 1] != 'x' && s[i + 1] != 'X') || s[i + 6] != '_')
+        return false;
+    return is_hex(s[i + 2]) && is_hex(s[i + 3]) && is_hex(s[i + 4]) && is_hex(s[i + 5]);
+}
+
+/* U+FFFE or U+FFFF (EF BF BE, EF BF BF): the only characters valid UTF-8
+ * text can hold that XML 1.0 cannot (control characters libxlsxwriter
+ * writes as _xHHHH_). memchr keeps the common case a vector scan. */
+static bool has_nonchar(const char *s, size_t len)
+{
+    const char *end = s + len;
+    for (const char *p = memchr(s, 0xEF, len); p; p = memchr(p + 1, 0xEF, (size_t)(end - p - 1)))
+        if ((size_t)(p - s) + 2 < len && (unsigned char)p[1] == 0xBF &&
+            ((unsigned char)p[2] == 0xBE || (unsigned char)p[2] == 0xBF))
+            return true;
+    return false;
+}
+
+/* Length of the valid UTF-8 character at s (strict: no overlong form, no
+ * surrogate, at most U+10FFFF) that XML 1.0 can carry (not U+FFFE or
+ * U+FFFF), or 0. */
+static size_t xml_char_len(const unsigned char *s, size_t left)
+{
+    unsigned c = s[0];
+    if (c < 0x80)
+        return 1;
+    size_t n = c >= 0xC2 && c <= 0xDF   ? 2
+               : c >= 0xE0 && c <= 0xEF ? 3
+               : c >= 0xF0 && c <= 0xF4 ? 4
+                                        : 0;
+    if (n == 0 || n > left)
+        return 0;
+    for (size_t i = 1; i < n; i++)
+        if ((s[i] & 0xC0) != 0x80)
+            return 0;
+    if ((c == 0xE0 && s[1] < 0xA0) || (c == 0xED && s[1] > 0x9F) || (c == 0xF0 && s[1] < 0x90) ||
+        (c == 0xF4 && s[1] > 0x8F))
+        return 0; /* overlong, surrogate, beyond U+10FFFF */
+    if (c == 0xEF && s[1] == 0xBF && (s[2] == 0xBE || s[2] == 0xBF))
+        return 0;
+    return n;
+}
+
+/* A file name as the user gave it, where every byte that is not part of
+ * a character XML can hold shows as \xHH (upper-case hex, SPEC 6): a name
+ * is bytes, a cell is text. */
+const char *fx_sheet_shown_name(fx_book *b, const char *name)
+{
+    size_t len = strlen(name);
+    char *t = fx_sheet_grow(&b->nbuf, &b->ncap, 4 * len + 1);
+    size_t n = 0;
+    for (size_t i = 0; i < len;) {
+        size_t k = xml_char_len((const unsigned char *)name + i, len - i);
+        if (k) {
+            memcpy(t + n, name + i, k);
+            n += k;
+            i += k;
+        } else {
+            static const char hex[] = "0123456789ABCDEF";
+            unsigned char c = (unsigned char)name[i++];
+            t[n++] = '\\';
+            t[n++] = 'x';
+            t[n++] = hex[c >> 4];
+            t[n++] = hex[c & 15];
+        }
+    }
+    t[n] = '\0';
+    return t;
+}
+
+/* Text exactly as given. libxlsxwriter writes it as an inline string,
+ * never a formula, and escapes control characters as _xHHHH_; a literal
+ * "_xHHHH_" in the text would be decoded by Excel, so its '_' is escaped
+ * as _x005F_ first (the OOXML rule). Empty text leaves the cell blank. */
+void fx_sheet_put_text(fx_book *b, lxw_worksheet *ws, lxw_row_t r, lxw_col_t c, const char *s,
+                       size_t len, lxw_format *f)
+{
+    if (b->st != FX_OK || len == 0)
+        return;
+    if (has_nonchar(s, len)) { /* the input checks refuse them: never reached, never written */
+        char cell[32], what[96];
+        lxw_rowcol_to_cell(cell, r, c);
+        snprintf(what, sizeof what, "cannot write %s!%s", ws->name, cell);
+        fx_sheet_fail(b, FX_E_INTERNAL, what,
+                      "the text holds U+FFFE or U+FFFF, which XML cannot carry");
+        return;
+    }
+    size_t extra = 0;
+    for (const char *u = memchr(s, '_', len); u; u = memchr(u + 1, '_', len - (size_t)(u + 1 - s)))
+        extra += is_xescape(s, (size_t)(u - s), len) ? 6 : 0;
+    if (extra == 0) { /* nearly every text: as it is (s[len] is its NUL) */
+        fx_sheet_cell_ok(b, worksheet_write_string(ws, r, c, s, f), ws, r, c);
+        return;
+    }
+    char *t = fx_sheet_scratch(b, len + extra + 1);
+    size_t n = 0;
+    for (size_t i = 0; i < len; i++) {
+        if (extra && is_xescape(s, i, len)) {
+            memcpy(t + n, "_x005F", 6);
+            n += 6;
+        }
+        t[n++] = s[i];
+    }
+    t[n] = '\0';
+    fx_sheet_cell_ok(b, worksheet_write_string(ws, r, c, t, f), ws, r, c);
+}
+
+void fx_sheet_put_str(fx_book *b, lxw_worksheet *ws, lxw_row_t r, lxw_col_t c, const char *s,
+                      lxw_format *f)
+{
+    fx_sheet_put_text(b, ws, r, c, s, strlen(s), f);
+}
+
+void fx_sheet_put_num(fx_book *b, lxw_worksheet *ws, lxw_row_t r, lxw_col_t c, double v,
+                      lxw_format *f)
+{
+    if (b->st != FX_OK)
+        return;
+    if (!isfinite(v)) {
+        char cell[32], what[96];
+        lxw_rowcol_to_cell(cell, r, c);
+        snprintf(what, sizeof what, "cannot write %s!%s", ws->name, cell);
+        fx_sheet_fail(b, FX_E_INTERNAL, what,
+                      "the value is beyond the range of a spreadsheet number");
+        return;
+    }
+    fx_sheet_cell_ok(b, worksheet_write_number(ws, r, c, v, f), ws, r, c);
+}
+
+void fx_sheet_put_formula(fx_book *b, lxw_worksheet *ws, lxw_row_t r, lxw_col_t c,
+                          const char *formula, double cached, lxw_format *f)
+{
+    if (b->st != FX_OK)
+        return;
+    if (!isfinite(cached)) {
+        fx_sheet_put_num(b, ws, r, c, cached, f); /* reports it */
+        return;
+    }
+    fx_sheet_cell_ok(b, worksheet_write_formula_num(ws, r, c, formula, f, cached), ws, r, c);
+}
+
+/* A date as an Excel date number shown yyyy-mm-dd; before 1900-03-01,
+ * where Excel's serials are wrong, as ISO text. */
+void fx_sheet_put_day(fx_book *b, lxw_worksheet *ws, lxw_row_t r, lxw_col_t c, fx_day day)
+{
+    long serial = (long)day + EXCEL_EPOCH_OFFSET;
+    if (serial >= EXCEL_FIRST_SERIAL) {
+        fx_sheet_put_num(b, ws, r, c, (double)serial, b->f_date);
+    } else {
+        char iso[11];
+        fx_date_format(day, iso);
+        fx_sheet_put_str(b, ws, r, c, iso, NULL);
+    }
+}
+
+lxw_format *fx_sheet_places_format(fx_book *b, long places)
+{
+    if (places < 0)
+        places = 0;
+    if (places > SHOWN_PLACES_MAX)
+        places = SHOWN_PLACES_MAX;
+    if (!b->f_places[places]) {
+        char num[32] = "#,##0";
+        if (places > 0) {
+            size_t n = strlen(num);
+            num[n++] = '.';
+            for (long i = 0; i < places; i++)
+                num[n++] = '0';
+            num[n] = '\0';
+        }
+        lxw_format *f = workbook_add_format(b->wb);
+        format_set_num_format(f, num);
+        b->f_places[places] = f;
+    }
+    return b->f_places[places];
+}
+
+/* An exact decimal: the nearest double, shown with its own places. */
+void fx_sheet_put_dec(fx_book *b, lxw_worksheet *ws, lxw_row_t r, lxw_col_t c, const fx_dec *v,
+                      lxw_format *f)
+{
+    fx_sheet_put_num(b, ws, r, c, fx_dec_to_double(v), f ? f : fx_sheet_places_format(b, -v->exp));
+}
+
+/* The exact digits as text, only when a double cannot carry them. */
+void fx_sheet_put_exact(fx_book *b, lxw_worksheet *ws, lxw_row_t r, lxw_col_t c, const fx_dec *v)
+{
+    if (!fx_dec_exceeds_double(v))
+        return;
+    char s[FX_DEC_STR_MAX];
+    if (fx_dec_to_str(v, s, sizeof s) < 0) {
+        fx_sheet_fail(b, FX_E_INTERNAL, "exact value", "too many digits");
+        return;
+    }
+    fx_sheet_put_str(b, ws, r, c, s, NULL);
+}
+
+/* ---- sheets ---- */
+
+lxw_worksheet *fx_sheet_add(fx_book *b, const char *name)
+{
+    if (b->st != FX_OK)
+        return NULL;
+    fx_hush h;
+    fx_sheet_hush_begin(b, &h);
+    lxw_worksheet *ws = workbook_add_worksheet(b->wb, name);
+    fx_sheet_hush_end(b, &h);
+    char what[64];
+    snprintf(what, sizeof what, "cannot add sheet \"%s\"", name);
+    if (!fx_sheet_hush_ok(b, &h, FX_E_IO, what))
+        return NULL;
+    if (!ws)
+        fx_sheet_fail(b, FX_E_IO, what, "cannot create its temporary file");
+    return ws;
+}
+
+/* Printing: landscape; a list repeats its header row on every page. */
+void fx_sheet_print_setup(fx_book *b, lxw_worksheet *ws, bool one_page_wide, bool header)
+{
+    worksheet_set_landscape(ws);
+    if (one_page_wide)
+        worksheet_fit_to_pages(ws, 1, 0);
+    if (header)
+        fx_sheet_lxw_ok(b, worksheet_repeat_rows(ws, 0, 0), "print titles");
+}
+
+void fx_sheet_header_row(fx_book *b, lxw_worksheet *ws, const fx_col_spec *cols, size_t n,
+                         lxw_col_t freeze_col)
+{
+    for (size_t i = 0; i < n && b->st == FX_OK; i++) {
+        lxw_col_t c = (lxw_col_t)i;
+        fx_sheet_lxw_ok(b, worksheet_set_column(ws, c, c, cols[i].width, NULL), "column width");
+        fx_sheet_put_str(b, ws, 0, c, cols[i].name, b->f_head);
+    }
+    worksheet_freeze_panes(ws, 1, freeze_col);
+    fx_sheet_print_setup(b, ws, ws == b->comparison || n <= 8, true);
+}
+
+void fx_sheet_highlight(fx_book *b, lxw_worksheet *ws, lxw_row_t r0, lxw_row_t r1, lxw_col_t c,
+                        const char *word, lxw_format *f)
+{
+    if (b->st != FX_OK || r1 < r0)
+        return;
+    char quoted[32];
+    snprintf(quoted, sizeof quoted, "\"%s\"", word);
+    lxw_conditional_format cf = {.type = LXW_CONDITIONAL_TYPE_CELL,
+                                 .criteria = LXW_CONDITIONAL_CRITERIA_EQUAL_TO,
+                                 .value_string = quoted,
+                                 .format = f};
+    fx_sheet_lxw_ok(b, worksheet_conditional_format_range(ws, r0, c, r1, c, &cf),
+                    "conditional format");
+}
+
+bool fx_sheet_start(fx_book *b, fx_sheet *s)
+{
+    char name[40];
+    if (s->part == 1)
+        snprintf(name, sizeof name, "%s", s->base);
+    else
+        snprintf(name, sizeof name, "%s (%u)", s->base, s->part);
+    s->ws = fx_sheet_add(b, name);
+    if (!s->ws)
+        return false;
+    fx_sheet_header_row(b, s->ws, s->cols, s->ncols, s->freeze_col);
+    if (s->verdict_col != (lxw_col_t)-1) {
+        lxw_row_t last = (lxw_row_t)(b->max_rows - 1);
+        fx_sheet_highlight(b, s->ws, 1, last, s->verdict_col, "disagree", b->f_bad);
+        fx_sheet_highlight(b, s->ws, 1, last, s->verdict_col, "inconsistent", b->f_bad);
+        fx_sheet_highlight(b, s->ws, 1, last, s->verdict_col, "close", b->f_warn);
+    }
+    s->row = 1;
+    return b->st == FX_OK;
+}
+
+/* The autofilter spans the rows written, known only when the sheet ends. */
+void fx_sheet_end(fx_book *b, fx_sheet *s)
+{
+    if (!s->ws || b->st != FX_OK)
+        return;
+    lxw_row_t last = s->row > 1 ? s->row - 1 : 0;
+    fx_sheet_lxw_ok(b, worksheet_autofilter(s->ws, 0, 0, last, (lxw_col_t)(s->ncols - 1)),
+                    "autofilter");
+}
+
+void fx_sheet_init(fx_sheet *s, const char *base, const fx_col_spec *cols, size_t n,
+                   lxw_col_t verdict_col, lxw_col_t freeze_col)
+{
+    memset(s, 0, sizeof *s);
+    s->base = base;
+    s->part = 1;
+    s->cols = cols;
+    s->ncols = n;
+    s->verdict_col = verdict_col;
+    s->freeze_col = freeze_col;
+}
+
+/* The row to write next, continuing on a new sheet at Excel's limit. */
+bool fx_sheet_next_row(fx_book *b, fx_sheet *s, lxw_row_t *row)
+{
+    if (b->st != FX_OK)
+        return false;
+    if (!s->ws && !fx_sheet_start(b, s))
+        return false;
+    if (s->row >= b->max_rows) {
+        fx_sheet_end(b, s);
+        s->part++;
+        if (!fx_sheet_start(b, s))
+            return false;
+    }
+    *row = s->row++;
+    return true;
+}
+
+/* ---- formats ---- */
+
+static lxw_format *num_format(lxw_workbook *wb, const char *num)
+{
+    lxw_format *f = workbook_add_format(wb);
+    format_set_num_format(f, num);
+    return f;
+}
+
+void fx_sheet_make_formats(fx_book *b)
+{
+    lxw_workbook *wb = b->wb;
+    int places = b->info->conv ? b->info->conv->places : 2;
+    if (places < 0)
+        places = 0;
+    if (places > 30)
+        places = 30;
+    char money[64] = "#,##0", unrounded[80], bn[80], mn[80];
+    if (places > 0) {
+        size_t n = strlen(money);
+        money[n++] = '.';
+        for (int i = 0; i < places; i++)
+            money[n++] = '0';
+        money[n] = '\0';
+    }
+    snprintf(unrounded, sizeof unrounded, "%s%s######", money, places > 0 ? "" : ".");
+    snprintf(bn, sizeof bn, "#,##0.000,,,\" bn\"");
+    snprintf(mn, sizeof mn, "#,##0.000,,\" m\"");
+
+    b->f_head = workbook_add_format(wb);
+    format_set_bold(b->f_head);
+    format_set_bottom(b->f_head, LXW_BORDER_THIN);
+    format_set_bg_color(b->f_head, 0xD9E1F2);
+    b->f_title = workbook_add_format(wb);
+    format_set_bold(b->f_title);
+    format_set_font_size(b->f_title, 14);
+    b->f_bold = workbook_add_format(wb);
+    format_set_bold(b->f_bold);
+    b->f_date = num_format(wb, "yyyy-mm-dd");
+    b->f_money = num_format(wb, money);
+    b->f_unrounded = num_format(wb, unrounded);
+    b->f_pct = num_format(wb, "0.0000");
+    b->f_int = num_format(wb, "#,##0");
+    b->f_bn = num_format(wb, bn);
+    b->f_mn = num_format(wb, mn);
+    b->f_bad = workbook_add_format(wb);
+    format_set_bg_color(b->f_bad, 0xFFC7CE);
+    format_set_font_color(b->f_bad, 0x9C0006);
+    b->f_warn = workbook_add_format(wb);
+    format_set_bg_color(b->f_warn, 0xFFEB9C);
+    format_set_font_color(b->f_warn, 0x9C5700);
+}
