@@ -14,6 +14,7 @@
 #include <unistd.h>
 
 #include "date.h"
+#include "xltext.h"
 
 #define EXCEL_EPOCH_OFFSET 25569 /* Excel serial of 1970-01-01 */
 #define EXCEL_FIRST_SERIAL 61  /* 1900-03-01: earlier serials hit Excel's 1900 leap bug */
@@ -161,18 +162,6 @@ char *fx_sheet_scratch(fx_book *b, size_t n)
     return fx_sheet_grow(&b->buf, &b->cap, n);
 }
 
-static bool is_hex(char c)
-{
-    return (c >= '0' && c <= '9') || (c >= 'A' && c <= 'F') || (c >= 'a' && c <= 'f');
-}
-
-static bool is_xescape(const char *s, size_t i, size_t len)
-{
-    if (i + 7 > len || s[i] != '_' || (s[i + 1] != 'x' && s[i + 1] != 'X') || s[i + 6] != '_')
-        return false;
-    return is_hex(s[i + 2]) && is_hex(s[i + 3]) && is_hex(s[i + 4]) && is_hex(s[i + 5]);
-}
-
 /* U+FFFE or U+FFFF (EF BF BE, EF BF BF): the only characters valid UTF-8
  * text can hold that XML 1.0 cannot (control characters libxlsxwriter
  * writes as _xHHHH_). memchr keeps the common case a vector scan. */
@@ -255,9 +244,7 @@ void fx_sheet_put_text(fx_book *b, lxw_worksheet *ws, lxw_row_t r, lxw_col_t c, 
                       "the text holds U+FFFE or U+FFFF, which XML cannot carry");
         return;
     }
-    size_t extra = 0;
-    for (const char *u = memchr(s, '_', len); u; u = memchr(u + 1, '_', len - (size_t)(u + 1 - s)))
-        extra += is_xescape(s, (size_t)(u - s), len) ? 6 : 0;
+    size_t extra = FX_XLTEXT_ESCAPE_EXTRA * fx_xltext_escapes(s, len); /* as facts.c counted it */
     if (extra == 0) { /* nearly every text: as it is (s[len] is its NUL) */
         fx_sheet_cell_ok(b, worksheet_write_string(ws, r, c, s, f), ws, r, c);
         return;
@@ -265,7 +252,7 @@ void fx_sheet_put_text(fx_book *b, lxw_worksheet *ws, lxw_row_t r, lxw_col_t c, 
     char *t = fx_sheet_scratch(b, len + extra + 1);
     size_t n = 0;
     for (size_t i = 0; i < len; i++) {
-        if (extra && is_xescape(s, i, len)) {
+        if (extra && fx_xltext_is_escape(s, i, len)) {
             memcpy(t + n, "_x005F", 6);
             n += 6;
         }
