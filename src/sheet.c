@@ -50,15 +50,20 @@ bool fx_sheet_fail(fx_book *b, fx_status st, const char *what, const char *why)
     return false;
 }
 
-/* Turns a libxlsxwriter error at a cell into a diagnostic. */
-bool fx_sheet_cell_ok(fx_book *b, lxw_error e, lxw_worksheet *ws, lxw_row_t r, lxw_col_t c)
+/* "cannot write Sheet!B7: why"; false. */
+static bool cell_fail(fx_book *b, fx_status st, const lxw_worksheet *ws, lxw_row_t r, lxw_col_t c,
+                      const char *why)
 {
-    if (e == LXW_NO_ERROR)
-        return true;
     char cell[32], what[96];
     lxw_rowcol_to_cell(cell, r, c);
     snprintf(what, sizeof what, "cannot write %s!%s", ws->name, cell);
-    return fx_sheet_fail(b, status_of(e), what, lxw_strerror(e));
+    return fx_sheet_fail(b, st, what, why);
+}
+
+/* Turns a libxlsxwriter error at a cell into a diagnostic. */
+bool fx_sheet_cell_ok(fx_book *b, lxw_error e, lxw_worksheet *ws, lxw_row_t r, lxw_col_t c)
+{
+    return e == LXW_NO_ERROR || cell_fail(b, status_of(e), ws, r, c, lxw_strerror(e));
 }
 
 bool fx_sheet_lxw_ok(fx_book *b, lxw_error e, const char *what)
@@ -237,11 +242,8 @@ void fx_sheet_put_text(fx_book *b, lxw_worksheet *ws, lxw_row_t r, lxw_col_t c, 
     if (b->st != FX_OK || len == 0)
         return;
     if (has_nonchar(s, len)) { /* the input checks refuse them: never reached, never written */
-        char cell[32], what[96];
-        lxw_rowcol_to_cell(cell, r, c);
-        snprintf(what, sizeof what, "cannot write %s!%s", ws->name, cell);
-        fx_sheet_fail(b, FX_E_INTERNAL, what,
-                      "the text holds U+FFFE or U+FFFF, which XML cannot carry");
+        cell_fail(b, FX_E_INTERNAL, ws, r, c,
+                  "the text holds U+FFFE or U+FFFF, which XML cannot carry");
         return;
     }
     size_t extra = FX_XLTEXT_ESCAPE_EXTRA * fx_xltext_escapes(s, len); /* as facts.c counted it */
@@ -274,11 +276,8 @@ void fx_sheet_put_num(fx_book *b, lxw_worksheet *ws, lxw_row_t r, lxw_col_t c, d
     if (b->st != FX_OK)
         return;
     if (!isfinite(v)) {
-        char cell[32], what[96];
-        lxw_rowcol_to_cell(cell, r, c);
-        snprintf(what, sizeof what, "cannot write %s!%s", ws->name, cell);
-        fx_sheet_fail(b, FX_E_INTERNAL, what,
-                      "the value is beyond the range of a spreadsheet number");
+        cell_fail(b, FX_E_INTERNAL, ws, r, c,
+                  "the value is beyond the range of a spreadsheet number");
         return;
     }
     fx_sheet_cell_ok(b, worksheet_write_number(ws, r, c, v, f), ws, r, c);
