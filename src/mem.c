@@ -5,6 +5,7 @@
 #include "mem.h"
 
 #include <signal.h>
+#include <stdatomic.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -13,7 +14,8 @@
 
 static void (*oom_hook)(void);
 static _Thread_local const char *oom_where;
-static volatile sig_atomic_t in_oom;
+static _Thread_local int in_oom;      /* this thread is already on its way out */
+static atomic_flag oom_taken = ATOMIC_FLAG_INIT; /* some thread is */
 static volatile sig_atomic_t err_fd = STDERR_FILENO;
 
 void fx_mem_on_oom(void (*fn)(void))
@@ -43,6 +45,11 @@ static _Noreturn void oom_exit(size_t n)
 {
     if (!in_oom) { /* a hook that itself runs out must not loop */
         in_oom = 1;
+        /* Both threads can run out at once: one says so and exits, the
+         * other waits for that exit (one message, one cleanup). */
+        if (atomic_flag_test_and_set(&oom_taken))
+            for (;;)
+                pause();
         if (oom_hook)
             oom_hook();
     }
