@@ -59,7 +59,7 @@ $BIN -q fixtures/bytedance-ai-2025.csv --csv-dir "$T/csv" 2> "$T/stderr"
 rc=$?
 check "--csv-dir alone writes the three files" '[ $rc -eq 0 ] && [ -s "$T/csv/facts.csv" ] && [ -s "$T/csv/conversions.csv" ] && [ -s "$T/csv/comparison.csv" ]'
 check "RMB 40 billion on 2025-01-22 is 5504137458.49 USD" \
-    'grep -q "^a000-02,ai_chips_china_2025,seed000-ai-news,2025-01-22,40000000000,CNY,USD,2025-01-22,0.137603436462,5504137458.49$" "$T/csv/facts.csv"'
+    'grep -q "^a000-02,ai_chips_china_2025,ai-news-digest,2025-01-22,40000000000,CNY,USD,2025-01-22,0.137603436462,5504137458.49$" "$T/csv/facts.csv"'
 check "RMB 150 billion -> \$20.64 billion matches 2025-01-22 only" \
     'grep -q "^a001-01,.*,20640000000,USD,.*,2025-01-22$" "$T/csv/conversions.csv"'
 

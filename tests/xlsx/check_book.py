@@ -394,7 +394,7 @@ def tests(T):
                         "rate_date", "matching_rate_dates"],
         "Rates": ["date", "base", "quote", "rate", "rate_exact", "file", "line"],
         "Sources": ["source", "published", "facts", "first_input"],
-        "Comparison": ["claim", "entity", "seed000-ai-news", "seed001-twn", "seed002-blog", "seed003-uk-tech",
+        "Comparison": ["claim", "entity", "ai-news-digest", "twn", "tech-blog", "uk-tech-news",
                        "mbw", "kind", "unit", "facts", "sources", "min", "max", "spread_pct", "verdict"],
     }
     bad = {s: header(wbf[s]) for s, h in want_heads.items() if header(wbf[s]) != h}
