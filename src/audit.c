@@ -100,6 +100,37 @@ void fx_check_clear(fx_check *k)
     fx_dec_clear(&k->computed_rounded);
     fx_ratio_clear(&k->deviation_pct);
     free(k->days);
+    free(k->run_start);
+}
+
+/* A deep copy, reusing dst's buffers (the writer's ring slots). */
+void fx_check_copy(fx_check *d, const fx_check *k)
+{
+    d->present = k->present;
+    if (!k->present)
+        return;
+    fx_dec_set(&d->reported, &k->reported);
+    d->reported_ccy = k->reported_ccy;
+    d->verdict = k->verdict;
+    d->priced = k->priced;
+    d->rate = k->rate;
+    fx_ratio_set(&d->computed, &k->computed);
+    fx_dec_set(&d->computed_rounded, &k->computed_rounded);
+    fx_ratio_set(&d->deviation_pct, &k->deviation_pct);
+    d->has_deviation = k->has_deviation;
+    if (k->ndays > d->capdays) {
+        d->capdays = k->ndays;
+        d->days = fx_xrealloc(d->days, d->capdays * sizeof *d->days);
+        d->run_start = fx_xrealloc(d->run_start, d->capdays * sizeof *d->run_start);
+    }
+    if (k->ndays) {
+        memcpy(d->days, k->days, k->ndays * sizeof *d->days);
+        memcpy(d->run_start, k->run_start, k->ndays * sizeof *d->run_start);
+    }
+    d->ndays = k->ndays;
+    d->window_days = k->window_days;
+    d->last_pub[0] = k->last_pub[0];
+    d->last_pub[1] = k->last_pub[1];
 }
 
 typedef struct {
@@ -108,6 +139,7 @@ typedef struct {
     const fx_interval *iv;
     double amount_d, lo_d, hi_d; /* approximations, for the interval test */
     fx_ratio scratch;
+    bool gap; /* a published day that does not match came since the last match */
 } day_ctx;
 
 static double small_approx(fx_small s)
@@ -140,20 +172,27 @@ static int approx_test(const day_ctx *m, const fx_priced *p)
 static void match_day(void *ctx, const fx_priced *p)
 {
     day_ctx *m = ctx;
+    fx_check *k = m->k;
+    k->window_days++;
+    k->last_pub[1] = k->last_pub[0]; /* days come ascending: the latest two so far */
+    k->last_pub[0] = p->day;
     int t = approx_test(m, p);
-    if (t < 0)
-        return;
     if (t == 0) {
         fx_ratio_set_convert(&m->scratch, m->amount, p->num, p->den);
-        if (!in_interval(m->iv, &m->scratch))
-            return;
+        t = in_interval(m->iv, &m->scratch) ? 1 : -1;
     }
-    fx_check *k = m->k;
+    if (t < 0) {
+        m->gap = true;
+        return;
+    }
     if (k->ndays == k->capdays) {
         k->capdays = k->capdays ? 2 * k->capdays : 8;
         k->days = fx_xrealloc(k->days, k->capdays * sizeof *k->days);
+        k->run_start = fx_xrealloc(k->run_start, k->capdays * sizeof *k->run_start);
     }
+    k->run_start[k->ndays] = k->ndays == 0 || m->gap;
     k->days[k->ndays++] = p->day;
+    m->gap = false;
 }
 
 void fx_audit_check(fx_check *k, const fx_converted *c, const fx_rate_table *t,
@@ -162,6 +201,8 @@ void fx_audit_check(fx_check *k, const fx_converted *c, const fx_rate_table *t,
     const fx_fact *f = c->fact;
     k->present = f->has_reported;
     k->ndays = 0;
+    k->window_days = 0;
+    k->last_pub[0] = k->last_pub[1] = FX_DAY_NONE;
     k->has_deviation = false;
     if (!k->present)
         return;
@@ -212,6 +253,7 @@ void fx_audit_check(fx_check *k, const fx_converted *c, const fx_rate_table *t,
     m.lo_d = fx_ratio_to_double(&iv.lo);
     m.hi_d = fx_ratio_to_double(&iv.hi);
     fx_ratio_init(&m.scratch);
+    m.gap = false;
     fx_rates_each_day(t, f->fig.ccy, k->reported_ccy, c->valuation - (fx_day)o->infer_window,
                       c->valuation, match_day, &m);
     fx_ratio_clear(&m.scratch);
@@ -220,12 +262,24 @@ void fx_audit_check(fx_check *k, const fx_converted *c, const fx_rate_table *t,
 
 /* ---- aggregates ---- */
 
+/* A witness as kept and spilled: fixed size, the id inline (ids are at
+ * most 64 bytes, SPEC 2). */
+typedef struct {
+    uint32_t source;
+    int32_t places;
+    double value;
+    fx_span span;
+    uint8_t qual;
+    char id[65];
+} witness_rec;
+
 /* What decides a claim's verdict, kept while facts stream in. */
 typedef struct {
     const char *claim, *entity; /* in claim_arena */
     fx_packed min, max;         /* normalized point values */
     fx_packed lo, hi;           /* intersection of all normalized intervals */
-    uint32_t facts;
+    witness_rec high_lo, low_hi; /* the facts that set lo and hi */
+    uint32_t facts, index;      /* index: the claim's number before sorting */
     uint8_t kind, verdict;
     bool has_lo, has_hi;
 } claim_agg;
@@ -236,6 +290,8 @@ typedef struct {
     uint32_t claim, source;
     double first;
     int32_t places;
+    fx_span span;
+    uint8_t qual;
 } fact_rec;
 
 /* A claim row in the rows spool is one record: row_hdr, the claim, the
@@ -244,14 +300,17 @@ typedef struct {
  * is as long as its input allows (an entity of 32,767 CJK characters is
  * 98,301 bytes). */
 typedef struct {
-    uint32_t facts, nsources;
+    uint32_t facts, nsources, index;
     uint8_t kind, verdict;
+    witness_rec high_lo, low_hi;
 } row_hdr;
 
 typedef struct {
     uint32_t source, nids, more;
     int32_t places;
     double first;
+    fx_span span;
+    uint8_t qual;
 } cell_hdr;
 
 enum { R_HDR, R_CLAIM, R_ENTITY, R_MIN, R_MAX, R_CELLS, R_IDS };
@@ -265,6 +324,8 @@ struct fx_audit {
     GHashTable *source_ix; /* source -> index + 1 */
     claim_agg *claims;
     size_t nclaims, capclaims;
+    uint32_t *row_of;       /* after finish: claim number -> its row */
+    uint8_t *verdict_of;    /* after finish: claim number -> fx_claim_verdict */
     fx_source *sources;
     size_t nsources, capsources;
     fx_audit_counts counts;
@@ -278,6 +339,7 @@ struct fx_audit {
 
     /* the row fx_audit_next returns; its texts point into the rows spool */
     fx_claim cur;
+    char high_id[65], low_id[65];
     fx_claim_source *cells;
     size_t capcells;
     const char **ids;
@@ -340,6 +402,8 @@ void fx_audit_free(fx_audit *a)
     fx_ratio_clear(&a->cur.max);
     fx_spool_free(a->facts);
     fx_spool_free(a->rows);
+    free(a->row_of);
+    free(a->verdict_of);
     free(a->tmpdir);
     free(a->cells);
     free(a->ids);
@@ -379,6 +443,7 @@ static size_t claim_index(fx_audit *a, const fx_fact *f)
     }
     claim_agg *cl = &a->claims[a->nclaims++];
     memset(cl, 0, sizeof *cl);
+    cl->index = (uint32_t)(a->nclaims - 1);
     cl->claim = fx_arena_strndup(a->claim_arena, f->claim.s, f->claim.len);
     cl->entity = fx_arena_strndup(a->claim_arena, f->entity.s, f->entity.len);
     cl->kind = (uint8_t)f->fig.kind;
@@ -405,18 +470,45 @@ static void normalized_interval(fx_audit *a, const fx_converted *c)
     }
 }
 
-static void intersect(claim_agg *cl, const fx_interval *iv, bool first)
+static fx_span span_of(const fx_interval *iv)
 {
-    if (iv->has_lo && (first || !cl->has_lo || fx_packed_cmp(&iv->lo, &cl->lo) > 0))
-        fx_packed_set(&cl->lo, &iv->lo);
-    if (iv->has_hi && (first || !cl->has_hi || fx_packed_cmp(&iv->hi, &cl->hi) < 0))
-        fx_packed_set(&cl->hi, &iv->hi);
+    return (fx_span){iv->has_lo ? fx_ratio_to_double(&iv->lo) : 0,
+                     iv->has_hi ? fx_ratio_to_double(&iv->hi) : 0, iv->has_lo, iv->has_hi};
+}
+
+static void witness(witness_rec *w, uint32_t source, const fx_dec *shown, fx_qual q,
+                    const fx_interval *iv, fx_text id)
+{
+    memset(w, 0, sizeof *w); /* no stray bytes in the spool */
+    w->source = source;
+    w->places = (int32_t)-shown->exp;
+    w->value = fx_dec_to_double(shown);
+    w->span = span_of(iv);
+    w->qual = (uint8_t)q;
+    memcpy(w->id, id.s, id.len < sizeof w->id ? id.len : sizeof w->id - 1);
+}
+
+/* Narrows the claim's common interval to iv's; the fact that sets a side
+ * becomes that side's witness (the first fact sets both). */
+static void intersect(claim_agg *cl, const fx_interval *iv, bool first, uint32_t source,
+                      const fx_dec *shown, fx_qual q, fx_text id)
+{
+    if (first || (iv->has_lo && (!cl->has_lo || fx_packed_cmp(&iv->lo, &cl->lo) > 0))) {
+        if (iv->has_lo)
+            fx_packed_set(&cl->lo, &iv->lo);
+        witness(&cl->high_lo, source, shown, q, iv, id);
+    }
+    if (first || (iv->has_hi && (!cl->has_hi || fx_packed_cmp(&iv->hi, &cl->hi) < 0))) {
+        if (iv->has_hi)
+            fx_packed_set(&cl->hi, &iv->hi);
+        witness(&cl->low_hi, source, shown, q, iv, id);
+    }
     cl->has_lo = (!first && cl->has_lo) || iv->has_lo;
     cl->has_hi = (!first && cl->has_hi) || iv->has_hi;
 }
 
 static void append_fact(fx_audit *a, uint32_t claim, uint32_t source, const fx_dec *shown,
-                        fx_text id)
+                        fx_qual q, fx_text id)
 {
     if (!a->facts)
         return;
@@ -426,11 +518,13 @@ static void append_fact(fx_audit *a, uint32_t claim, uint32_t source, const fx_d
     rec.source = source;
     rec.first = fx_dec_to_double(shown);
     rec.places = (int32_t)-shown->exp;
+    rec.span = span_of(&a->iv);
+    rec.qual = (uint8_t)q;
     fx_spool_field f[2] = {{&rec, sizeof rec}, {id.s, id.len}};
     fx_spool_put(a->facts, f, 2); /* an error is sticky: finish reports it */
 }
 
-void fx_audit_add(fx_audit *a, const fx_converted *c, const fx_check *k)
+fx_audit_ref fx_audit_add(fx_audit *a, const fx_converted *c, const fx_check *k)
 {
     const fx_fact *f = c->fact;
     a->counts.facts++;
@@ -453,9 +547,11 @@ void fx_audit_add(fx_audit *a, const fx_converted *c, const fx_check *k)
     if (cl->facts == 0 || fx_packed_cmp(&a->point, &cl->max) > 0)
         fx_packed_set(&cl->max, &a->point);
     normalized_interval(a, c);
-    intersect(cl, &a->iv, cl->facts == 0);
+    const fx_dec *shown = money ? &c->conv[0].rounded : &c->amount;
+    intersect(cl, &a->iv, cl->facts == 0, src, shown, f->qual, f->fact_id);
     cl->facts++;
-    append_fact(a, (uint32_t)ci, src, money ? &c->conv[0].rounded : &c->amount, f->fact_id);
+    append_fact(a, (uint32_t)ci, src, shown, f->qual, f->fact_id);
+    return (fx_audit_ref){(uint32_t)ci, src};
 }
 
 /* ---- claim rows: the facts spool sorted by claim ---- */
@@ -544,7 +640,7 @@ static bool write_row(fx_audit *a, pass_buf *b, size_t ci, size_t first, size_t 
             m++;
         size_t kept = m < FX_IDS_KEPT ? m : FX_IDS_KEPT;
         b->cells[j] = (cell_hdr){r0->h.source, (uint32_t)kept, (uint32_t)(m - kept),
-                                 r0->h.places, r0->h.first};
+                                 r0->h.places, r0->h.first, r0->h.span, r0->h.qual};
         for (size_t k = 0; k < kept; k++) {
             const pass_rec *r = &b->recs[b->order[i + k]];
             b->fields[nf++] = (fx_spool_field){b->idbuf + r->id_off, r->id_len};
@@ -557,6 +653,9 @@ static bool write_row(fx_audit *a, pass_buf *b, size_t ci, size_t first, size_t 
     h.nsources = ncells;
     h.kind = cl->kind;
     h.verdict = cl->verdict;
+    h.index = cl->index;
+    h.high_lo = cl->high_lo;
+    h.low_hi = cl->low_hi;
     char *min = NULL, *max = NULL;
     size_t min_len, max_len;
     fx_packed_get(&a->point, &cl->min);
@@ -597,6 +696,7 @@ static bool gather(fx_audit *a, pass_buf *b, size_t c0, size_t c1, size_t n)
         memcpy(&h, f[0].p, sizeof h);
         if (h.claim >= a->nclaims || h.source >= a->nsources)
             return false;
+        h.claim = a->row_of[h.claim]; /* the claims are in row order now */
         if (h.claim < c0 || h.claim >= c1)
             continue;
         b->idbuf = fx_xgrow(b->idbuf, &b->capid, b->nid + f[1].len + 1, 1);
@@ -649,6 +749,72 @@ static const char *rows_error(const fx_audit *a)
     return NULL;
 }
 
+/* SPEC 6's Comparison order: disagree first, then by spread (largest
+ * first; a claim without one last), then claim id. */
+typedef struct {
+    double spread; /* -1: none (min <= 0) */
+    const claim_agg *cl;
+} claim_key;
+
+static int claim_key_cmp(const void *pa, const void *pb)
+{
+    const claim_key *x = pa, *y = pb;
+    bool dx = x->cl->verdict == FX_C_DISAGREE, dy = y->cl->verdict == FX_C_DISAGREE;
+    if (dx != dy)
+        return dx ? -1 : 1;
+    if (x->spread != y->spread)
+        return x->spread > y->spread ? -1 : 1;
+    return strcmp(x->cl->claim, y->cl->claim);
+}
+
+static double spread_of(fx_audit *a, const claim_agg *cl)
+{
+    fx_ratio min, max;
+    fx_ratio_init(&min);
+    fx_ratio_init(&max);
+    fx_packed_get(&min, &cl->min);
+    fx_packed_get(&max, &cl->max);
+    double lo = fx_ratio_to_double(&min), hi = fx_ratio_to_double(&max);
+    fx_ratio_clear(&min);
+    fx_ratio_clear(&max);
+    (void)a;
+    return lo > 0 ? (hi - lo) / lo : -1;
+}
+
+/* Puts the claims in row order; row_of and verdict_of keep what the
+ * sheets ask of a claim by its number once the claims are freed. */
+static void sort_claims(fx_audit *a)
+{
+    size_t n = a->nclaims;
+    claim_key *keys = fx_xcalloc(n ? n : 1, sizeof *keys);
+    for (size_t i = 0; i < n; i++)
+        keys[i] = (claim_key){spread_of(a, &a->claims[i]), &a->claims[i]};
+    qsort(keys, n, sizeof *keys, claim_key_cmp);
+    claim_agg *sorted = fx_xcalloc(n ? n : 1, sizeof *sorted);
+    a->row_of = fx_xcalloc(n ? n : 1, sizeof *a->row_of);
+    a->verdict_of = fx_xcalloc(n ? n : 1, sizeof *a->verdict_of);
+    for (size_t r = 0; r < n; r++) {
+        sorted[r] = *keys[r].cl;
+        a->row_of[sorted[r].index] = (uint32_t)r;
+        a->verdict_of[sorted[r].index] = sorted[r].verdict;
+    }
+    free(keys);
+    free(a->claims);
+    a->claims = sorted;
+    a->capclaims = n;
+}
+
+fx_claim_verdict fx_audit_claim_verdict(const fx_audit *a, size_t claim)
+{
+    return a->verdict_of && claim < a->nclaims ? (fx_claim_verdict)a->verdict_of[claim]
+                                               : FX_C_SINGLE;
+}
+
+size_t fx_audit_claim_row(const fx_audit *a, size_t claim)
+{
+    return a->row_of && claim < a->nclaims ? a->row_of[claim] : claim;
+}
+
 fx_status fx_audit_finish(fx_audit *a, bool rows, fx_diags *d)
 {
     memset(a->counts.claims, 0, sizeof a->counts.claims);
@@ -663,6 +829,8 @@ fx_status fx_audit_finish(fx_audit *a, bool rows, fx_diags *d)
         cl->verdict = (uint8_t)v;
         a->counts.claims[v]++;
     }
+    if (!a->row_of)
+        sort_claims(a);
     fx_status st = FX_OK;
     if (rows && a->tmpdir) {
         bool ok = !fx_spool_error(a->facts);
@@ -735,11 +903,20 @@ const fx_claim *fx_audit_next(fx_audit *a)
         memcpy(&c, (const char *)f[R_CELLS].p + j * sizeof c, sizeof c);
         if (c.source >= a->nsources || c.nids > FX_IDS_KEPT || c.nids > nf - R_IDS - nids)
             return bad_row(a);
-        a->cells[j] = (fx_claim_source){c.source, c.first, c.places, a->ids + nids, c.nids, c.more};
+        a->cells[j] = (fx_claim_source){c.source, c.first, c.places, (fx_qual)c.qual, c.span,
+                                        a->ids + nids, c.nids, c.more};
         nids += c.nids;
     }
     if (nids != nf - R_IDS)
         return bad_row(a);
+    a->cur.index = h.index;
+    a->cur.high_lo = (fx_witness){h.high_lo.source, a->high_id, h.high_lo.value,
+                                  h.high_lo.places, (fx_qual)h.high_lo.qual, h.high_lo.span};
+    a->cur.low_hi = (fx_witness){h.low_hi.source, a->low_id, h.low_hi.value, h.low_hi.places,
+                                 (fx_qual)h.low_hi.qual, h.low_hi.span};
+    memcpy(a->high_id, h.high_lo.id, sizeof a->high_id);
+    memcpy(a->low_id, h.low_hi.id, sizeof a->low_id);
+    a->high_id[sizeof a->high_id - 1] = a->low_id[sizeof a->low_id - 1] = '\0';
     a->cur.claim = f[R_CLAIM].p;
     a->cur.entity = f[R_ENTITY].p;
     a->cur.kind = (fx_kind)h.kind;

@@ -8,6 +8,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 
 #include "convert.h"
 #include "dec.h"
@@ -52,11 +53,17 @@ typedef struct {
     fx_ratio deviation_pct; /* 100 x (reported - computed) / computed */
     bool has_deviation;     /* false when computed is zero */
     fx_day *days;           /* matching rate dates, ascending */
+    bool *run_start;        /* days[i] starts a run: no published day between it and
+                               days[i-1] fails to match */
     size_t ndays, capdays;
+    size_t window_days;     /* published rate days in the inference window */
+    fx_day last_pub[2];     /* the latest two of them, latest first; FX_DAY_NONE: none */
 } fx_check;
 
 void fx_check_init(fx_check *k);
 void fx_check_clear(fx_check *k);
+/* A deep copy into an initialized check, reusing its buffers. */
+void fx_check_copy(fx_check *dst, const fx_check *src);
 void fx_audit_check(fx_check *k, const fx_converted *c, const fx_rate_table *t,
                     const fx_audit_opts *o);
 
@@ -84,10 +91,19 @@ void fx_interval_of(fx_interval *iv, const fx_figure *fig, fx_qual q, const fx_d
  * with the facts or the (claim, source) cells. */
 
 /* One source's facts on one claim (a Comparison cell). */
+/* A normalized interval as nearest doubles, for display and sentences
+ * (the verdicts are decided on the exact intervals). */
+typedef struct {
+    double lo, hi;
+    bool has_lo, has_hi;
+} fx_span;
+
 typedef struct {
     unsigned source;        /* index into fx_audit_source */
     double first;           /* first fact's normalized point value as shown, nearest double */
     int first_places;       /* its decimal places, for a number format */
+    fx_qual qual;           /* first fact's qualifier */
+    fx_span span;           /* first fact's normalized interval */
     const char *const *ids; /* every fact_id (for the cell comment), at most FX_IDS_KEPT */
     size_t nids, more;      /* ids kept, and how many more there were */
 } fx_claim_source;
@@ -95,9 +111,22 @@ typedef struct {
 #define FX_IDS_KEPT 20
 #define FX_AUDIT_PASS ((size_t)1 << 18)
 
+/* A fact that decides a disagreement: the one whose interval starts
+ * highest, or the one whose interval ends lowest. */
+typedef struct {
+    unsigned source;
+    const char *fact_id;
+    double value; /* normalized point value as shown */
+    int places;
+    fx_qual qual;
+    fx_span span;
+} fx_witness;
+
 typedef struct {
     const char *claim;
     const char *entity; /* of its first fact */
+    size_t index;       /* the claim's number, as fx_audit_add returned it */
+    fx_witness high_lo, low_hi; /* disagree: high_lo.span.lo > low_hi.span.hi */
     fx_kind kind;
     fx_ccy unit_ccy; /* money: the first target */
     size_t facts;
@@ -124,15 +153,24 @@ fx_audit *fx_audit_new(const fx_audit_opts *o, const fx_convert_opts *co, const 
 void fx_audit_free(fx_audit *a);
 
 /* Adds a converted fact (and its check, if any) to the aggregates.
- * A money fact goes in with its first target's exact value. */
-void fx_audit_add(fx_audit *a, const fx_converted *c, const fx_check *k);
+ * A money fact goes in with its first target's exact value. Returns the
+ * fact's claim and source numbers (for fx_audit_claim_*, fx_audit_source). */
+typedef struct {
+    uint32_t claim, source;
+} fx_audit_ref;
+fx_audit_ref fx_audit_add(fx_audit *a, const fx_converted *c, const fx_check *k);
 /* Decides each claim's verdict; with rows (and a tmpdir) also writes the
  * claim rows for fx_audit_next. Call once after the last fact. FX_E_IO
  * (reported in d) when a temporary file cannot be created or written. */
 fx_status fx_audit_finish(fx_audit *a, bool rows, fx_diags *d);
 
 size_t fx_audit_nclaims(const fx_audit *a);
-/* The claim rows in order of first appearance: rewind, then next until
+/* After finish: a claim's verdict, and its place in the claim rows (0 is
+ * the first row), by its number. */
+fx_claim_verdict fx_audit_claim_verdict(const fx_audit *a, size_t claim);
+size_t fx_audit_claim_row(const fx_audit *a, size_t claim);
+/* The claim rows in Comparison order (SPEC 6: disagree first, then by
+ * spread, largest first, then claim id): rewind, then next until
  * NULL. What next returns lives until the following call. False / NULL
  * and fx_audit_read_error set on a read failure of the temporary file. */
 bool fx_audit_rewind(fx_audit *a);

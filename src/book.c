@@ -30,6 +30,12 @@
 static void book_free(fx_book *b)
 {
     fx_spool_free(b->spill);
+    fx_rows_close(&b->facts_rows);
+    for (size_t i = 0; i < b->nwidths; i++) {
+        free(b->widths[i].num);
+        free(b->widths[i].text);
+    }
+    free(b->widths);
     fx_sheet_hush_close(b);
     free(b->rate_slot);
     free(b->used);
@@ -106,8 +112,6 @@ static fx_book *book_open(const char *path, const fx_book_info *info, fx_diags *
     if (fx_spool_error(b->spill))
         fx_sheet_fail(b, FX_E_CANTCREAT, "Conversions", fx_spool_error(b->spill));
     fx_sheet_make_formats(b);
-    b->summary = fx_sheet_add(b, "Summary");
-    b->comparison = fx_sheet_add(b, "Comparison");
     fx_sheet_facts_open(b);
     if (b->st != FX_OK) {
         if (b->st == FX_E_IO || b->st == FX_E_INTERNAL) /* at open, it is the target's folder */
@@ -120,18 +124,19 @@ static fx_book *book_open(const char *path, const fx_book_info *info, fx_diags *
 
 void fx_book_set_sheet_rows(fx_book *b, unsigned long rows)
 {
-    if (rows >= 3 && rows < XL_ROWS && b->nused == 0 && b->facts.row <= 1)
+    if (rows >= 3 && rows < XL_ROWS && b->nused == 0 && b->nfacts == 0)
         b->max_rows = rows;
 }
 
-fx_status fx_book_add(fx_book *b, const fx_converted *c, const fx_check *k)
+fx_status fx_book_add(fx_book *b, const fx_converted *c, const fx_check *k, fx_audit_ref ref)
 {
     if (b->st != FX_OK)
         return b->st;
     const char *was = fx_mem_where(WHERE);
-    fx_sheet_facts_row(b, c, k);
-    if (k && k->present && b->st == FX_OK)
+    if (k && k->present)
         fx_sheet_conversions_add(b, c, k);
+    if (b->st == FX_OK)
+        fx_sheet_facts_row(b, c, k, ref);
     fx_mem_where(was);
     return b->st;
 }
@@ -194,26 +199,31 @@ static bool sheets_written(fx_book *b)
     return true;
 }
 
-static fx_status book_close(fx_book *b, fx_audit *a, fx_diags *d);
+static fx_status book_close(fx_book *b, fx_audit *a, fx_findings *fs, fx_diags *d);
 
-fx_status fx_book_close(fx_book *b, fx_audit *a, fx_diags *d)
+fx_status fx_book_close(fx_book *b, fx_audit *a, fx_findings *fs, fx_diags *d)
 {
     const char *was = fx_mem_where(WHERE);
-    fx_status st = book_close(b, a, d);
+    fx_status st = book_close(b, a, fs, d);
     fx_mem_where(was);
     return st;
 }
 
-static fx_status book_close(fx_book *b, fx_audit *a, fx_diags *d)
+/* The sheets in SPEC 6's order; each is written whole before the next
+ * (constant_memory: rows go out in order, sheet by sheet). */
+static fx_status book_close(fx_book *b, fx_audit *a, fx_findings *fs, fx_diags *d)
 {
     if (d)
         b->d = d;
-    fx_sheet_facts_close(b);
+    b->audit = a;
+    b->findings = fs;
+    fx_sheet_summary_write(b, a, fs);
+    fx_sheet_findings_write(b, fs);
+    fx_sheet_comparison_write(b, a);
     fx_sheet_conversions_write(b);
+    fx_sheet_facts_write(b, a);
     fx_sheet_rates_write(b);
     fx_sheet_sources_write(b, a);
-    fx_sheet_comparison_write(b, a);
-    fx_sheet_summary_write(b, a);
     set_properties(b);
     if (b->st != FX_OK) {
         fx_status st = b->st;

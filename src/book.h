@@ -12,6 +12,7 @@
 #include "audit.h"
 #include "convert.h"
 #include "diag.h"
+#include "findings.h"
 #include "rates.h"
 
 typedef struct {
@@ -45,11 +46,11 @@ fx_book *fx_book_open(const char *path, const fx_book_info *info, fx_diags *d);
 /* One fact: its Facts row (continuing on "Facts (2)", ... past Excel's
  * 1,048,576 rows), and its Conversions row when k && k->present. After a
  * failure every call returns the first error (FX_E_IO, FX_E_INTERNAL). */
-fx_status fx_book_add(fx_book *b, const fx_converted *c, const fx_check *k);
+fx_status fx_book_add(fx_book *b, const fx_converted *c, const fx_check *k, fx_audit_ref ref);
 /* Writes the remaining sheets from the aggregates (a after fx_audit_finish)
  * and closes the file (FX_E_IO if libxlsxwriter cannot finish it). Frees b,
  * also on failure; the caller then removes the file. */
-fx_status fx_book_close(fx_book *b, fx_audit *a, fx_diags *d);
+fx_status fx_book_close(fx_book *b, fx_audit *a, fx_findings *fs, fx_diags *d);
 /* Tests only, right after fx_book_open: rows per sheet (header included,
  * at least 3) instead of Excel's 1,048,576, to exercise "Facts (2)". */
 void fx_book_set_sheet_rows(fx_book *b, unsigned long rows);

@@ -13,6 +13,7 @@
 #include <xlsxwriter.h>
 
 #include "book.h"
+#include "findings.h"
 #include "dec.h"
 #include "mem.h"
 #include "spool.h"
@@ -25,8 +26,39 @@
 
 typedef struct {
     const char *name;
-    double width;
+    double width; /* at least this wide; wider when a value needs it */
+    bool num;     /* numbers or dates: the header is right-aligned over them */
 } fx_col_spec;
+
+/* What a number format shows, to size columns (no number ever shows ###). */
+typedef enum { FMT_GENERAL, FMT_NUMBER, FMT_DATE, FMT_TEXT } fx_fmt_kind;
+typedef struct {
+    const lxw_format *f;
+    uint8_t kind;   /* fx_fmt_kind */
+    int8_t places;  /* FMT_NUMBER: decimals shown */
+    uint8_t scale3; /* FMT_NUMBER: shown in thousands^scale3 (trailing commas) */
+    uint8_t extra;  /* characters of literal prefix and suffix */
+    char num[96];   /* the format string, for fx_sheet_format's lookup */
+} fx_fmt_info;
+
+/* Widest value written per column of one worksheet, in characters. */
+typedef struct {
+    lxw_worksheet *ws;
+    uint16_t *num, *text;
+    size_t n;
+    unsigned links; /* internal links written on it */
+} fx_widths;
+
+/* Rows recorded now and written later (a sheet whose cells need what only
+ * the end of the run knows, e.g. Facts' claim verdicts): each row is one
+ * spool record, a tag and its cells. */
+typedef struct {
+    fx_spool *sp;
+    char *buf; /* the row being recorded */
+    size_t len, cap;
+    uint64_t rows;
+    bool need_exact; /* some row holds an exact-text cell */
+} fx_rows;
 
 /* A sheet that may continue on "<base> (2)", "<base> (3)", ... */
 typedef struct {
@@ -45,13 +77,17 @@ typedef struct {
 typedef struct {
     fx_day valuation, rate_day;
     int32_t verdict;
-    uint8_t priced, has_dev, amount_places, reported_places;
+    uint8_t priced, has_dev, amount_places, reported_places, computed_places;
     uint8_t inv[2];
     uint32_t leg[2]; /* Rates slot + 1; 0: none */
+    uint64_t fact_row; /* the fact's Facts row, from 0 */
+    uint64_t ndays;    /* matching rate dates */
+    uint64_t alternatives;
     double amount, reported, computed, exact, deviation;
 } fx_spill_rec;
 
-enum { S_FACT_ID, S_CLAIM, S_SOURCE, S_UNIT, S_REP_UNIT, S_DAYS, S_N };
+enum { S_FACT_ID, S_CLAIM, S_SOURCE, S_UNIT, S_REP_UNIT, S_PRINTED, S_BASE, S_DAYS, S_EXPLAINED,
+       S_N };
 
 struct fx_book {
     lxw_workbook *wb;
@@ -62,14 +98,22 @@ struct fx_book {
     fx_arena *strings;
     unsigned long max_rows;
 
-    lxw_worksheet *summary, *comparison;
-    fx_sheet facts;
     fx_col_spec *facts_cols;
     size_t ntargets;
+    fx_rows facts_rows;     /* Facts, recorded as facts stream in */
+    const fx_audit *audit;  /* at close */
+    const fx_findings *findings; /* at close */
+    uint64_t nfacts;
 
-    lxw_format *f_head, *f_title, *f_bold, *f_date, *f_money, *f_unrounded, *f_pct, *f_int,
-        *f_bad, *f_warn, *f_bn, *f_mn;
-    lxw_format *f_places[SHOWN_PLACES_MAX + 1]; /* "#,##0.000": created on demand */
+    lxw_format *f_head, *f_head_num, *f_title, *f_bold, *f_date, *f_money, *f_unrounded, *f_pct,
+        *f_int, *f_bad, *f_warn, *f_bn, *f_mn, *f_wrap, *f_link, *f_section, *f_rate;
+    lxw_format *f_places[SHOWN_PLACES_MAX + 1];  /* "#,##0.000": created on demand */
+    lxw_format *f_percent[SHOWN_PLACES_MAX + 1]; /* "#,##0.0\"%\"": created on demand */
+    fx_fmt_info fmts[256];
+    size_t nfmts;
+    fx_widths *widths;
+    size_t nwidths;
+    size_t last_width; /* the widths entry used last */
 
     uint32_t *rate_slot; /* fx_rate.id -> first-use index + 1; 0: unused */
     const fx_rate **used;
@@ -151,10 +195,42 @@ bool fx_sheet_start(fx_book *b, fx_sheet *s);
 void fx_sheet_end(fx_book *b, fx_sheet *s);
 bool fx_sheet_next_row(fx_book *b, fx_sheet *s, lxw_row_t *row);
 void fx_sheet_make_formats(fx_book *b);
+lxw_format *fx_sheet_percent_format(fx_book *b, long places);
+/* The format of number format string num, made once (at most 256 kinds a
+ * workbook; past them, General). */
+lxw_format *fx_sheet_format(fx_book *b, const char *num);
+/* Sets each column of ws as wide as its widest number (and header, and,
+ * with text_too, its widest text up to a limit). */
+void fx_sheet_fit(fx_book *b, lxw_worksheet *ws, const fx_col_spec *cols, size_t ncols,
+                  bool text_too);
+/* Notes text as written at (ws, c) outside the put functions (a link). */
+void fx_sheet_note_text(fx_book *b, lxw_worksheet *ws, lxw_col_t c, const char *s);
+/* An internal link: text that jumps to sheet!cell. Counted against Excel's
+ * 65,530 links a sheet: past them, the text alone. */
+void fx_sheet_put_link(fx_book *b, lxw_worksheet *ws, lxw_row_t r, lxw_col_t c,
+                       const char *sheet, lxw_row_t to_row, lxw_col_t to_col, const char *text);
+/* The sheet name and row of data row i of a sheet that continues past
+ * Excel's row limit ("Facts", "Facts (2)", ...). */
+void fx_sheet_locate(const fx_book *b, const char *base, uint64_t i, char *name, size_t n,
+                     lxw_row_t *row);
+
+/* fx_rows: record cells now, write them at close. */
+void fx_rows_open(fx_book *b, fx_rows *w);
+void fx_rows_close(fx_rows *w);
+void fx_rows_num(fx_rows *w, lxw_col_t c, double v, lxw_format *f);
+void fx_rows_text(fx_rows *w, lxw_col_t c, const char *s, size_t len, lxw_format *f);
+void fx_rows_formula(fx_rows *w, lxw_col_t c, const char *formula, double cached, lxw_format *f);
+void fx_rows_day(fx_book *b, fx_rows *w, lxw_col_t c, fx_day day);
+void fx_rows_exact(fx_book *b, fx_rows *w, lxw_col_t c, const fx_dec *v);
+void fx_rows_end(fx_book *b, fx_rows *w, uint32_t tag);
+/* Writes every recorded row to s; after each, extra(b, s, row, tag, ctx). */
+typedef void (*fx_rows_extra)(fx_book *b, fx_sheet *s, lxw_row_t r, uint32_t tag, void *ctx);
+void fx_rows_replay(fx_book *b, fx_rows *w, fx_sheet *s, fx_rows_extra extra, void *ctx);
 
 /* ---- sheet_data.c: what more than one sheet reads ---- */
 
 void fx_sheet_rate_ref(const fx_book *b, size_t slot, char *f, size_t n);
+const char *fx_sheet_provider(const fx_priced *p);
 bool fx_sheet_rate_formula(fx_book *b, const fx_priced *p, lxw_row_t row, lxw_col_t amount_col,
                            char *f, size_t n, uint32_t legs[2], uint8_t inv[2]);
 bool fx_sheet_spill_failed(fx_book *b);
@@ -171,10 +247,11 @@ void fx_sheet_cell_value(fx_book *b, lxw_worksheet *ws, lxw_row_t r, lxw_col_t c
 
 /* ---- the sheets, one file each, called by book.c ---- */
 
-/* sheet_facts.c: at open, after the formats; a row per fact; at close, first. */
+/* sheet_facts.c: at open, after the formats; a row recorded per fact;
+ * written at close with each claim's verdict. */
 void fx_sheet_facts_open(fx_book *b);
-void fx_sheet_facts_row(fx_book *b, const fx_converted *c, const fx_check *k);
-void fx_sheet_facts_close(fx_book *b);
+void fx_sheet_facts_row(fx_book *b, const fx_converted *c, const fx_check *k, fx_audit_ref ref);
+void fx_sheet_facts_write(fx_book *b, const fx_audit *a);
 /* sheet_conversions.c: a row spilled per audited fact; replayed at close. */
 void fx_sheet_conversions_add(fx_book *b, const fx_converted *c, const fx_check *k);
 void fx_sheet_conversions_write(fx_book *b);
@@ -182,6 +259,8 @@ void fx_sheet_conversions_write(fx_book *b);
 void fx_sheet_rates_write(fx_book *b);
 void fx_sheet_sources_write(fx_book *b, const fx_audit *a);
 void fx_sheet_comparison_write(fx_book *b, fx_audit *a);
-void fx_sheet_summary_write(fx_book *b, fx_audit *a);
+void fx_sheet_summary_write(fx_book *b, fx_audit *a, fx_findings *fs);
+/* sheet_findings.c: at close, every finding in rank order. */
+void fx_sheet_findings_write(fx_book *b, fx_findings *fs);
 
 #endif

@@ -8,6 +8,8 @@
 
 /* Days since 1970-01-01 (may be negative). */
 typedef int32_t fx_day;
+/* No day (before any date this program can parse). */
+#define FX_DAY_NONE INT32_MIN
 
 /* Strict: exactly 10 bytes "YYYY-MM-DD", a date that exists, year 1000-9999. */
 bool fx_date_parse(const char *s, size_t len, fx_day *out);

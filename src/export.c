@@ -7,37 +7,57 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "explain.h"
 #include "mem.h"
 
 struct fx_export {
-    FILE *facts, *conv, *cmp;
+    FILE *facts, *conv, *cmp, *find;
     fx_convert_opts co;
     fx_audit_opts ao;
     fx_ratio scratch;
 };
 
-fx_export *fx_export_new(FILE *facts, FILE *conversions, FILE *comparison,
+fx_export *fx_export_new(FILE *facts, FILE *conversions, FILE *comparison, FILE *findings,
                          const fx_convert_opts *co, const fx_audit_opts *ao)
 {
     fx_export *e = fx_xcalloc(1, sizeof *e);
     e->facts = facts;
     e->conv = conversions;
     e->cmp = comparison;
+    e->find = findings;
     e->co = *co;
     e->ao = *ao;
     fx_ratio_init(&e->scratch);
     fputs("fact_id,claim,source,valuation_date,amount,unit,target,rate_date,rate,amount_target\n",
           facts);
     fputs("fact_id,source,amount,unit,reported_amount,reported_unit,computed_amount,deviation_pct,"
-          "verdict,matching_rate_dates\n",
+          "verdict,matching_rate_dates,explained_by,alternatives\n",
           conversions);
     fputs("claim,kind,unit,facts,sources,min,max,spread_pct,verdict\n", comparison);
+    fputs("rank,kind,claim,fact_id,sources,verdict,detail\n", findings);
     return e;
 }
 
 static void put_text(FILE *f, fx_text t)
 {
     fwrite(t.s, 1, t.len, f);
+}
+
+/* A field, quoted (RFC 4180) when it holds a comma, quote or line break:
+ * the sentences and lists this program builds; never input text. */
+static void put_field(FILE *f, const char *s)
+{
+    if (!s[strcspn(s, ",\"\r\n")]) {
+        fputs(s, f);
+        return;
+    }
+    fputc('"', f);
+    for (; *s; s++) {
+        if (*s == '"')
+            fputc('"', f);
+        fputc(*s, f);
+    }
+    fputc('"', f);
 }
 
 void fx_export_add(fx_export *e, const fx_converted *c, const fx_check *k)
@@ -87,7 +107,11 @@ void fx_export_add(fx_export *e, const fx_converted *c, const fx_check *k)
         fx_date_format(k->days[i], day);
         fprintf(e->conv, "%s%s", i ? ";" : "", day);
     }
-    fputc('\n', e->conv);
+    fx_explanation ex = fx_explain(k, c->valuation);
+    char text[160];
+    fputc(',', e->conv);
+    put_field(e->conv, fx_explanation_text(&ex, text, sizeof text));
+    fprintf(e->conv, ",%zu\n", ex.alternatives);
 }
 
 bool fx_export_spread(const fx_claim *cl, char *buf, size_t n)
@@ -113,7 +137,22 @@ void fx_export_point(const fx_ratio *v, const fx_claim *cl, const fx_convert_opt
         snprintf(buf, n, "?"); /* cannot happen: sums of parsed decimals */
 }
 
-fx_status fx_export_finish(fx_export *e, fx_audit *a, const char *dir, fx_diags *d)
+static void findings_rows(fx_export *e, fx_findings *fs)
+{
+    fx_findings_rewind(fs);
+    const fx_finding *f;
+    while ((f = fx_findings_next(fs))) {
+        fprintf(e->find, "%zu,%s,%s,%s,", f->rank, fx_find_kind_name(f->kind), f->claim,
+                f->fact_id);
+        put_field(e->find, f->sources);
+        fprintf(e->find, ",%s,", f->verdict);
+        put_field(e->find, f->detail);
+        fputc('\n', e->find);
+    }
+}
+
+fx_status fx_export_finish(fx_export *e, fx_audit *a, fx_findings *fs, const char *dir,
+                           fx_diags *d)
 {
     const fx_claim *cl;
     bool read = fx_audit_rewind(a);
@@ -133,9 +172,16 @@ fx_status fx_export_finish(fx_export *e, fx_audit *a, const char *dir, fx_diags 
         st = fx_diag_status(d, FX_E_IO, (fx_pos){0}, "comparison.csv: %s", /* names the folder */
                             fx_audit_read_error(a) ? fx_audit_read_error(a)
                                                    : "the claim rows were not written");
-    FILE *const out[] = {e->facts, e->conv, e->cmp};
-    static const char *const names[] = {"facts.csv", "conversions.csv", "comparison.csv"};
-    for (size_t i = 0; i < 3; i++) {
+    if (fs) {
+        findings_rows(e, fs);
+        if (d && st == FX_OK && fx_findings_error(fs))
+            st = fx_diag_status(d, FX_E_IO, (fx_pos){0}, "findings.csv: %s",
+                                fx_findings_error(fs));
+    }
+    FILE *const out[] = {e->facts, e->conv, e->cmp, e->find};
+    static const char *const names[] = {"facts.csv", "conversions.csv", "comparison.csv",
+                                        "findings.csv"};
+    for (size_t i = 0; i < 4; i++) {
         errno = 0;
         if ((fflush(out[i]) != 0 || ferror(out[i])) && st == FX_OK && d)
             st = fx_diag_status(d, FX_E_IO, (fx_pos){0}, "cannot write %s/%s: %s", dir, names[i],

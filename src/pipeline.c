@@ -133,6 +133,8 @@ typedef struct {
     fx_converted conv;
     fx_check check;
     fx_audit *audit;
+    fx_findings *findings;
+    uint64_t nfacts, nconversions; /* rows of Facts and Conversions so far */
     fx_book *book;
     fx_writer *writer; /* the book's cells go to a second thread */
     fx_export *exp;
@@ -152,10 +154,14 @@ static fx_status on_fact(void *ctx, const fx_fact *f)
     fx_audit_check(&r->check, &r->conv, r->rates, &r->o->audit);
     if (fx_diags_status(r->d) != FX_OK)
         return FX_OK; /* nothing will be written: spare the work */
-    fx_audit_add(r->audit, &r->conv, &r->check);
+    fx_audit_ref ref = fx_audit_add(r->audit, &r->conv, &r->check);
+    if (r->findings)
+        fx_findings_fact(r->findings, &r->conv, &r->check, ref, r->nfacts, r->nconversions);
+    r->nfacts++;
+    r->nconversions += r->check.present;
     if (r->book) {
-        fx_status st = r->writer ? fx_writer_add(r->writer, &r->conv, &r->check)
-                                 : fx_book_add(r->book, &r->conv, &r->check);
+        fx_status st = r->writer ? fx_writer_add(r->writer, &r->conv, &r->check, ref)
+                                 : fx_book_add(r->book, &r->conv, &r->check, ref);
         if (st != FX_OK)
             return r->st = st;
     }
@@ -164,9 +170,9 @@ static fx_status on_fact(void *ctx, const fx_fact *f)
     return FX_OK;
 }
 
-enum { OUT_BOOK, OUT_FACTS, OUT_CONV, OUT_CMP, OUT_N };
+enum { OUT_BOOK, OUT_FACTS, OUT_CONV, OUT_CMP, OUT_FIND, OUT_N };
 static const char *const csv_names[OUT_N] = {NULL, "facts.csv", "conversions.csv",
-                                             "comparison.csv"};
+                                             "comparison.csv", "findings.csv"};
 
 /* SPEC 8, before any work: what each output is, and that none is an
  * input (a facts, rates or aliases file, or a rates folder's *.csv). */
@@ -274,13 +280,16 @@ fx_status fx_pipeline_run(const fx_opts *o, fx_diags *d, fx_run_result *res,
                                     o->csv_dir, csv_names[i], strerror(errno));
         }
         if (st == FX_OK && o->csv_dir)
-            r.exp = fx_export_new(csv[OUT_FACTS], csv[OUT_CONV], csv[OUT_CMP], &o->conv, &o->audit);
+            r.exp = fx_export_new(csv[OUT_FACTS], csv[OUT_CONV], csv[OUT_CMP], csv[OUT_FIND],
+                                  &o->conv, &o->audit);
     }
     /* The audit's temporary files go where the outputs' do. */
     const char *tmpdir = NULL;
     if (st == FX_OK && (r.book || r.exp))
         tmpdir = fx_outputs_tmpdir(outs, r.book ? id[OUT_BOOK] : id[OUT_FACTS]);
     r.audit = fx_audit_new(&o->audit, &o->conv, tmpdir);
+    if (tmpdir)
+        r.findings = fx_findings_new(tmpdir, &o->audit, &o->conv);
     if (st != FX_OK) { /* reported; still read every input, for its own errors (65 wins over 73) */
         if (r.writer)
             fx_writer_finish(r.writer);
@@ -324,12 +333,14 @@ fx_status fx_pipeline_run(const fx_opts *o, fx_diags *d, fx_run_result *res,
     fx_status fin = fx_audit_finish(r.audit, st == FX_OK && (r.book || r.exp), d);
     if (st == FX_OK)
         st = fin;
+    if (st == FX_OK && r.findings)
+        st = fx_findings_finish(r.findings, r.audit, d);
     if (st == FX_OK && r.exp) {
-        st = fx_export_finish(r.exp, r.audit, o->csv_dir, d);
+        st = fx_export_finish(r.exp, r.audit, r.findings, o->csv_dir, d);
         r.exp = NULL;
     }
     if (st == FX_OK && r.book) {
-        st = fx_book_close(r.book, r.audit, d);
+        st = fx_book_close(r.book, r.audit, r.findings, d);
         r.book = NULL;
     }
     for (int i = OUT_FACTS; i < OUT_N; i++)
@@ -338,7 +349,7 @@ fx_status fx_pipeline_run(const fx_opts *o, fx_diags *d, fx_run_result *res,
                                 csv_names[i], strerror(errno));
     if (r.exp) { /* not finished: an error came first */
         fx_audit *none = fx_audit_new(&o->audit, &o->conv, NULL);
-        fx_export_finish(r.exp, none, o->csv_dir, NULL);
+        fx_export_finish(r.exp, none, NULL, o->csv_dir, NULL);
         fx_audit_free(none);
     }
     if (r.book)
@@ -355,6 +366,8 @@ fx_status fx_pipeline_run(const fx_opts *o, fx_diags *d, fx_run_result *res,
 
     fx_audit_free(r.audit);
     r.audit = NULL;
+    fx_findings_free(r.findings);
+    r.findings = NULL;
 done: /* in reverse; an early exit's status is what d holds */
     if (!res->wrote && st == FX_OK)
         st = fx_diags_status(d);

@@ -151,6 +151,185 @@ bool fx_sheet_hush_ok(fx_book *b, const fx_hush *h, fx_status st, const char *wh
     return h->said[0] == '\0' || fx_sheet_fail(b, st, what, h->said);
 }
 
+/* ---- widths ---- */
+
+#define TEXT_WIDTH_MAX 50 /* text wider than this overflows or wraps; numbers never */
+#define LINKS_MAX 65530   /* Excel's internal links a sheet */
+
+static fx_widths *widths_of(fx_book *b, lxw_worksheet *ws)
+{
+    if (b->last_width < b->nwidths && b->widths[b->last_width].ws == ws)
+        return &b->widths[b->last_width];
+    for (size_t i = 0; i < b->nwidths; i++)
+        if (b->widths[i].ws == ws) {
+            b->last_width = i;
+            return &b->widths[i];
+        }
+    b->widths = fx_xrealloc(b->widths, (b->nwidths + 1) * sizeof *b->widths);
+    b->widths[b->nwidths] = (fx_widths){ws, NULL, NULL, 0, 0};
+    b->last_width = b->nwidths;
+    return &b->widths[b->nwidths++];
+}
+
+static void note(fx_book *b, lxw_worksheet *ws, lxw_col_t c, size_t chars, bool num)
+{
+    fx_widths *w = widths_of(b, ws);
+    if (c >= w->n) {
+        size_t n = w->n ? w->n : 16;
+        while (n <= c)
+            n *= 2;
+        w->num = fx_xrealloc(w->num, n * sizeof *w->num);
+        w->text = fx_xrealloc(w->text, n * sizeof *w->text);
+        memset(w->num + w->n, 0, (n - w->n) * sizeof *w->num);
+        memset(w->text + w->n, 0, (n - w->n) * sizeof *w->text);
+        w->n = n;
+    }
+    uint16_t v = chars > 255 ? 255 : (uint16_t)chars;
+    uint16_t *slot = num ? &w->num[c] : &w->text[c];
+    if (v > *slot)
+        *slot = v;
+}
+
+/* Characters of UTF-8 text (continuation bytes not counted). */
+static size_t chars_of(const char *s, size_t len)
+{
+    size_t n = 0;
+    for (size_t i = 0; i < len && n < 256; i++)
+        n += ((unsigned char)s[i] & 0xC0) != 0x80;
+    return n;
+}
+
+void fx_sheet_note_text(fx_book *b, lxw_worksheet *ws, lxw_col_t c, const char *s)
+{
+    note(b, ws, c, chars_of(s, strlen(s)), false);
+}
+
+static const fx_fmt_info *fmt_info(const fx_book *b, const lxw_format *f)
+{
+    for (size_t i = 0; f && i < b->nfmts; i++)
+        if (b->fmts[i].f == f)
+            return &b->fmts[i];
+    return NULL;
+}
+
+/* Registers what a number format shows: parsed from the format string
+ * this program wrote ("#,##0.00", "#,##0.000,,,\" bn\"", "0.0\"%\"",
+ * "yyyy-mm-dd"). */
+static void fmt_register(fx_book *b, const lxw_format *f, const char *num)
+{
+    if (b->nfmts >= N(b->fmts))
+        return; /* unknown formats are sized as General, generously */
+    fx_fmt_info in = {f, FMT_NUMBER, 0, 0, 0, ""};
+    snprintf(in.num, sizeof in.num, "%s", num);
+    if (strcmp(num, "yyyy-mm-dd") == 0) {
+        in.kind = FMT_DATE;
+    } else if (strcmp(num, "@") == 0) {
+        in.kind = FMT_TEXT;
+    } else {
+        const char *p = num;
+        bool in_quote = false, after_point = false;
+        for (; *p; p++) {
+            if (*p == '"') {
+                in_quote = !in_quote;
+                continue;
+            }
+            if (in_quote) {
+                in.extra += ((unsigned char)*p & 0xC0) != 0x80;
+                continue;
+            }
+            if (*p == '.')
+                after_point = true;
+            else if ((*p == '0' || *p == '#') && after_point)
+                in.places++; /* '#': shown when needed; sized as if always */
+            else if (*p == ',' && (p[1] == '\0' || p[1] == ',' || p[1] == '"'))
+                in.scale3++;
+        }
+    }
+    b->fmts[b->nfmts++] = in;
+}
+
+/* Characters a number shows under format f. */
+static size_t num_chars(const fx_book *b, double v, const lxw_format *f)
+{
+    const fx_fmt_info *in = fmt_info(b, f);
+    char t[400];
+    if (!in || in->kind == FMT_GENERAL) { /* General: at most 11 characters */
+        int k = snprintf(t, sizeof t, "%.10g", v);
+        return k > 11 ? 11 : (size_t)k;
+    }
+    if (in->kind == FMT_DATE)
+        return 10;
+    double x = fabs(v);
+    for (int i = 0; i < in->scale3; i++)
+        x /= 1000;
+    int k = snprintf(t, sizeof t, "%.*f", in->places, x);
+    if (k < 0)
+        return 11;
+    size_t intd = (size_t)k - (in->places ? (size_t)in->places + 1 : 0);
+    size_t n = (size_t)k + (intd - 1) / 3 + in->extra; /* the group separators */
+    if (v < 0 && strspn(t, "0.") != (size_t)k)
+        n++;
+    return n;
+}
+
+void fx_sheet_fit(fx_book *b, lxw_worksheet *ws, const fx_col_spec *cols, size_t ncols,
+                  bool text_too)
+{
+    if (!ws || b->st != FX_OK)
+        return;
+    fx_widths *w = widths_of(b, ws);
+    size_t n = ncols > w->n ? ncols : w->n;
+    for (size_t c = 0; c < n && b->st == FX_OK; c++) {
+        double width = 0;
+        if (c < ncols) /* the header, its filter button beside it */
+            width = (double)chars_of(cols[c].name, strlen(cols[c].name)) + 3;
+        if (c < ncols && cols[c].width > width)
+            width = cols[c].width;
+        if (c < w->n) {
+            double num = w->num[c] ? w->num[c] + 2 : 0;
+            double text = !text_too || !w->text[c] ? 0
+                          : (w->text[c] > TEXT_WIDTH_MAX ? TEXT_WIDTH_MAX : w->text[c]) + 1;
+            width = num > width ? num : width;
+            width = text > width ? text : width;
+        }
+        if (width <= 0)
+            continue;
+        fx_sheet_lxw_ok(b, worksheet_set_column(ws, (lxw_col_t)c, (lxw_col_t)c, width, NULL),
+                        "column width");
+    }
+}
+
+void fx_sheet_put_link(fx_book *b, lxw_worksheet *ws, lxw_row_t r, lxw_col_t c,
+                       const char *sheet, lxw_row_t to_row, lxw_col_t to_col, const char *text)
+{
+    if (b->st != FX_OK)
+        return;
+    fx_widths *w = widths_of(b, ws);
+    if (w->links >= LINKS_MAX) {
+        fx_sheet_put_str(b, ws, r, c, text, NULL);
+        return;
+    }
+    char cell[16], url[96];
+    lxw_rowcol_to_cell(cell, to_row, to_col);
+    snprintf(url, sizeof url, "internal:'%s'!%s", sheet, cell);
+    w->links++;
+    if (fx_sheet_cell_ok(b, worksheet_write_url_opt(ws, r, c, url, b->f_link, text, NULL), ws, r,
+                         c))
+        fx_sheet_note_text(b, ws, c, text);
+}
+
+void fx_sheet_locate(const fx_book *b, const char *base, uint64_t i, char *name, size_t n,
+                     lxw_row_t *row)
+{
+    uint64_t per = b->max_rows - 1;
+    uint64_t part = i / per + 1;
+    *row = (lxw_row_t)(i % per + 1);
+    if (part == 1)
+        snprintf(name, n, "%s", base);
+    else
+        snprintf(name, n, "%s (%llu)", base, (unsigned long long)part);
+}
+
 /* ---- cells ---- */
 
 char *fx_sheet_grow(char **buf, size_t *cap, size_t n)
@@ -247,6 +426,7 @@ void fx_sheet_put_text(fx_book *b, lxw_worksheet *ws, lxw_row_t r, lxw_col_t c, 
         return;
     }
     size_t extra = FX_XLTEXT_ESCAPE_EXTRA * fx_xltext_escapes(s, len); /* as facts.c counted it */
+    note(b, ws, c, chars_of(s, len), false);
     if (extra == 0) { /* nearly every text: as it is (s[len] is its NUL) */
         fx_sheet_cell_ok(b, worksheet_write_string(ws, r, c, s, f), ws, r, c);
         return;
@@ -280,6 +460,7 @@ void fx_sheet_put_num(fx_book *b, lxw_worksheet *ws, lxw_row_t r, lxw_col_t c, d
                   "the value is beyond the range of a spreadsheet number");
         return;
     }
+    note(b, ws, c, num_chars(b, v, f), true);
     fx_sheet_cell_ok(b, worksheet_write_number(ws, r, c, v, f), ws, r, c);
 }
 
@@ -292,6 +473,7 @@ void fx_sheet_put_formula(fx_book *b, lxw_worksheet *ws, lxw_row_t r, lxw_col_t 
         fx_sheet_put_num(b, ws, r, c, cached, f); /* reports it */
         return;
     }
+    note(b, ws, c, num_chars(b, cached, f), true);
     fx_sheet_cell_ok(b, worksheet_write_formula_num(ws, r, c, formula, f, cached), ws, r, c);
 }
 
@@ -326,9 +508,47 @@ lxw_format *fx_sheet_places_format(fx_book *b, long places)
         }
         lxw_format *f = workbook_add_format(b->wb);
         format_set_num_format(f, num);
+        fmt_register(b, f, num);
         b->f_places[places] = f;
     }
     return b->f_places[places];
+}
+
+lxw_format *fx_sheet_format(fx_book *b, const char *num)
+{
+    for (size_t i = 0; i < b->nfmts; i++)
+        if (strcmp(b->fmts[i].num, num) == 0)
+            return (lxw_format *)b->fmts[i].f;
+    if (b->nfmts >= N(b->fmts) || strlen(num) >= sizeof b->fmts[0].num)
+        return NULL;
+    lxw_format *f = workbook_add_format(b->wb);
+    format_set_num_format(f, num);
+    fmt_register(b, f, num);
+    return f;
+}
+
+/* A percent figure as stored (60 shows "60%", never 6000%). */
+lxw_format *fx_sheet_percent_format(fx_book *b, long places)
+{
+    if (places < 0)
+        places = 0;
+    if (places > SHOWN_PLACES_MAX)
+        places = SHOWN_PLACES_MAX;
+    if (!b->f_percent[places]) {
+        char num[48] = "#,##0";
+        size_t n = strlen(num);
+        if (places > 0) {
+            num[n++] = '.';
+            for (long i = 0; i < places; i++)
+                num[n++] = '0';
+        }
+        memcpy(num + n, "\"%\"", 4);
+        lxw_format *f = workbook_add_format(b->wb);
+        format_set_num_format(f, num);
+        fmt_register(b, f, num);
+        b->f_percent[places] = f;
+    }
+    return b->f_percent[places];
 }
 
 /* An exact decimal: the nearest double, shown with its own places. */
@@ -370,10 +590,16 @@ lxw_worksheet *fx_sheet_add(fx_book *b, const char *name)
     return ws;
 }
 
-/* Printing: landscape; a list repeats its header row on every page. */
+/* Printing: landscape, A4 margins, the file and sheet at the top and
+ * "page n of m" at the bottom; a list repeats its header row on every
+ * page. */
 void fx_sheet_print_setup(fx_book *b, lxw_worksheet *ws, bool one_page_wide, bool header)
 {
     worksheet_set_landscape(ws);
+    worksheet_set_paper(ws, 9); /* A4 */
+    worksheet_set_margins(ws, 0.4, 0.4, 0.6, 0.6);
+    fx_sheet_lxw_ok(b, worksheet_set_header(ws, "&L&F&R&A"), "page header");
+    fx_sheet_lxw_ok(b, worksheet_set_footer(ws, "&Lfxbook&RPage &P of &N"), "page footer");
     if (one_page_wide)
         worksheet_fit_to_pages(ws, 1, 0);
     if (header)
@@ -383,13 +609,14 @@ void fx_sheet_print_setup(fx_book *b, lxw_worksheet *ws, bool one_page_wide, boo
 void fx_sheet_header_row(fx_book *b, lxw_worksheet *ws, const fx_col_spec *cols, size_t n,
                          lxw_col_t freeze_col)
 {
+    double total = 0;
     for (size_t i = 0; i < n && b->st == FX_OK; i++) {
         lxw_col_t c = (lxw_col_t)i;
-        fx_sheet_lxw_ok(b, worksheet_set_column(ws, c, c, cols[i].width, NULL), "column width");
-        fx_sheet_put_str(b, ws, 0, c, cols[i].name, b->f_head);
+        fx_sheet_put_str(b, ws, 0, c, cols[i].name, cols[i].num ? b->f_head_num : b->f_head);
+        total += cols[i].width;
     }
     worksheet_freeze_panes(ws, 1, freeze_col);
-    fx_sheet_print_setup(b, ws, ws == b->comparison || n <= 8, true);
+    fx_sheet_print_setup(b, ws, n <= 10 || total <= 200, true);
 }
 
 void fx_sheet_highlight(fx_book *b, lxw_worksheet *ws, lxw_row_t r0, lxw_row_t r1, lxw_col_t c,
@@ -436,6 +663,7 @@ void fx_sheet_end(fx_book *b, fx_sheet *s)
     lxw_row_t last = s->row > 1 ? s->row - 1 : 0;
     fx_sheet_lxw_ok(b, worksheet_autofilter(s->ws, 0, 0, last, (lxw_col_t)(s->ncols - 1)),
                     "autofilter");
+    fx_sheet_fit(b, s->ws, s->cols, s->ncols, true);
 }
 
 void fx_sheet_init(fx_sheet *s, const char *base, const fx_col_spec *cols, size_t n,
@@ -469,10 +697,11 @@ bool fx_sheet_next_row(fx_book *b, fx_sheet *s, lxw_row_t *row)
 
 /* ---- formats ---- */
 
-static lxw_format *num_format(lxw_workbook *wb, const char *num)
+static lxw_format *num_format(fx_book *b, const char *num)
 {
-    lxw_format *f = workbook_add_format(wb);
+    lxw_format *f = workbook_add_format(b->wb);
     format_set_num_format(f, num);
+    fmt_register(b, f, num);
     return f;
 }
 
@@ -505,17 +734,177 @@ void fx_sheet_make_formats(fx_book *b)
     format_set_font_size(b->f_title, 14);
     b->f_bold = workbook_add_format(wb);
     format_set_bold(b->f_bold);
-    b->f_date = num_format(wb, "yyyy-mm-dd");
-    b->f_money = num_format(wb, money);
-    b->f_unrounded = num_format(wb, unrounded);
-    b->f_pct = num_format(wb, "0.0000");
-    b->f_int = num_format(wb, "#,##0");
-    b->f_bn = num_format(wb, bn);
-    b->f_mn = num_format(wb, mn);
+    b->f_head_num = workbook_add_format(wb);
+    format_set_bold(b->f_head_num);
+    format_set_bottom(b->f_head_num, LXW_BORDER_THIN);
+    format_set_bg_color(b->f_head_num, 0xD9E1F2);
+    format_set_align(b->f_head_num, LXW_ALIGN_RIGHT);
+    b->f_date = num_format(b, "yyyy-mm-dd");
+    b->f_money = num_format(b, money);
+    b->f_unrounded = num_format(b, unrounded);
+    b->f_pct = num_format(b, "#,##0.0000\"%\"");
+    b->f_int = num_format(b, "#,##0");
+    b->f_rate = num_format(b, "#,##0.000000######");
+    b->f_bn = num_format(b, bn);
+    b->f_mn = num_format(b, mn);
+    b->f_wrap = workbook_add_format(wb);
+    format_set_text_wrap(b->f_wrap);
+    format_set_align(b->f_wrap, LXW_ALIGN_VERTICAL_TOP);
+    b->f_link = workbook_add_format(wb);
+    format_set_font_color(b->f_link, LXW_COLOR_BLUE);
+    format_set_underline(b->f_link, LXW_UNDERLINE_SINGLE);
+    b->f_section = workbook_add_format(wb);
+    format_set_bold(b->f_section);
+    format_set_font_size(b->f_section, 12);
     b->f_bad = workbook_add_format(wb);
     format_set_bg_color(b->f_bad, 0xFFC7CE);
     format_set_font_color(b->f_bad, 0x9C0006);
     b->f_warn = workbook_add_format(wb);
     format_set_bg_color(b->f_warn, 0xFFEB9C);
     format_set_font_color(b->f_warn, 0x9C5700);
+}
+
+/* ---- rows recorded now, written at close ---- */
+
+enum { CELL_NUM, CELL_TEXT, CELL_FORMULA };
+
+/* A cell in a recorded row: this, then len bytes (text or formula). The
+ * format is a pointer: only this process reads the spool back. */
+typedef struct {
+    lxw_format *f;
+    double v;
+    uint32_t len;
+    uint16_t col;
+    uint8_t type;
+} rec_cell;
+
+void fx_rows_open(fx_book *b, fx_rows *w)
+{
+    memset(w, 0, sizeof *w);
+    w->sp = fx_spool_new(b->dir);
+    if (fx_spool_error(w->sp))
+        fx_sheet_fail(b, FX_E_CANTCREAT, "Facts", fx_spool_error(w->sp));
+}
+
+void fx_rows_close(fx_rows *w)
+{
+    fx_spool_free(w->sp);
+    free(w->buf);
+    memset(w, 0, sizeof *w);
+}
+
+static void rows_cell(fx_rows *w, uint8_t type, lxw_col_t c, double v, const char *s, size_t len,
+                      lxw_format *f)
+{
+    rec_cell cell;
+    memset(&cell, 0, sizeof cell);
+    cell.f = f;
+    cell.v = v;
+    cell.len = (uint32_t)len;
+    cell.col = (uint16_t)c;
+    cell.type = type;
+    w->buf = fx_xgrow(w->buf, &w->cap, w->len + sizeof cell + len, 1);
+    memcpy(w->buf + w->len, &cell, sizeof cell);
+    if (len)
+        memcpy(w->buf + w->len + sizeof cell, s, len);
+    w->len += sizeof cell + len;
+}
+
+void fx_rows_num(fx_rows *w, lxw_col_t c, double v, lxw_format *f)
+{
+    rows_cell(w, CELL_NUM, c, v, NULL, 0, f);
+}
+
+void fx_rows_text(fx_rows *w, lxw_col_t c, const char *s, size_t len, lxw_format *f)
+{
+    if (len)
+        rows_cell(w, CELL_TEXT, c, 0, s, len, f);
+}
+
+void fx_rows_formula(fx_rows *w, lxw_col_t c, const char *formula, double cached, lxw_format *f)
+{
+    rows_cell(w, CELL_FORMULA, c, cached, formula, strlen(formula), f);
+}
+
+void fx_rows_day(fx_book *b, fx_rows *w, lxw_col_t c, fx_day day)
+{
+    long serial = (long)day + EXCEL_EPOCH_OFFSET;
+    if (serial >= EXCEL_FIRST_SERIAL) {
+        fx_rows_num(w, c, (double)serial, b->f_date);
+    } else {
+        char iso[11];
+        fx_date_format(day, iso);
+        fx_rows_text(w, c, iso, 10, NULL);
+    }
+}
+
+void fx_rows_exact(fx_book *b, fx_rows *w, lxw_col_t c, const fx_dec *v)
+{
+    if (!fx_dec_exceeds_double(v))
+        return;
+    char s[FX_DEC_STR_MAX];
+    int n = fx_dec_to_str(v, s, sizeof s);
+    if (n < 0) {
+        fx_sheet_fail(b, FX_E_INTERNAL, "exact value", "too many digits");
+        return;
+    }
+    w->need_exact = true;
+    fx_rows_text(w, c, s, (size_t)n, NULL);
+}
+
+void fx_rows_end(fx_book *b, fx_rows *w, uint32_t tag)
+{
+    fx_spool_field f[2] = {{&tag, sizeof tag}, {w->buf ? w->buf : "", w->len}};
+    if (b->st == FX_OK && !fx_spool_put(w->sp, f, 2))
+        fx_sheet_fail(b, FX_E_IO, "Facts", fx_spool_error(w->sp));
+    w->len = 0;
+    w->rows++;
+}
+
+void fx_rows_replay(fx_book *b, fx_rows *w, fx_sheet *s, fx_rows_extra extra, void *ctx)
+{
+    if (b->st != FX_OK)
+        return;
+    if (!fx_spool_rewind(w->sp)) {
+        fx_sheet_fail(b, FX_E_IO, s->base, fx_spool_error(w->sp));
+        return;
+    }
+    for (uint64_t i = 0; i < w->rows && b->st == FX_OK; i++) {
+        const fx_spool_field *f;
+        size_t nf;
+        lxw_row_t r;
+        uint32_t tag;
+        if (fx_spool_next(w->sp, &f, &nf) != 1 || nf != 2 || f[0].len != sizeof tag) {
+            const char *why = fx_spool_error(w->sp);
+            fx_sheet_fail(b, FX_E_IO, s->base, why ? why : "a recorded row is not what was written");
+            return;
+        }
+        if (!fx_sheet_next_row(b, s, &r))
+            return;
+        memcpy(&tag, f[0].p, sizeof tag);
+        const char *p = f[1].p, *end = p + f[1].len;
+        while (p + sizeof(rec_cell) <= end && b->st == FX_OK) {
+            rec_cell cell;
+            memcpy(&cell, p, sizeof cell);
+            p += sizeof cell;
+            if (cell.len > (size_t)(end - p))
+                break;
+            if (cell.type == CELL_NUM)
+                fx_sheet_put_num(b, s->ws, r, cell.col, cell.v, cell.f);
+            else {
+                /* NUL-terminated for libxlsxwriter; not the scratch buffer,
+                 * which fx_sheet_put_text uses for its escapes */
+                char *t = fx_sheet_grow(&b->sbuf, &b->scap, cell.len + 1);
+                memcpy(t, p, cell.len);
+                t[cell.len] = '\0';
+                if (cell.type == CELL_TEXT)
+                    fx_sheet_put_text(b, s->ws, r, cell.col, t, cell.len, cell.f);
+                else
+                    fx_sheet_put_formula(b, s->ws, r, cell.col, t, cell.v, cell.f);
+            }
+            p += cell.len;
+        }
+        if (extra)
+            extra(b, s, r, tag, ctx);
+    }
 }

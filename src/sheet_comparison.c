@@ -1,95 +1,208 @@
-/* sheet_comparison - the Comparison sheet: one row per claim, a column per
- * source. Invariant: written at close from the audit's claim rows; it
- * cannot continue on a second sheet (Facts follows it). */
+/* sheet_comparison - the Comparison sheet: a row per claim in the audit's
+ * order (disagree first, then by spread, then claim id), its verdict and
+ * spread beside the claim id, min and max, the sources outside the range
+ * most sources share, then each source's figure (its first fact, with its
+ * qualifier) and interval. Invariant: written from the audit's claim
+ * rows; at most XL_COLS columns (further sources are counted, not shown). */
 #include "book_int.h"
 
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-static void ids_comment(fx_book *b, lxw_worksheet *ws, lxw_row_t r, lxw_col_t c,
-                        const fx_claim_source *cs)
+enum { K_CLAIM, K_VERDICT, K_SPREAD, K_KIND, K_UNIT, K_FACTS, K_SOURCES, K_MIN, K_MAX, K_OUTSIDE,
+       K_ENTITY, K_N };
+static const fx_col_spec lead[K_N] = {
+    {"claim", 12, false},   {"verdict", 0, false}, {"spread", 0, true},  {"kind", 0, false},
+    {"unit", 0, false},     {"facts", 0, true},    {"sources", 0, true}, {"min", 0, true},
+    {"max", 0, true},       {"outside the shared range", 0, false},     {"entity", 12, false},
+};
+enum { SLOT_SOURCE, SLOT_VALUE, SLOT_INTERVAL, SLOT_N };
+#define SLOTS_MAX ((XL_COLS - K_N - 1) / SLOT_N)
+
+/* The number format of a normalized value: money in bn or m where that is
+ * its size, a percent with its sign, a qualifier in front ("\u2265 "). */
+static lxw_format *value_format(fx_book *b, fx_kind kind, double v, int places, fx_qual q)
 {
-    if (cs->nids + cs->more < 2 || b->st != FX_OK)
-        return;
-    size_t n = 32;
-    for (size_t i = 0; i < cs->nids; i++)
-        n += strlen(cs->ids[i]) + 2;
-    char *t = fx_sheet_scratch(b, n);
-    size_t k = (size_t)snprintf(t, n, "fact_ids: ");
-    for (size_t i = 0; i < cs->nids; i++)
-        k += (size_t)snprintf(t + k, n - k, "%s%s", i ? ", " : "", cs->ids[i]);
-    if (cs->more) {
-        char more[48];
-        snprintf(more, sizeof more, " and %zu more", cs->more);
-        t = fx_sheet_scratch(b, k + strlen(more) + 1);
-        memcpy(t + k, more, strlen(more) + 1);
+    static const char *const prefix[] = {"", "\"~ \"", "\"\u2265 \"", "\"\u2264 \""};
+    char num[96], body[32] = "#,##0";
+    const char *suffix = "";
+    double m = fabs(v);
+    if (kind == FX_KIND_MONEY && m >= 1e9) {
+        snprintf(body, sizeof body, "#,##0.000,,,");
+        suffix = "\" bn\"";
+    } else if (kind == FX_KIND_MONEY && m >= 1e6) {
+        snprintf(body, sizeof body, "#,##0.000,,");
+        suffix = "\" m\"";
+    } else {
+        int p = places < 0 ? 0 : places > 6 ? 6 : places;
+        if (p > 0) {
+            size_t n = strlen(body);
+            body[n++] = '.';
+            for (int i = 0; i < p; i++)
+                body[n++] = '0';
+            body[n] = '\0';
+        }
+        if (kind == FX_KIND_PERCENT)
+            suffix = "\"%\"";
     }
-    fx_sheet_cell_ok(b, worksheet_write_comment(ws, r, c, t), ws, r, c);
+    snprintf(num, sizeof num, "%s%s%s", (unsigned)q < 4 ? prefix[q] : "", body, suffix);
+    return fx_sheet_format(b, num);
+}
+
+static void bound_words(const fx_claim *cl, double v, char *buf, size_t n)
+{
+    fx_findings_human(v, 6, buf, n - 1);
+    if (cl->kind == FX_KIND_PERCENT)
+        strcat(buf, "%");
+}
+
+/* "[5.45 bn, 5.55 bn]", "[20.594 bn, \u221e)"; with "; +2 more: a, b" when
+ * the source has more facts on the claim. */
+static void interval_text(fx_book *b, const fx_claim *cl, const fx_claim_source *cs)
+{
+    char lo[64] = "-\u221e", hi[64] = "\u221e";
+    if (cs->span.has_lo)
+        bound_words(cl, cs->span.lo, lo, sizeof lo);
+    if (cs->span.has_hi)
+        bound_words(cl, cs->span.hi, hi, sizeof hi);
+    size_t n = 160;
+    for (size_t i = 1; i < cs->nids; i++)
+        n += strlen(cs->ids[i]) + 2;
+    char *t = fx_sheet_grow(&b->sbuf, &b->scap, n);
+    int k = snprintf(t, n, "%s%s, %s%s", cs->span.has_lo ? "[" : "(", lo, hi,
+                     cs->span.has_hi ? "]" : ")");
+    size_t more = cs->nids + cs->more - 1;
+    if (more > 0 && k > 0) {
+        k += snprintf(t + k, n - (size_t)k, "; +%zu more (Facts):", more);
+        for (size_t i = 1; i < cs->nids; i++)
+            k += snprintf(t + k, n - (size_t)k, "%s %s", i > 1 ? "," : "", cs->ids[i]);
+        if (cs->more)
+            snprintf(t + k, n - (size_t)k, ", ...");
+    }
+}
+
+static int dcmp(const void *pa, const void *pb)
+{
+    double x = *(const double *)pa, y = *(const double *)pb;
+    return x < y ? -1 : x > y;
+}
+
+/* The point most sources' intervals hold; the sources whose interval does
+ * not hold it are named ("twn"), at most 8 then "and N more". */
+static void outside(fx_book *b, const fx_claim *cl, lxw_worksheet *ws, lxw_row_t r)
+{
+    size_t n = cl->nsources;
+    if (n < 3 || cl->verdict != FX_C_DISAGREE)
+        return; /* with two, neither is "outside" the other */
+    double *lo = fx_xcalloc(n, sizeof *lo), *hi = fx_xcalloc(n, sizeof *hi);
+    for (size_t i = 0; i < n; i++) {
+        const fx_span *s = &cl->by_source[i].span;
+        lo[i] = s->has_lo ? s->lo : -INFINITY;
+        hi[i] = s->has_hi ? s->hi : INFINITY;
+    }
+    qsort(lo, n, sizeof *lo, dcmp);
+    qsort(hi, n, sizeof *hi, dcmp);
+    size_t best = 0, j = 0;
+    double at = lo[0];
+    for (size_t i = 0; i < n; i++) { /* candidates: each start; ends before it drop out */
+        while (j < n && hi[j] < lo[i])
+            j++;
+        if (i + 1 - j > best) {
+            best = i + 1 - j;
+            at = lo[i];
+        }
+    }
+    free(lo);
+    free(hi);
+    char *t = fx_sheet_grow(&b->sbuf, &b->scap, 1024);
+    size_t k = 0, named = 0, left = n - best;
+    t[0] = '\0';
+    for (size_t i = 0; i < n && k < 900; i++) {
+        const fx_claim_source *cs = &cl->by_source[i];
+        bool in = (!cs->span.has_lo || cs->span.lo <= at) && (!cs->span.has_hi || at <= cs->span.hi);
+        if (in)
+            continue;
+        if (named == 8) {
+            k += (size_t)snprintf(t + k, 1024 - k, " and %zu more", left - named);
+            break;
+        }
+        k += (size_t)snprintf(t + k, 1024 - k, "%s%.60s", named ? ", " : "",
+                              fx_audit_source(b->audit, cs->source)->source);
+        named++;
+    }
+    fx_sheet_put_str(b, ws, r, K_OUTSIDE, t, NULL);
 }
 
 void fx_sheet_comparison_write(fx_book *b, fx_audit *a)
 {
-    lxw_worksheet *ws = b->comparison;
-    size_t ns = fx_audit_nsources(a), nc = fx_audit_nclaims(a);
-    enum { K_KIND, K_UNIT, K_FACTS, K_SOURCES, K_MIN, K_MAX, K_SPREAD, K_VERDICT, K_N };
-    static const fx_col_spec lead[] = {{"claim", 34}, {"entity", 14}};
-    static const fx_col_spec trail[K_N] = {{"kind", 9},    {"unit", 7},  {"facts", 7},
-                                           {"sources", 8}, {"min", 18},  {"max", 18},
-                                           {"spread_pct", 12}, {"verdict", 10}};
-    size_t room = XL_COLS - N(lead) - K_N;
-    size_t shown = ns < room ? ns : room;
-    if (shown < ns)
-        fx_diag_warn(b->d, (fx_pos){0},
-                     "workbook: Comparison shows %zu of %zu sources (Excel's column limit); "
-                     "comparison.csv has them all",
-                     shown, ns);
-    size_t ncols = N(lead) + shown + K_N;
-    fx_col_spec *cols = fx_xcalloc(ncols, sizeof *cols);
-    memcpy(cols, lead, sizeof lead);
-    for (size_t i = 0; i < shown; i++)
-        cols[N(lead) + i] = (fx_col_spec){fx_audit_source(a, i)->source, 16};
-    memcpy(cols + N(lead) + shown, trail, sizeof trail);
-    lxw_col_t t0 = (lxw_col_t)(N(lead) + shown);
-    fx_sheet_header_row(b, ws, cols, ncols, 1);
-    free(cols);
-    if (nc >= XL_ROWS) { /* it cannot continue: Facts follows it */
-        char why[96];
-        snprintf(why, sizeof why, "%zu claims do not fit in one sheet of %lu rows", nc, XL_ROWS);
-        fx_sheet_fail(b, FX_E_DATA, "Comparison", why);
-        return;
-    }
+    size_t widest = 0;
     if (!fx_sheet_claims_rewind(b, a))
         return;
     const fx_claim *cl;
-    for (size_t i = 0; b->st == FX_OK && (cl = fx_audit_next(a)); i++) {
-        lxw_row_t r = (lxw_row_t)(i + 1);
-        fx_sheet_put_str(b, ws, r, 0, cl->claim, NULL);
-        fx_sheet_put_str(b, ws, r, 1, cl->entity ? cl->entity : "", NULL);
-        for (size_t j = 0; j < cl->nsources; j++) {
-            const fx_claim_source *cs = &cl->by_source[j];
-            if (cs->source >= shown)
-                continue;
-            lxw_col_t c = (lxw_col_t)(N(lead) + cs->source);
-            lxw_format *f = fx_sheet_claim_format(b, cl);
-            fx_sheet_cell_value(b, ws, r, c, cs, f);
-            ids_comment(b, ws, r, c, cs);
-        }
-        fx_sheet_put_str(b, ws, r, t0 + K_KIND, fx_kind_name(cl->kind), NULL);
-        fx_sheet_put_str(b, ws, r, t0 + K_UNIT,
-                         cl->kind == FX_KIND_MONEY ? cl->unit_ccy.s : fx_kind_name(cl->kind), NULL);
-        fx_sheet_put_num(b, ws, r, t0 + K_FACTS, (double)cl->facts, b->f_int);
-        fx_sheet_put_num(b, ws, r, t0 + K_SOURCES, (double)cl->nsources, b->f_int);
-        fx_sheet_claim_value(b, ws, r, t0 + K_MIN, cl, &cl->min);
-        fx_sheet_claim_value(b, ws, r, t0 + K_MAX, cl, &cl->max);
+    while ((cl = fx_audit_next(a)))
+        widest = cl->nsources > widest ? cl->nsources : widest;
+    fx_sheet_claims_done(b, a);
+    size_t slots = widest < SLOTS_MAX ? widest : SLOTS_MAX;
+    size_t ncols = K_N + SLOT_N * slots + (widest > slots);
+    fx_col_spec *cols = fx_xcalloc(ncols, sizeof *cols);
+    memcpy(cols, lead, sizeof lead);
+    for (size_t i = 0; i < slots; i++) {
+        char name[48];
+        snprintf(name, sizeof name, "source %zu", i + 1);
+        cols[K_N + SLOT_N * i + SLOT_SOURCE] =
+            (fx_col_spec){fx_arena_strndup(b->strings, name, strlen(name)), 0, false};
+        snprintf(name, sizeof name, "figure %zu", i + 1);
+        cols[K_N + SLOT_N * i + SLOT_VALUE] =
+            (fx_col_spec){fx_arena_strndup(b->strings, name, strlen(name)), 0, true};
+        snprintf(name, sizeof name, "interval %zu", i + 1);
+        cols[K_N + SLOT_N * i + SLOT_INTERVAL] =
+            (fx_col_spec){fx_arena_strndup(b->strings, name, strlen(name)), 0, false};
+    }
+    if (widest > slots)
+        cols[ncols - 1] = (fx_col_spec){"more sources", 0, false};
+    fx_sheet s;
+    fx_sheet_init(&s, "Comparison", cols, ncols, K_VERDICT, 1);
+    if (!fx_sheet_start(b, &s) || !fx_sheet_claims_rewind(b, a)) {
+        free(cols);
+        return;
+    }
+    lxw_row_t r;
+    while (b->st == FX_OK && (cl = fx_audit_next(a)) && fx_sheet_next_row(b, &s, &r)) {
+        lxw_worksheet *ws = s.ws;
+        fx_sheet_put_str(b, ws, r, K_CLAIM, cl->claim, NULL);
+        fx_sheet_put_str(b, ws, r, K_VERDICT, fx_claim_verdict_name(cl->verdict), NULL);
         double sp;
         if (fx_sheet_spread_pct(b, cl, &sp))
-            fx_sheet_put_num(b, ws, r, t0 + K_SPREAD, sp, b->f_pct);
-        fx_sheet_put_str(b, ws, r, t0 + K_VERDICT, fx_claim_verdict_name(cl->verdict), NULL);
+            fx_sheet_put_num(b, ws, r, K_SPREAD, sp, b->f_pct);
+        fx_sheet_put_str(b, ws, r, K_KIND, fx_kind_name(cl->kind), NULL);
+        fx_sheet_put_str(b, ws, r, K_UNIT,
+                         cl->kind == FX_KIND_MONEY ? cl->unit_ccy.s : fx_kind_name(cl->kind), NULL);
+        fx_sheet_put_num(b, ws, r, K_FACTS, (double)cl->facts, b->f_int);
+        fx_sheet_put_num(b, ws, r, K_SOURCES, (double)cl->nsources, b->f_int);
+        double mn = fx_ratio_to_double(&cl->min), mx = fx_ratio_to_double(&cl->max);
+        fx_sheet_put_num(b, ws, r, K_MIN, mn, value_format(b, cl->kind, mn, 2, FX_QUAL_NONE));
+        fx_sheet_put_num(b, ws, r, K_MAX, mx, value_format(b, cl->kind, mx, 2, FX_QUAL_NONE));
+        outside(b, cl, ws, r);
+        fx_sheet_put_str(b, ws, r, K_ENTITY, cl->entity ? cl->entity : "", NULL);
+        for (size_t j = 0; j < cl->nsources && j < slots; j++) {
+            const fx_claim_source *cs = &cl->by_source[j];
+            lxw_col_t c = (lxw_col_t)(K_N + SLOT_N * j);
+            fx_sheet_put_str(b, ws, r, c + SLOT_SOURCE, fx_audit_source(a, cs->source)->source,
+                             NULL);
+            fx_sheet_put_num(b, ws, r, c + SLOT_VALUE, cs->first,
+                             value_format(b, cl->kind, cs->first, cs->first_places, cs->qual));
+            interval_text(b, cl, cs);
+            fx_sheet_put_str(b, ws, r, c + SLOT_INTERVAL, b->sbuf, NULL);
+        }
+        if (cl->nsources > slots) {
+            char more[64];
+            snprintf(more, sizeof more, "%zu more (Facts)", cl->nsources - slots);
+            fx_sheet_put_str(b, ws, r, (lxw_col_t)(ncols - 1), more, NULL);
+        }
     }
     fx_sheet_claims_done(b, a);
-    lxw_row_t last = (lxw_row_t)(nc > 0 ? nc : 0);
-    fx_sheet_lxw_ok(b, worksheet_autofilter(ws, 0, 0, last, (lxw_col_t)(ncols - 1)), "autofilter");
-    fx_sheet_highlight(b, ws, 1, (lxw_row_t)(b->max_rows - 1), t0 + K_VERDICT, "disagree",
-                       b->f_bad);
+    fx_sheet_end(b, &s);
+    free(cols);
 }

@@ -158,3 +158,10 @@ void fx_sheet_cell_value(fx_book *b, lxw_worksheet *ws, lxw_row_t r, lxw_col_t c
 {
     fx_sheet_put_num(b, ws, r, c, cs->first, f ? f : fx_sheet_places_format(b, cs->first_places));
 }
+
+/* The provider of a rate (SPEC 3), for the Facts and Rates sheets. */
+const char *fx_sheet_provider(const fx_priced *p)
+{
+    (void)p;
+    return "ECB"; /* TODO(merge): the leg's provider once rates carry it */
+}

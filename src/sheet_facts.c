@@ -1,6 +1,9 @@
-/* sheet_facts - the Facts sheet: one row per fact as facts stream in,
- * continuing on "Facts (2)", ... past Excel's row limit. Invariant: rows
- * are written strictly in order and nothing per fact is kept. */
+/* sheet_facts - the Facts sheet: every input row with its normalized
+ * values, the rate each conversion used (value, date, provider, basis,
+ * Rates rows) and a live formula over the Rates cells. Rows are recorded
+ * as facts stream in (fx_rows) and written at close, when each claim's
+ * verdict is known; past Excel's row limit they continue on "Facts (2)".
+ * Invariant: nothing per fact stays in memory. */
 #include "book_int.h"
 
 #include <stdio.h>
@@ -9,119 +12,194 @@
 #include "facts.h"
 
 enum {
-    F_ID, F_ENTITY, F_CLAIM, F_SOURCE, F_PUBLISHED, F_AS_OF, F_VALUATION, F_VALUE, F_SCALE,
-    F_UNIT, F_CODE, F_QUAL, F_AMOUNT, F_TARGETS
+    F_ID, F_CLAIM, F_CLAIM_VERDICT, F_SOURCE, F_ENTITY, F_PUBLISHED, F_AS_OF, F_VALUATION,
+    F_QUAL, F_VALUE, F_SCALE, F_UNIT, F_CODE, F_AMOUNT, F_TARGETS
 };
 static const fx_col_spec facts_lead[F_TARGETS] = {
-    {"fact_id", 14}, {"entity", 14}, {"claim", 30}, {"source", 18}, {"published", 11},
-    {"as_of", 11}, {"valuation_date", 14}, {"value", 10}, {"scale", 9}, {"unit", 7},
-    {"unit_code", 9}, {"qualifier", 9}, {"amount", 20},
+    {"fact_id", 9, false},     {"claim", 12, false},     {"claim verdict", 0, false},
+    {"source", 10, false},     {"entity", 12, false},    {"published", 0, true},
+    {"as of", 0, true},        {"valued on", 0, true},   {"qualifier", 0, false},
+    {"value", 0, true},        {"scale", 0, false},      {"unit", 0, false},
+    {"currency or unit", 0, false}, {"amount", 0, true},
 };
+/* per target */
+enum { T_AMOUNT, T_UNROUNDED, T_RATE, T_RATE_DATE, T_PROVIDER, T_BASIS, T_RATES_ROWS, T_N };
 /* after the targets */
-enum { F_REP_VALUE, F_REP_SCALE, F_REP_UNIT, F_VERDICT, F_QUOTE, F_NOTE, F_VALUE_X, F_AMOUNT_X,
-       F_REP_VALUE_X, F_TAIL };
+enum { F_REP_VALUE, F_REP_SCALE, F_REP_UNIT, F_VERDICT, F_QUOTE, F_NOTE, F_TAIL };
 static const fx_col_spec facts_tail[F_TAIL] = {
-    {"reported_value", 14}, {"reported_scale", 14}, {"reported_unit", 13}, {"verdict", 13},
-    {"quote", 60},          {"note", 40},           {"value_exact", 24},   {"amount_exact", 24},
-    {"reported_value_exact", 24},
+    {"reported value", 0, true}, {"reported scale", 0, false}, {"reported unit", 0, false},
+    {"conversion verdict", 0, false}, {"quote", 40, false},    {"note", 30, false},
 };
+/* exact text, only when a double cannot carry the value */
+enum { X_VALUE, X_AMOUNT, X_REP_VALUE, X_TARGETS };
 
-static lxw_col_t tcol(const fx_book *b, size_t target, int k) /* k: 0 rounded, 1 formula, 2 date */
+static lxw_col_t tcol(const fx_book *b, size_t target, int k)
 {
     (void)b;
-    return (lxw_col_t)(F_TARGETS + 3 * target + (size_t)k);
+    return (lxw_col_t)(F_TARGETS + T_N * target + (size_t)k);
 }
 static lxw_col_t tail(const fx_book *b, int k)
 {
-    return (lxw_col_t)(F_TARGETS + 3 * b->ntargets + (size_t)k);
+    return (lxw_col_t)(F_TARGETS + T_N * b->ntargets + (size_t)k);
 }
-static lxw_col_t texact(const fx_book *b, size_t target)
+static lxw_col_t xcol(const fx_book *b, int k)
 {
-    return (lxw_col_t)(F_TARGETS + 3 * b->ntargets + F_TAIL + target);
+    return (lxw_col_t)(F_TARGETS + T_N * b->ntargets + F_TAIL + (size_t)k);
+}
+static size_t ncols_all(const fx_book *b)
+{
+    return F_TARGETS + T_N * b->ntargets + F_TAIL + X_TARGETS + b->ntargets;
+}
+
+/* "USD amount": a target's code, then what the column holds. */
+static const char *col_name(fx_book *b, const char *t, const char *what)
+{
+    char name[64];
+    snprintf(name, sizeof name, "%s %s", t, what);
+    return fx_arena_strndup(b->strings, name, strlen(name));
 }
 
 static void facts_columns(fx_book *b)
 {
-    size_t n = F_TARGETS + 4 * b->ntargets + F_TAIL;
-    fx_col_spec *c = fx_xcalloc(n, sizeof *c);
+    fx_col_spec *c = fx_xcalloc(ncols_all(b), sizeof *c);
     memcpy(c, facts_lead, sizeof facts_lead);
     for (size_t i = 0; i < b->ntargets; i++) {
         const char *t = b->info->conv->targets[i].s;
-        char name[48];
-        snprintf(name, sizeof name, "amount_%s", t);
-        c[tcol(b, i, 0)] = (fx_col_spec){fx_arena_strndup(b->strings, name, strlen(name)), 20};
-        snprintf(name, sizeof name, "amount_%s_unrounded", t);
-        c[tcol(b, i, 1)] = (fx_col_spec){fx_arena_strndup(b->strings, name, strlen(name)), 24};
-        snprintf(name, sizeof name, "rate_date_%s", t);
-        c[tcol(b, i, 2)] = (fx_col_spec){fx_arena_strndup(b->strings, name, strlen(name)), 14};
-        snprintf(name, sizeof name, "amount_%s_exact", t);
-        c[texact(b, i)] = (fx_col_spec){fx_arena_strndup(b->strings, name, strlen(name)), 24};
+        c[tcol(b, i, T_AMOUNT)] = (fx_col_spec){col_name(b, t, "amount"), 0, true};
+        c[tcol(b, i, T_UNROUNDED)] =
+            (fx_col_spec){col_name(b, t, "unrounded (formula)"), 0, true};
+        c[tcol(b, i, T_RATE)] = (fx_col_spec){col_name(b, t, "per unit"), 0, true};
+        c[tcol(b, i, T_RATE_DATE)] = (fx_col_spec){"rate date", 0, true};
+        c[tcol(b, i, T_PROVIDER)] = (fx_col_spec){"provider", 0, false};
+        c[tcol(b, i, T_BASIS)] = (fx_col_spec){"basis", 0, false};
+        c[tcol(b, i, T_RATES_ROWS)] = (fx_col_spec){"Rates rows", 0, false};
+        c[xcol(b, X_TARGETS + (int)i)] = (fx_col_spec){col_name(b, t, "amount (exact)"), 0, false};
     }
     for (int k = 0; k < F_TAIL; k++)
         c[tail(b, k)] = facts_tail[k];
+    c[xcol(b, X_VALUE)] = (fx_col_spec){"value (exact)", 0, false};
+    c[xcol(b, X_AMOUNT)] = (fx_col_spec){"amount (exact)", 0, false};
+    c[xcol(b, X_REP_VALUE)] = (fx_col_spec){"reported value (exact)", 0, false};
     b->facts_cols = c;
-    fx_sheet_init(&b->facts, "Facts", c, n, tail(b, F_VERDICT), 1);
 }
 
-static void put_fx_text(fx_book *b, lxw_worksheet *ws, lxw_row_t r, lxw_col_t c, fx_text t)
+static void rec_text(fx_book *b, lxw_col_t c, fx_text t)
 {
-    fx_sheet_put_text(b, ws, r, c, t.s, t.len, NULL);
+    fx_rows_text(&b->facts_rows, c, t.s, t.len, NULL);
 }
 
-void fx_sheet_facts_row(fx_book *b, const fx_converted *c, const fx_check *k)
+static void rec_str(fx_book *b, lxw_col_t c, const char *s)
+{
+    fx_rows_text(&b->facts_rows, c, s, strlen(s), NULL);
+}
+
+/* A figure's number in the format its kind and places call for. */
+static void rec_figure(fx_book *b, lxw_col_t c, const fx_dec *v, fx_kind kind)
+{
+    long places = -v->exp;
+    lxw_format *f = kind == FX_KIND_PERCENT ? fx_sheet_percent_format(b, places)
+                                            : fx_sheet_places_format(b, places);
+    fx_rows_num(&b->facts_rows, c, fx_dec_to_double(v), f);
+}
+
+/* "12" or "12, 14": the Rates rows (1-based, as the sheet numbers them)
+ * of the legs of a rate. */
+static void rates_rows(const fx_book *b, const uint32_t legs[2], char *buf, size_t n)
+{
+    buf[0] = '\0';
+    size_t per = b->max_rows - 1;
+    for (int i = 0, k = 0; i < 2; i++) {
+        if (!legs[i])
+            continue;
+        size_t slot = legs[i] - 1, part = slot / per + 1;
+        size_t at = strlen(buf);
+        if (part == 1)
+            snprintf(buf + at, n - at, "%s%zu", k ? ", " : "", slot % per + 2);
+        else
+            snprintf(buf + at, n - at, "%s(%zu) %zu", k ? ", " : "", part, slot % per + 2);
+        k++;
+    }
+}
+
+void fx_sheet_facts_row(fx_book *b, const fx_converted *c, const fx_check *k, fx_audit_ref ref)
 {
     const fx_fact *f = c->fact;
+    fx_rows *w = &b->facts_rows;
+    uint64_t row_ix = b->nfacts++;
+    char sheet[40];
     lxw_row_t r;
-    if (!fx_sheet_next_row(b, &b->facts, &r))
-        return;
-    lxw_worksheet *ws = b->facts.ws;
-    put_fx_text(b, ws, r, F_ID, f->fact_id);
-    put_fx_text(b, ws, r, F_ENTITY, f->entity);
-    put_fx_text(b, ws, r, F_CLAIM, f->claim);
-    put_fx_text(b, ws, r, F_SOURCE, f->source);
-    fx_sheet_put_day(b, ws, r, F_PUBLISHED, f->published);
+    fx_sheet_locate(b, "Facts", row_ix, sheet, sizeof sheet, &r);
+    rec_text(b, F_ID, f->fact_id);
+    rec_text(b, F_CLAIM, f->claim);
+    rec_text(b, F_SOURCE, f->source);
+    rec_text(b, F_ENTITY, f->entity);
+    fx_rows_day(b, w, F_PUBLISHED, f->published);
     if (f->has_as_of)
-        fx_sheet_put_day(b, ws, r, F_AS_OF, f->as_of);
-    fx_sheet_put_day(b, ws, r, F_VALUATION, c->valuation);
-    fx_sheet_put_dec(b, ws, r, F_VALUE, &f->fig.value, NULL);
-    fx_sheet_put_str(b, ws, r, F_SCALE, fx_scale_name(f->fig.scale), NULL);
-    put_fx_text(b, ws, r, F_UNIT, f->fig.unit);
-    fx_sheet_put_str(b, ws, r, F_CODE,
-                     f->fig.kind == FX_KIND_MONEY ? f->fig.ccy.s : fx_kind_name(f->fig.kind), NULL);
-    fx_sheet_put_str(b, ws, r, F_QUAL, fx_qual_name(f->qual), NULL);
-    fx_sheet_put_dec(b, ws, r, F_AMOUNT, &c->amount, NULL);
+        fx_rows_day(b, w, F_AS_OF, f->as_of);
+    fx_rows_day(b, w, F_VALUATION, c->valuation);
+    rec_str(b, F_QUAL, fx_qual_name(f->qual));
+    rec_figure(b, F_VALUE, &f->fig.value, f->fig.kind);
+    rec_str(b, F_SCALE, fx_scale_name(f->fig.scale));
+    rec_text(b, F_UNIT, f->fig.unit);
+    rec_str(b, F_CODE, f->fig.kind == FX_KIND_MONEY ? f->fig.ccy.s : fx_kind_name(f->fig.kind));
+    rec_figure(b, F_AMOUNT, &c->amount, f->fig.kind);
     for (size_t i = 0; i < c->nconv && i < b->ntargets; i++) {
         const fx_conv *v = &c->conv[i];
-        char formula[256];
-        fx_sheet_put_dec(b, ws, r, tcol(b, i, 0), &v->rounded, b->f_money);
-        if (fx_sheet_rate_formula(b, &v->priced, r, F_AMOUNT, formula, sizeof formula, NULL, NULL))
-            fx_sheet_put_formula(b, ws, r, tcol(b, i, 1), formula, fx_ratio_to_double(&v->exact),
-                                 b->f_unrounded);
-        fx_sheet_put_day(b, ws, r, tcol(b, i, 2), v->priced.day);
-        fx_sheet_put_exact(b, ws, r, texact(b, i), &v->rounded);
+        char formula[256], rows[64];
+        uint32_t legs[2];
+        uint8_t inv[2];
+        fx_rows_num(w, tcol(b, i, T_AMOUNT), fx_dec_to_double(&v->rounded), b->f_money);
+        if (fx_sheet_rate_formula(b, &v->priced, r, F_AMOUNT, formula, sizeof formula, legs, inv))
+            fx_rows_formula(w, tcol(b, i, T_UNROUNDED), formula, fx_ratio_to_double(&v->exact),
+                            b->f_unrounded);
+        fx_ratio_set_quot(&b->r1, v->priced.num, v->priced.den);
+        fx_rows_num(w, tcol(b, i, T_RATE), fx_ratio_to_double(&b->r1), b->f_rate);
+        fx_rows_day(b, w, tcol(b, i, T_RATE_DATE), v->priced.day);
+        rec_str(b, tcol(b, i, T_PROVIDER), fx_sheet_provider(&v->priced));
+        rec_str(b, tcol(b, i, T_BASIS), "spot");
+        rates_rows(b, legs, rows, sizeof rows);
+        rec_str(b, tcol(b, i, T_RATES_ROWS), rows);
+        fx_rows_exact(b, w, xcol(b, X_TARGETS + (int)i), &v->rounded);
     }
     if (f->has_reported) {
-        fx_sheet_put_dec(b, ws, r, tail(b, F_REP_VALUE), &f->reported.value, NULL);
-        fx_sheet_put_str(b, ws, r, tail(b, F_REP_SCALE), fx_scale_name(f->reported.scale), NULL);
-        put_fx_text(b, ws, r, tail(b, F_REP_UNIT), f->reported.unit);
-        fx_sheet_put_exact(b, ws, r, tail(b, F_REP_VALUE_X), &f->reported.value);
+        rec_figure(b, tail(b, F_REP_VALUE), &f->reported.value, f->reported.kind);
+        rec_str(b, tail(b, F_REP_SCALE), fx_scale_name(f->reported.scale));
+        rec_text(b, tail(b, F_REP_UNIT), f->reported.unit);
+        fx_rows_exact(b, w, xcol(b, X_REP_VALUE), &f->reported.value);
     }
     if (k && k->present)
-        fx_sheet_put_str(b, ws, r, tail(b, F_VERDICT), fx_verdict_name(k->verdict), NULL);
-    put_fx_text(b, ws, r, tail(b, F_QUOTE), f->quote);
-    put_fx_text(b, ws, r, tail(b, F_NOTE), f->note);
-    fx_sheet_put_exact(b, ws, r, tail(b, F_VALUE_X), &f->fig.value);
-    fx_sheet_put_exact(b, ws, r, tail(b, F_AMOUNT_X), &c->amount);
+        rec_str(b, tail(b, F_VERDICT), fx_verdict_name(k->verdict));
+    rec_text(b, tail(b, F_QUOTE), f->quote);
+    rec_text(b, tail(b, F_NOTE), f->note);
+    fx_rows_exact(b, w, xcol(b, X_VALUE), &f->fig.value);
+    fx_rows_exact(b, w, xcol(b, X_AMOUNT), &c->amount);
+    fx_rows_end(b, w, ref.claim);
 }
 
 void fx_sheet_facts_open(fx_book *b)
 {
     facts_columns(b);
-    if (b->st == FX_OK)
-        fx_sheet_start(b, &b->facts);
+    fx_rows_open(b, &b->facts_rows);
 }
 
-void fx_sheet_facts_close(fx_book *b)
+static void claim_verdict(fx_book *b, fx_sheet *s, lxw_row_t r, uint32_t claim, void *ctx)
 {
-    fx_sheet_end(b, &b->facts);
+    const fx_audit *a = ctx;
+    fx_sheet_put_str(b, s->ws, r, F_CLAIM_VERDICT,
+                     fx_claim_verdict_name(fx_audit_claim_verdict(a, claim)), NULL);
+}
+
+void fx_sheet_facts_write(fx_book *b, const fx_audit *a)
+{
+    fx_sheet s;
+    size_t n = ncols_all(b);
+    if (!b->facts_rows.need_exact) /* no empty columns of exact text */
+        n = F_TARGETS + T_N * b->ntargets + F_TAIL;
+    fx_sheet_init(&s, "Facts", b->facts_cols, n, tail(b, F_VERDICT), 2);
+    if (!fx_sheet_start(b, &s))
+        return;
+    fx_sheet_highlight(b, s.ws, 1, (lxw_row_t)(b->max_rows - 1), F_CLAIM_VERDICT, "disagree",
+                       b->f_bad);
+    fx_rows_replay(b, &b->facts_rows, &s, claim_verdict, (void *)a);
+    fx_sheet_end(b, &s);
 }

@@ -8,8 +8,8 @@
 
 enum { R_DATE, R_BASE, R_QUOTE, R_RATE, R_EXACT, R_FILE, R_LINE };
 static const fx_col_spec rates_cols[] = {
-    {"date", 11}, {"base", 6}, {"quote", 6}, {"rate", 14}, {"rate_exact", 20},
-    {"file", 40}, {"line", 8},
+    {"date", 11, true}, {"base", 6, false}, {"quote", 6, false}, {"rate", 14, true},
+    {"rate_exact", 20, false}, {"file", 40, false}, {"line", 8, true},
 };
 
 /* Plain decimal of a rate, exact, without GMP. */

@@ -3,7 +3,8 @@
 #include "book_int.h"
 
 static const fx_col_spec source_cols[] = {
-    {"source", 24}, {"published", 11}, {"facts", 8}, {"first_input", 40}};
+    {"source", 24, false}, {"published", 11, true}, {"facts", 8, true},
+    {"first_input", 40, false}};
 
 void fx_sheet_sources_write(fx_book *b, const fx_audit *a)
 {

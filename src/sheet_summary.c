@@ -1,324 +1,329 @@
-/* sheet_summary - the Summary sheet: the run, the counts, the claims that
- * disagree, the inconsistent conversions and the chart. Invariant:
- * written last, from the aggregates, the spill and the claim rows. */
+/* sheet_summary - the Summary sheet, one printed page: what was run (the
+ * inputs and rates files with size and SHA-256, targets, every option),
+ * the counts, the top findings linked to their Findings rows, and a chart
+ * of the disputed money claims that shows each source's interval.
+ * Invariant: at most SUMMARY_ROWS rows at any input size; lists longer
+ * than their room say how many more and where they are. Rows go out in
+ * order (constant_memory), so the chart's numbers are written beside the
+ * rows as they pass, in hidden columns. */
 #include "book_int.h"
 
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 
-#define LIST_MAX 1000          /* Summary rows per finding list */
-#define CHART_CLAIMS_MAX 100   /* categories in the Summary chart */
-#define CHART_SERIES_MAX 255   /* Excel's limit of series per chart */
+#define SUMMARY_ROWS 60
+#define INPUTS_SHOWN 6  /* inputs listed; the rest counted */
+#define RATES_SHOWN 4   /* rates files listed */
+#define TOP_FINDINGS 20
+#define BARS_MAX 24     /* intervals in the chart */
+#define CHART_COL 26    /* hidden columns AA:AC hold the chart's numbers */
+
+enum { COL_A, COL_B, COL_C, COL_D, COL_E, COL_F };
+static const fx_col_spec summary_cols[] = {
+    {"", 24, false}, {"", 12, true}, {"", 12, true}, {"", 12, true}, {"", 12, true}, {"", 66, false},
+};
+
+typedef struct {
+    char label[96];
+    double lo, width; /* the bar: from lo, width long (an open end is drawn to the edge) */
+} bar;
 
 typedef struct {
     fx_book *b;
     lxw_worksheet *ws;
     lxw_row_t r;
+    bar bars[BARS_MAX];
+    size_t nbars, written;
+    double top;
 } summary;
 
-static void sum_label(summary *s, const char *label, const char *value)
+/* Ends the current row: first the chart numbers that belong on it. */
+static void next_row(summary *s)
 {
-    fx_sheet_put_str(s->b, s->ws, s->r, 0, label, s->b->f_bold);
-    if (value)
-        fx_sheet_put_str(s->b, s->ws, s->r, 1, value, NULL);
+    if (s->written < s->nbars && s->r >= 1) {
+        const bar *x = &s->bars[s->written++];
+        fx_sheet_put_str(s->b, s->ws, s->r, CHART_COL, x->label, NULL);
+        fx_sheet_put_num(s->b, s->ws, s->r, CHART_COL + 1, x->lo, NULL);
+        fx_sheet_put_num(s->b, s->ws, s->r, CHART_COL + 2, x->width, NULL);
+    }
     s->r++;
 }
 
-static void sum_heads(summary *s, const char *const *heads, size_t n)
+static void label(summary *s, const char *what, const char *value)
+{
+    fx_sheet_put_str(s->b, s->ws, s->r, COL_A, what, s->b->f_bold);
+    if (value)
+        fx_sheet_put_str(s->b, s->ws, s->r, COL_B, value, NULL);
+    next_row(s);
+}
+
+static void heads(summary *s, const fx_col_spec *h, size_t n)
 {
     for (size_t i = 0; i < n; i++)
-        fx_sheet_put_str(s->b, s->ws, s->r, (lxw_col_t)i, heads[i], s->b->f_head);
-    s->r++;
+        fx_sheet_put_str(s->b, s->ws, s->r, (lxw_col_t)i, h[i].name,
+                         h[i].num ? s->b->f_head_num : s->b->f_head);
+    next_row(s);
 }
 
-static void sum_count(summary *s, const char *label, size_t n)
-{
-    fx_sheet_put_str(s->b, s->ws, s->r, 0, label, NULL);
-    fx_sheet_put_num(s->b, s->ws, s->r, 1, (double)n, s->b->f_int);
-    s->r++;
-}
-
-static void sum_run(summary *s)
+static void run_info(summary *s)
 {
     fx_book *b = s->b;
     const fx_book_info *in = b->info;
-    fx_sheet_put_str(b, s->ws, s->r++, 0, "fxbook audit workbook", b->f_title);
-    sum_label(s, "version", in->version ? in->version : "");
-    sum_label(s, "options", b->options);
+    fx_sheet_put_str(b, s->ws, s->r, COL_A, "fxbook audit workpaper", b->f_title);
+    next_row(s);
+    label(s, "version", in->version ? in->version : "");
+    label(s, "options", b->options);
     char targets[FX_MAX_TARGETS * 5 + 1] = "";
     for (size_t i = 0, at = 0; i < b->ntargets && at < sizeof targets; i++)
-        at += (size_t)snprintf(targets + at, sizeof targets - at, "%s%s", i ? "," : "",
+        at += (size_t)snprintf(targets + at, sizeof targets - at, "%s%s", i ? ", " : "",
                                in->conv->targets[i].s);
-    sum_label(s, "targets", targets);
-    s->r++;
+    label(s, "targets", targets);
+    next_row(s);
 
-    static const char *const ih[] = {"input", "bytes", "facts", "sha256"};
-    sum_heads(s, ih, N(ih));
-    for (size_t i = 0; i < in->ninputs; i++) {
+    static const fx_col_spec ih[] = {{"input", 0, false}, {"bytes", 0, true}, {"facts", 0, true},
+                                     {"", 0, true},       {"", 0, true},      {"SHA-256", 0, false}};
+    heads(s, ih, N(ih));
+    for (size_t i = 0; i < in->ninputs && i < INPUTS_SHOWN; i++) {
         const fx_book_input *x = &in->inputs[i];
-        fx_sheet_put_str(b, s->ws, s->r, 0, fx_sheet_shown_name(b, x->name), NULL);
-        fx_sheet_put_num(b, s->ws, s->r, 1, (double)x->size, b->f_int);
-        fx_sheet_put_num(b, s->ws, s->r, 2, (double)x->facts, b->f_int);
-        fx_sheet_put_str(b, s->ws, s->r, 3, x->sha256, NULL);
-        s->r++;
+        fx_sheet_put_str(b, s->ws, s->r, COL_A, fx_sheet_shown_name(b, x->name), NULL);
+        fx_sheet_put_num(b, s->ws, s->r, COL_B, (double)x->size, b->f_int);
+        fx_sheet_put_num(b, s->ws, s->r, COL_C, (double)x->facts, b->f_int);
+        fx_sheet_put_str(b, s->ws, s->r, COL_F, x->sha256, NULL);
+        next_row(s);
     }
-    s->r++;
+    if (in->ninputs > INPUTS_SHOWN) {
+        char more[96];
+        snprintf(more, sizeof more, "and %zu more inputs (About lists every one)",
+                 in->ninputs - INPUTS_SHOWN);
+        fx_sheet_put_str(b, s->ws, s->r, COL_A, more, NULL);
+        next_row(s);
+    }
+    next_row(s);
 
-    static const char *const rh[] = {"rates file", "first date", "last date", "rates"};
-    sum_heads(s, rh, N(rh));
-    for (size_t i = 0; in->rates && i < fx_rates_files(in->rates); i++) {
+    static const fx_col_spec rh[] = {{"rates file", 0, false}, {"first date", 0, true},
+                                     {"last date", 0, true},   {"rates", 0, true},
+                                     {"", 0, true},            {"", 0, false}};
+    heads(s, rh, N(rh));
+    size_t nfiles = in->rates ? fx_rates_files(in->rates) : 0;
+    for (size_t i = 0; i < nfiles && i < RATES_SHOWN; i++) {
         fx_day first, last;
         size_t n;
-        fx_sheet_put_str(b, s->ws, s->r, 0,
+        fx_sheet_put_str(b, s->ws, s->r, COL_A,
                          fx_sheet_shown_name(b, fx_rates_file_name(in->rates, i)), NULL);
         if (fx_rates_file_range(in->rates, i, &first, &last, &n)) {
-            fx_sheet_put_day(b, s->ws, s->r, 1, first);
-            fx_sheet_put_day(b, s->ws, s->r, 2, last);
-            fx_sheet_put_num(b, s->ws, s->r, 3, (double)n, b->f_int);
+            fx_sheet_put_day(b, s->ws, s->r, COL_B, first);
+            fx_sheet_put_day(b, s->ws, s->r, COL_C, last);
+            fx_sheet_put_num(b, s->ws, s->r, COL_D, (double)n, b->f_int);
         }
-        s->r++;
+        next_row(s);
     }
-    s->r++;
+    if (nfiles > RATES_SHOWN) {
+        char more[96];
+        snprintf(more, sizeof more, "and %zu more rates files (About lists every one)",
+                 nfiles - RATES_SHOWN);
+        fx_sheet_put_str(b, s->ws, s->r, COL_A, more, NULL);
+        next_row(s);
+    }
+    next_row(s);
 }
 
-static void sum_counts(summary *s, const fx_audit *a)
+/* Two columns of counts: facts and conversions on the left, claims and
+ * the rest on the right. */
+static void counts(summary *s, const fx_audit *a, const fx_findings *fs)
 {
+    fx_book *b = s->b;
     fx_audit_counts n = fx_audit_totals(a);
-    static const char *const ch[] = {"count", "n"};
-    sum_heads(s, ch, N(ch));
-    sum_count(s, "facts", n.facts);
-    sum_count(s, "money facts", n.money_facts);
-    sum_count(s, "conversions audited", n.conversions);
-    for (int v = FX_V_CONSISTENT; v <= FX_V_UNVERIFIABLE; v++) {
-        char label[48];
-        snprintf(label, sizeof label, "conversions %s", fx_verdict_name((fx_verdict)v));
-        sum_count(s, label, n.verdicts[v]);
+    struct {
+        const char *what;
+        size_t n;
+    } left[] = {
+        {"facts", n.facts},
+        {"money facts", n.money_facts},
+        {"conversions audited", n.conversions},
+        {"  consistent", n.verdicts[FX_V_CONSISTENT]},
+        {"  close", n.verdicts[FX_V_CLOSE]},
+        {"  inconsistent", n.verdicts[FX_V_INCONSISTENT]},
+        {"  unverifiable", n.verdicts[FX_V_UNVERIFIABLE]},
+    },
+      right[] = {
+          {"claims", fx_audit_nclaims(a)},
+          {"  single", n.claims[FX_C_SINGLE]},
+          {"  agree", n.claims[FX_C_AGREE]},
+          {"  disagree", n.claims[FX_C_DISAGREE]},
+          {"sources", fx_audit_nsources(a)},
+          {"rates used", b->nused},
+          {"findings", fx_findings_count(fs)},
+      };
+    static const fx_col_spec h[] = {{"count", 0, false}, {"n", 0, true}, {"", 0, true},
+                                    {"count", 0, false}, {"n", 0, true}};
+    heads(s, h, N(h));
+    for (size_t i = 0; i < N(left); i++) {
+        fx_sheet_put_str(b, s->ws, s->r, COL_A, left[i].what, NULL);
+        fx_sheet_put_num(b, s->ws, s->r, COL_B, (double)left[i].n, b->f_int);
+        fx_sheet_put_str(b, s->ws, s->r, COL_D, right[i].what, NULL);
+        fx_sheet_put_num(b, s->ws, s->r, COL_E, (double)right[i].n, b->f_int);
+        next_row(s);
     }
-    sum_count(s, "claims", fx_audit_nclaims(a));
-    for (int v = FX_C_SINGLE; v <= FX_C_DISAGREE; v++) {
-        char label[48];
-        snprintf(label, sizeof label, "claims %s", fx_claim_verdict_name((fx_claim_verdict)v));
-        sum_count(s, label, n.claims[v]);
-    }
-    sum_count(s, "sources", fx_audit_nsources(a));
-    sum_count(s, "rates used", s->b->nused);
-    s->r++;
+    next_row(s);
 }
 
-static void sum_disagree(summary *s, fx_audit *a)
+static void top_findings(summary *s, fx_findings *fs)
 {
     fx_book *b = s->b;
-    sum_label(s, "claims whose sources disagree", NULL);
-    static const char *const h[] = {"claim", "entity", "kind", "unit", "facts",
-                                    "sources", "min", "max", "spread_pct", "verdict"};
-    sum_heads(s, h, N(h));
-    lxw_row_t r0 = s->r;
-    size_t shown = 0, all = fx_audit_totals(a).claims[FX_C_DISAGREE];
-    const fx_claim *cl;
-    if (all && !fx_sheet_claims_rewind(b, a))
+    size_t all = fx_findings_count(fs);
+    fx_sheet_put_str(b, s->ws, s->r, COL_A, "top findings (ranked as in Findings)", b->f_section);
+    next_row(s);
+    if (all == 0) {
+        fx_sheet_put_str(b, s->ws, s->r, COL_A,
+                         "No findings: every conversion is consistent and every claim's "
+                         "sources agree.",
+                         NULL);
+        next_row(s);
         return;
-    while (all && shown < LIST_MAX && b->st == FX_OK && (cl = fx_audit_next(a))) {
-        if (cl->verdict != FX_C_DISAGREE)
-            continue;
-        shown++;
-        lxw_row_t r = s->r++;
-        fx_sheet_put_str(b, s->ws, r, 0, cl->claim, NULL);
-        fx_sheet_put_str(b, s->ws, r, 1, cl->entity ? cl->entity : "", NULL);
-        fx_sheet_put_str(b, s->ws, r, 2, fx_kind_name(cl->kind), NULL);
-        fx_sheet_put_str(b, s->ws, r, 3,
-                         cl->kind == FX_KIND_MONEY ? cl->unit_ccy.s : fx_kind_name(cl->kind), NULL);
-        fx_sheet_put_num(b, s->ws, r, 4, (double)cl->facts, b->f_int);
-        fx_sheet_put_num(b, s->ws, r, 5, (double)cl->nsources, b->f_int);
-        fx_sheet_claim_value(b, s->ws, r, 6, cl, &cl->min);
-        fx_sheet_claim_value(b, s->ws, r, 7, cl, &cl->max);
-        double sp;
-        if (fx_sheet_spread_pct(b, cl, &sp))
-            fx_sheet_put_num(b, s->ws, r, 8, sp, b->f_pct);
-        fx_sheet_put_str(b, s->ws, r, 9, fx_claim_verdict_name(cl->verdict), NULL);
     }
-    fx_sheet_claims_done(b, a);
-    if (all == 0)
-        fx_sheet_put_str(b, s->ws, s->r++, 0, "none", NULL);
-    else if (all > shown) {
+    static const fx_col_spec h[] = {{"rank", 0, true}, {"kind", 0, false}, {"subject", 0, false},
+                                    {"finding", 0, false}};
+    heads(s, h, N(h));
+    fx_findings_rewind(fs);
+    const fx_finding *f;
+    for (size_t i = 0; i < TOP_FINDINGS && b->st == FX_OK && (f = fx_findings_next(fs)); i++) {
+        char text[24];
+        snprintf(text, sizeof text, "%zu", f->rank);
+        /* Findings row k + 1 holds rank k (the first data row is 1) */
+        char sheet[40];
+        lxw_row_t to;
+        fx_sheet_locate(b, "Findings", f->rank - 1, sheet, sizeof sheet, &to);
+        fx_sheet_put_link(b, s->ws, s->r, COL_A, sheet, to, 0, text);
+        fx_sheet_put_str(b, s->ws, s->r, COL_B, fx_find_kind_name(f->kind), NULL);
+        fx_sheet_put_str(b, s->ws, s->r, COL_C, *f->fact_id ? f->fact_id : f->claim, NULL);
+        fx_sheet_put_str(b, s->ws, s->r, COL_D, f->detail, NULL);
+        next_row(s);
+    }
+    if (fx_findings_error(fs))
+        fx_sheet_fail(b, FX_E_IO, "findings", fx_findings_error(fs));
+    if (all > TOP_FINDINGS) {
         char more[96];
-        snprintf(more, sizeof more, "and %zu more (see Comparison)", all - shown);
-        fx_sheet_put_str(b, s->ws, s->r++, 0, more, NULL);
+        snprintf(more, sizeof more, "and %zu more on the Findings sheet", all - TOP_FINDINGS);
+        fx_sheet_put_str(b, s->ws, s->r, COL_A, more, NULL);
+        next_row(s);
     }
-    fx_sheet_highlight(b, s->ws, r0, s->r - 1, 9, "disagree", b->f_bad);
-    s->r++;
 }
 
-static void sum_inconsistent(summary *s)
-{
-    fx_book *b = s->b;
-    sum_label(s, "inconsistent conversions", NULL);
-    static const char *const h[] = {"fact_id", "claim", "source", "amount", "unit",
-                                    "reported_amount", "reported_unit", "computed_amount",
-                                    "deviation_pct", "verdict", "matching_rate_dates"};
-    sum_heads(s, h, N(h));
-    lxw_row_t r0 = s->r;
-    size_t shown = 0;
-    if (b->ninconsistent && fx_sheet_spill_rewind(b)) {
-        for (size_t i = 0; i < b->nspilled && shown < LIST_MAX && b->st == FX_OK; i++) {
-            fx_spill_rec rec;
-            const char *str[S_N];
-            if (!fx_sheet_spill_read(b, &rec, str))
-                break;
-            if (rec.verdict != FX_V_INCONSISTENT)
-                continue;
-            shown++;
-            lxw_row_t r = s->r++;
-            fx_sheet_put_str(b, s->ws, r, 0, str[S_FACT_ID], NULL);
-            fx_sheet_put_str(b, s->ws, r, 1, str[S_CLAIM], NULL);
-            fx_sheet_put_str(b, s->ws, r, 2, str[S_SOURCE], NULL);
-            fx_sheet_put_num(b, s->ws, r, 3, rec.amount,
-                             fx_sheet_places_format(b, rec.amount_places));
-            fx_sheet_put_str(b, s->ws, r, 4, str[S_UNIT], NULL);
-            fx_sheet_put_num(b, s->ws, r, 5, rec.reported,
-                             fx_sheet_places_format(b, rec.reported_places));
-            fx_sheet_put_str(b, s->ws, r, 6, str[S_REP_UNIT], NULL);
-            if (rec.priced)
-                fx_sheet_put_num(b, s->ws, r, 7, rec.computed, b->f_money);
-            if (rec.has_dev)
-                fx_sheet_put_num(b, s->ws, r, 8, rec.deviation, b->f_pct);
-            fx_sheet_put_str(b, s->ws, r, 9, fx_verdict_name((fx_verdict)rec.verdict), NULL);
-            fx_sheet_put_str(b, s->ws, r, 10, str[S_DAYS], NULL);
-        }
-    }
-    if (b->ninconsistent == 0)
-        fx_sheet_put_str(b, s->ws, s->r++, 0, "none", NULL);
-    else if (b->ninconsistent > shown) {
-        char more[96];
-        snprintf(more, sizeof more, "and %zu more (see Conversions)", b->ninconsistent - shown);
-        fx_sheet_put_str(b, s->ws, s->r++, 0, more, NULL);
-    }
-    fx_sheet_highlight(b, s->ws, r0, s->r - 1, 9, "inconsistent", b->f_bad);
-    s->r++;
-}
+/* ---- the chart: each source's interval on the disputed money claims ---- */
 
-/* The money claims with two or more sources, by source, in the first
- * target: a table here and a column chart over it. */
-static bool chart_claim(const fx_claim *cl)
+static void add_bar(summary *s, const char *claim, const char *who, const fx_span *sp)
 {
-    return cl->kind == FX_KIND_MONEY && cl->nsources >= 2;
-}
-
-static void sum_chart(summary *s, fx_audit *a)
-{
-    fx_book *b = s->b;
-    if (b->ntargets == 0)
+    if (s->nbars >= BARS_MAX)
         return;
-    const char *ccy = b->info->conv->targets[0].s;
-    char title[96];
-    snprintf(title, sizeof title, "money claims with two or more sources, %s", ccy);
-    sum_label(s, title, NULL);
+    bar *x = &s->bars[s->nbars++];
+    snprintf(x->label, sizeof x->label, "%.40s \u00b7 %.40s", claim, who);
+    x->lo = sp->has_lo ? sp->lo : NAN;   /* NAN: open, fixed below */
+    x->width = sp->has_hi ? sp->hi : NAN; /* the upper end for now */
+    if (sp->has_lo && sp->lo > s->top)
+        s->top = sp->lo;
+    if (sp->has_hi && sp->hi > s->top)
+        s->top = sp->hi;
+}
 
-    size_t ns = fx_audit_nsources(a);
-    unsigned *col = fx_xcalloc(ns ? ns : 1, sizeof *col); /* source -> table column, 0: none */
-    size_t *claims = fx_xcalloc(CHART_CLAIMS_MAX, sizeof *claims);
-    unsigned nseries = 0;
-    size_t nclaims = 0, skipped = 0;
-    double top = 0;
+static bool collect_bars(summary *s, fx_audit *a)
+{
+    fx_book *b = s->b;
+    if (!fx_sheet_claims_rewind(b, a))
+        return false;
     const fx_claim *cl;
-    if (!fx_sheet_claims_rewind(b, a))
-        goto out;
-    for (size_t i = 0; (cl = fx_audit_next(a)); i++) {
-        if (!chart_claim(cl))
+    while ((cl = fx_audit_next(a)) && cl->verdict == FX_C_DISAGREE && s->nbars < BARS_MAX) {
+        if (cl->kind != FX_KIND_MONEY)
             continue;
-        if (nclaims == CHART_CLAIMS_MAX) {
-            skipped++;
-            continue;
+        for (size_t i = 0; i < cl->nsources; i++) {
+            const fx_claim_source *cs = &cl->by_source[i];
+            char who[96];
+            snprintf(who, sizeof who, "%s %s", fx_audit_source(a, cs->source)->source,
+                     cs->nids ? cs->ids[0] : "");
+            add_bar(s, cl->claim, who, &cs->span);
         }
-        claims[nclaims++] = i;
-        for (size_t j = 0; j < cl->nsources; j++) {
-            unsigned src = cl->by_source[j].source;
-            if (src < ns && !col[src] && nseries < CHART_SERIES_MAX)
-                col[src] = ++nseries;
-        }
-        double m = fabs(fx_ratio_to_double(&cl->max));
-        top = m > top ? m : top;
-    }
-    fx_sheet_claims_done(b, a);
-    if (b->st != FX_OK)
-        goto out;
-    if (nclaims == 0) {
-        fx_sheet_put_str(b, s->ws, s->r++, 0, "none", NULL);
-        goto out;
-    }
-    lxw_row_t hr = s->r++;
-    fx_sheet_put_str(b, s->ws, hr, 0, "claim", b->f_head);
-    for (size_t src = 0; src < ns; src++)
-        if (col[src])
-            fx_sheet_put_str(b, s->ws, hr, (lxw_col_t)col[src], fx_audit_source(a, src)->source,
-                             b->f_head);
-    lxw_format *f = top >= 1e9 ? b->f_bn : top >= 1e6 ? b->f_mn : b->f_money;
-    if (!fx_sheet_claims_rewind(b, a))
-        goto out;
-    for (size_t i = 0, k = 0; k < nclaims && (cl = fx_audit_next(a)); i++) {
-        if (i != claims[k])
-            continue;
-        k++;
-        lxw_row_t r = s->r++;
-        fx_sheet_put_str(b, s->ws, r, 0, cl->claim, NULL);
-        for (size_t j = 0; j < cl->nsources; j++) {
-            const fx_claim_source *cs = &cl->by_source[j];
-            if (cs->source < ns && col[cs->source])
-                fx_sheet_cell_value(b, s->ws, r, (lxw_col_t)col[cs->source], cs, f);
+        /* a witness that is not its source's first fact: its own bar */
+        const fx_witness *w[2] = {&cl->low_hi, &cl->high_lo};
+        for (int k = 0; k < 2; k++) {
+            bool first = false;
+            for (size_t i = 0; i < cl->nsources; i++)
+                first |= cl->by_source[i].nids && strcmp(cl->by_source[i].ids[0], w[k]->fact_id) == 0;
+            if (!first && (k == 0 || strcmp(w[0]->fact_id, w[1]->fact_id) != 0)) {
+                char who[96];
+                snprintf(who, sizeof who, "%s %s", fx_audit_source(a, w[k]->source)->source,
+                         w[k]->fact_id);
+                add_bar(s, cl->claim, who, &w[k]->span);
+            }
         }
     }
     fx_sheet_claims_done(b, a);
-    if (skipped) {
-        char more[96];
-        snprintf(more, sizeof more, "and %zu more claims (see Comparison)", skipped);
-        fx_sheet_put_str(b, s->ws, s->r++, 0, more, NULL);
+    double edge = s->top > 0 ? s->top * 1.1 : 1;
+    for (size_t i = 0; i < s->nbars; i++) { /* open ends run to the edge */
+        bar *x = &s->bars[i];
+        double lo = isnan(x->lo) ? 0 : x->lo, hi = isnan(x->width) ? edge : x->width;
+        x->lo = lo;
+        x->width = hi - lo;
     }
-    if (b->st != FX_OK)
-        goto out;
+    return b->st == FX_OK;
+}
 
-    lxw_chart *ch = workbook_add_chart(b->wb, LXW_CHART_COLUMN);
+static void chart(summary *s)
+{
+    fx_book *b = s->b;
+    if (s->nbars == 0 || b->st != FX_OK)
+        return;
+    lxw_chart *ch = workbook_add_chart(b->wb, LXW_CHART_BAR_STACKED);
     if (!ch) {
         fx_sheet_fail(b, FX_E_INTERNAL, "Summary chart", "cannot create it");
-        goto out;
+        return;
     }
-    lxw_row_t r0 = hr + 1, r1 = (lxw_row_t)(hr + nclaims);
-    for (size_t src = 0; src < ns; src++) {
-        if (!col[src])
-            continue;
-        lxw_chart_series *se = chart_add_series(ch, NULL, NULL);
-        if (!se) {
-            fx_sheet_fail(b, FX_E_INTERNAL, "Summary chart", "cannot add a series");
-            goto out;
-        }
-        lxw_col_t c = (lxw_col_t)col[src];
-        chart_series_set_categories(se, "Summary", r0, 0, r1, 0);
-        chart_series_set_values(se, "Summary", r0, c, r1, c);
-        chart_series_set_name_range(se, "Summary", hr, c);
-    }
+    lxw_row_t r0 = 1, r1 = (lxw_row_t)s->nbars;
+    lxw_chart_series *base = chart_add_series(ch, NULL, NULL);
+    lxw_chart_series *span = chart_add_series(ch, NULL, NULL);
+    chart_series_set_categories(base, "Summary", r0, CHART_COL, r1, CHART_COL);
+    chart_series_set_values(base, "Summary", r0, CHART_COL + 1, r1, CHART_COL + 1);
+    chart_series_set_categories(span, "Summary", r0, CHART_COL, r1, CHART_COL);
+    chart_series_set_values(span, "Summary", r0, CHART_COL + 2, r1, CHART_COL + 2);
+    lxw_chart_fill none = {.none = LXW_TRUE};
+    lxw_chart_line noline = {.none = LXW_TRUE};
+    chart_series_set_fill(base, &none);
+    chart_series_set_line(base, &noline);
+    lxw_chart_fill blue = {.color = 0x4472C4};
+    chart_series_set_fill(span, &blue);
+    chart_series_set_name(span, "interval");
+    char title[96];
+    snprintf(title, sizeof title, "Disputed money claims: each source's interval, %s",
+             b->ntargets ? b->info->conv->targets[0].s : "");
     chart_title_set_name(ch, title);
-    chart_axis_set_name(ch->y_axis, ccy);
-    chart_axis_set_num_format(ch->y_axis, top >= 1e9 ? "#,##0.0,,,\" bn\""
-                                          : top >= 1e6 ? "#,##0.0,,\" m\""
-                                                       : "#,##0");
-    chart_legend_set_position(ch, LXW_CHART_LEGEND_BOTTOM);
-    lxw_chart_options opt = {.x_scale = 2.0, .y_scale = 1.6};
-    fx_sheet_lxw_ok(b, worksheet_insert_chart_opt(s->ws, s->r + 1, 0, ch, &opt), "Summary chart");
-out:
-    free(col);
-    free(claims);
+    chart_axis_set_num_format(ch->y_axis, s->top >= 1e9   ? "#,##0.0,,,\" bn\""
+                                          : s->top >= 1e6 ? "#,##0.0,,\" m\""
+                                                          : "#,##0");
+    chart_axis_set_reverse(ch->x_axis); /* the first claim on top */
+    chart_legend_set_position(ch, LXW_CHART_LEGEND_NONE);
+    chart_show_hidden_data(ch);
+    lxw_chart_options opt = {.x_scale = 1.6, .y_scale = 0.6 + 0.05 * (double)s->nbars};
+    fx_sheet_lxw_ok(b, worksheet_insert_chart_opt(s->ws, 1, COL_F + 2, ch, &opt), "Summary chart");
 }
 
-void fx_sheet_summary_write(fx_book *b, fx_audit *a)
+void fx_sheet_summary_write(fx_book *b, fx_audit *a, fx_findings *fs)
 {
-    summary s = {b, b->summary, 0};
-    fx_sheet_print_setup(b, s.ws, true, false);
-    static const double widths[] = {34, 18, 18, 18, 18, 18, 16, 18, 14, 13, 40};
-    for (size_t i = 0; i < N(widths); i++)
-        fx_sheet_lxw_ok(b, worksheet_set_column(s.ws, (lxw_col_t)i, (lxw_col_t)i, widths[i], NULL),
-                        "column width");
-    sum_run(&s);
-    sum_counts(&s, a);
-    sum_disagree(&s, a);
-    sum_inconsistent(&s);
-    sum_chart(&s, a);
+    lxw_worksheet *ws = fx_sheet_add(b, "Summary");
+    if (!ws)
+        return;
+    summary s = {.b = b, .ws = ws};
+    collect_bars(&s, a);
+    run_info(&s);
+    counts(&s, a, fs);
+    top_findings(&s, fs);
+    while (s.written < s.nbars && b->st == FX_OK) /* the chart's numbers that are left */
+        next_row(&s);
+    chart(&s);
+    fx_sheet_fit(b, ws, summary_cols, N(summary_cols), false); /* text runs on to the right */
+    fx_sheet_lxw_ok(b, worksheet_set_column_opt(ws, CHART_COL, CHART_COL + 2, 12, NULL,
+                                                &(lxw_row_col_options){.hidden = 1}),
+                    "chart columns");
+    fx_sheet_print_setup(b, ws, true, false);
+    worksheet_fit_to_pages(ws, 1, 1);
+    worksheet_activate(ws);
 }

@@ -31,6 +31,8 @@ struct fx_spool {
     size_t at;         /* reading: next byte of buf */
     uint64_t size;     /* bytes of records written to the file */
     uint64_t left;     /* reading: bytes of the file not yet consumed from buf or fd */
+    uint64_t buf_at;   /* reading: the file offset of buf[0] */
+    size_t chunk;      /* reading: bytes a refill asks for (smaller after a seek) */
     size_t records;
     fx_spool_field *fields; /* the record fx_spool_next returns */
     size_t capfields;
@@ -170,6 +172,36 @@ bool fx_spool_rewind(fx_spool *s)
     s->reading = true;
     s->used = s->at = 0;
     s->left = s->size;
+    s->buf_at = 0;
+    s->chunk = BUF;
+    return true;
+}
+
+uint64_t fx_spool_offset(const fx_spool *s)
+{
+    return s->size;
+}
+
+/* Within the buffer: moves in it; else reads from off, a page at a time
+ * (a seek is the start of a short read, not of a scan). */
+bool fx_spool_seek(fx_spool *s, uint64_t off)
+{
+    if (!s->reading && !fx_spool_rewind(s))
+        return false;
+    if (s->err)
+        return false;
+    if (off > s->size)
+        return fail(s, EINVAL, "read back");
+    if (off >= s->buf_at && off <= s->buf_at + s->used) {
+        s->at = (size_t)(off - s->buf_at);
+        return true;
+    }
+    if (lseek(s->fd, (off_t)off, SEEK_SET) < 0)
+        return fail(s, errno, "read back");
+    s->used = s->at = 0;
+    s->buf_at = off;
+    s->left = s->size - off;
+    s->chunk = 4096;
     return true;
 }
 
@@ -181,12 +213,13 @@ static bool take(fx_spool *s, void *p, size_t n)
         return fail(s, 0, "read back");
     while (n > 0) {
         if (s->at == s->used) {
-            size_t want = s->left < BUF ? (size_t)s->left : BUF;
+            size_t want = s->left < s->chunk ? (size_t)s->left : s->chunk;
             ssize_t k = read(s->fd, s->buf, want);
             if (k < 0 && errno == EINTR)
                 continue;
             if (k <= 0)
                 return fail(s, k < 0 ? errno : 0, "read back");
+            s->buf_at += s->used;
             s->used = (size_t)k;
             s->at = 0;
             s->left -= (uint64_t)k;

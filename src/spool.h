@@ -9,6 +9,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 
 /* A field: len bytes at p. A field read back is followed by a NUL byte
  * (not counted in len), so text can be used as a C string. */
@@ -39,6 +40,13 @@ bool fx_spool_rewind(fx_spool *s);
  * call on s. 1: a record; 0: no more records; -1: failed (read error, or
  * a record cut short or inconsistent with what was written). */
 int fx_spool_next(fx_spool *s, const fx_spool_field **fields, size_t *n);
+
+/* Where the next record appended will start: remember it before
+ * fx_spool_put to come back to that record with fx_spool_seek. */
+uint64_t fx_spool_offset(const fx_spool *s);
+/* Reading (it rewinds first if need be): the next fx_spool_next returns
+ * the record that starts at off, an fx_spool_offset taken while writing. */
+bool fx_spool_seek(fx_spool *s, uint64_t off);
 
 /* Records appended so far. */
 size_t fx_spool_records(const fx_spool *s);

@@ -18,6 +18,7 @@ typedef struct {
     size_t cap;
     fx_converted conv;
     fx_check check;
+    fx_audit_ref ref;
 } slot;
 
 struct fx_writer {
@@ -109,30 +110,6 @@ static void copy_converted(slot *s, const fx_converted *c)
     }
 }
 
-static void copy_check(slot *s, const fx_check *k)
-{
-    fx_check *d = &s->check;
-    d->present = k->present;
-    if (!k->present)
-        return;
-    fx_dec_set(&d->reported, &k->reported);
-    d->reported_ccy = k->reported_ccy;
-    d->verdict = k->verdict;
-    d->priced = k->priced;
-    d->rate = k->rate;
-    fx_ratio_set(&d->computed, &k->computed);
-    fx_dec_set(&d->computed_rounded, &k->computed_rounded);
-    fx_ratio_set(&d->deviation_pct, &k->deviation_pct);
-    d->has_deviation = k->has_deviation;
-    if (k->ndays > d->capdays) {
-        d->capdays = k->ndays;
-        d->days = fx_xrealloc(d->days, d->capdays * sizeof *d->days);
-    }
-    if (k->ndays)
-        memcpy(d->days, k->days, k->ndays * sizeof *d->days);
-    d->ndays = k->ndays;
-}
-
 static void writer_free(fx_writer *w)
 {
     for (size_t i = 0; i < RING; i++)
@@ -158,7 +135,7 @@ static void *run(void *arg)
         slot *s = &w->ring[w->head];
         bool write = w->st == FX_OK;
         pthread_mutex_unlock(&w->mu);
-        fx_status st = write ? fx_book_add(w->book, &s->conv, &s->check) : FX_OK;
+        fx_status st = write ? fx_book_add(w->book, &s->conv, &s->check, s->ref) : FX_OK;
         pthread_mutex_lock(&w->mu);
         if (st != FX_OK && w->st == FX_OK)
             w->st = st;
@@ -189,7 +166,8 @@ fx_writer *fx_writer_start(fx_book *b)
     return w;
 }
 
-fx_status fx_writer_add(fx_writer *w, const fx_converted *c, const fx_check *k)
+fx_status fx_writer_add(fx_writer *w, const fx_converted *c, const fx_check *k,
+                        fx_audit_ref ref)
 {
     pthread_mutex_lock(&w->mu);
     while (w->count == RING) {
@@ -204,7 +182,8 @@ fx_status fx_writer_add(fx_writer *w, const fx_converted *c, const fx_check *k)
     slot *s = &w->ring[tail]; /* ours until committed below */
     copy_fact(s, c->fact);
     copy_converted(s, c);
-    copy_check(s, k);
+    fx_check_copy(&s->check, k);
+    s->ref = ref;
     pthread_mutex_lock(&w->mu);
     w->count++;
     if (w->take_waiting)

@@ -16,7 +16,8 @@ fx_writer *fx_writer_start(fx_book *b);
 /* Copies c and k (and the fact they point to) into a free slot, waiting
  * while the ring is full. Returns the first error of fx_book_add so far
  * (the caller stops then), else FX_OK. */
-fx_status fx_writer_add(fx_writer *w, const fx_converted *c, const fx_check *k);
+fx_status fx_writer_add(fx_writer *w, const fx_converted *c, const fx_check *k,
+                        fx_audit_ref ref);
 /* Waits until every fact is written, joins the thread, frees w; returns
  * the first fx_book_add error, else FX_OK. */
 fx_status fx_writer_finish(fx_writer *w);
