@@ -123,28 +123,34 @@ static void grouped(double v, int places, char *buf, size_t n)
     buf[k] = '\0';
 }
 
-void fx_findings_human(double v, int places, char *buf, size_t n)
+static void human(double v, int places, bool words, char *buf, size_t n)
 {
     static const struct {
         double at;
-        const char *word;
-    } scales[] = {{1e12, " tn"}, {1e9, " bn"}, {1e6, " m"}};
+        const char *abbr, *word;
+    } scales[] = {{1e12, " tn", " trillion"}, {1e9, " bn", " billion"}, {1e6, " m", " million"}};
     for (size_t i = 0; i < sizeof scales / sizeof *scales; i++)
         if (fabs(v) >= scales[i].at) {
             char num[64];
             grouped(v / scales[i].at, 3, num, sizeof num);
-            snprintf(buf, n, "%s%s", num, scales[i].word);
+            snprintf(buf, n, "%s%s", num, words ? scales[i].word : scales[i].abbr);
             return;
         }
     grouped(v, places < 0 ? 0 : places > 6 ? 6 : places, buf, n);
 }
 
-/* A normalized figure for a sentence: "USD 20.698 bn", "71 m", "60%". */
-static void figure_words(const fx_findings *f, fx_kind kind, double v, int places, char *buf,
-                         size_t n)
+void fx_findings_human(double v, int places, char *buf, size_t n)
+{
+    human(v, places, false, buf, n);
+}
+
+/* A normalized figure for a sentence: "USD 20.698 bn", "71 million",
+ * "60%"; words: scale words, not abbreviations. */
+static void figure_words(const fx_findings *f, fx_kind kind, double v, int places, bool words,
+                         char *buf, size_t n)
 {
     char num[80];
-    fx_findings_human(v, places, num, sizeof num);
+    human(v, places, words && kind != FX_KIND_MONEY, num, sizeof num);
     if (kind == FX_KIND_MONEY)
         snprintf(buf, n, "%s %s", f->co.ntargets ? f->co.targets[0].s : "", num);
     else if (kind == FX_KIND_PERCENT)
@@ -155,15 +161,19 @@ static void figure_words(const fx_findings *f, fx_kind kind, double v, int place
         snprintf(buf, n, "%s %s", num, fx_kind_name(kind));
 }
 
+/* "USD [19.5 bn, 20.5 bn]", "[70.5 m, 71.5 m]", "[99.5%, 100.5%]". */
 static void span_words(const fx_findings *f, fx_kind kind, const fx_span *s, char *buf, size_t n)
 {
     char lo[96] = "", hi[96] = "";
+    const char *pct = kind == FX_KIND_PERCENT ? "%" : "";
     if (s->has_lo)
-        figure_words(f, kind, s->lo, 6, lo, sizeof lo);
+        human(s->lo, 6, false, lo, sizeof lo);
     if (s->has_hi)
-        figure_words(f, kind, s->hi, 6, hi, sizeof hi);
-    snprintf(buf, n, "%s%s, %s%s", s->has_lo ? "[" : "(", s->has_lo ? lo : "-\u221e",
-             s->has_hi ? hi : "\u221e", s->has_hi ? "]" : ")");
+        human(s->hi, 6, false, hi, sizeof hi);
+    snprintf(buf, n, "%s%s%s%s%s, %s%s%s", kind == FX_KIND_MONEY ? f->co.targets[0].s : "",
+             kind == FX_KIND_MONEY ? " " : "", s->has_lo ? "[" : "(", s->has_lo ? lo : "-\u221e",
+             s->has_lo ? pct : "", s->has_hi ? hi : "\u221e", s->has_hi ? pct : "",
+             s->has_hi ? "]" : ")");
 }
 
 static const char *qual_words(fx_qual q)
@@ -413,8 +423,8 @@ static void claim_finding(fx_findings *f, const fx_audit *a, const fx_claim *cl,
 {
     const fx_witness *lo = &cl->low_hi, *hi = &cl->high_lo; /* lo's interval ends below hi's */
     char lo_src[512], hi_src[512], lo_v[128], hi_v[128], lo_s[256], hi_s[256];
-    figure_words(f, cl->kind, lo->value, lo->places, lo_v, sizeof lo_v);
-    figure_words(f, cl->kind, hi->value, hi->places, hi_v, sizeof hi_v);
+    figure_words(f, cl->kind, lo->value, lo->places, true, lo_v, sizeof lo_v);
+    figure_words(f, cl->kind, hi->value, hi->places, true, hi_v, sizeof hi_v);
     span_words(f, cl->kind, &lo->span, lo_s, sizeof lo_s);
     span_words(f, cl->kind, &hi->span, hi_s, sizeof hi_s);
     rec_hdr h;

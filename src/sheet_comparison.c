@@ -51,6 +51,16 @@ static lxw_format *value_format(fx_book *b, fx_kind kind, double v, int places, 
     return fx_sheet_format(b, num);
 }
 
+/* The fewest decimals (at most 6) that show v as it is. */
+static int places_needed(double v)
+{
+    double x = fabs(v);
+    for (int p = 0; p < 6; p++, x *= 10)
+        if (x == floor(x))
+            return p;
+    return 6;
+}
+
 static void bound_words(const fx_claim *cl, double v, char *buf, size_t n)
 {
     fx_findings_human(v, 6, buf, n - 1);
@@ -174,7 +184,7 @@ void fx_sheet_comparison_write(fx_book *b, fx_audit *a)
         fx_sheet_put_str(b, ws, r, K_CLAIM, cl->claim, NULL);
         fx_sheet_put_str(b, ws, r, K_VERDICT, fx_claim_verdict_name(cl->verdict), NULL);
         double sp;
-        if (fx_sheet_spread_pct(b, cl, &sp))
+        if (cl->facts > 1 && fx_sheet_spread_pct(b, cl, &sp))
             fx_sheet_put_num(b, ws, r, K_SPREAD, sp, b->f_pct);
         fx_sheet_put_str(b, ws, r, K_KIND, fx_kind_name(cl->kind), NULL);
         fx_sheet_put_str(b, ws, r, K_UNIT,
@@ -182,8 +192,10 @@ void fx_sheet_comparison_write(fx_book *b, fx_audit *a)
         fx_sheet_put_num(b, ws, r, K_FACTS, (double)cl->facts, b->f_int);
         fx_sheet_put_num(b, ws, r, K_SOURCES, (double)cl->nsources, b->f_int);
         double mn = fx_ratio_to_double(&cl->min), mx = fx_ratio_to_double(&cl->max);
-        fx_sheet_put_num(b, ws, r, K_MIN, mn, value_format(b, cl->kind, mn, 2, FX_QUAL_NONE));
-        fx_sheet_put_num(b, ws, r, K_MAX, mx, value_format(b, cl->kind, mx, 2, FX_QUAL_NONE));
+        fx_sheet_put_num(b, ws, r, K_MIN, mn,
+                         value_format(b, cl->kind, mn, places_needed(mn), FX_QUAL_NONE));
+        fx_sheet_put_num(b, ws, r, K_MAX, mx,
+                         value_format(b, cl->kind, mx, places_needed(mx), FX_QUAL_NONE));
         outside(b, cl, ws, r);
         fx_sheet_put_str(b, ws, r, K_ENTITY, cl->entity ? cl->entity : "", NULL);
         for (size_t j = 0; j < cl->nsources && j < slots; j++) {

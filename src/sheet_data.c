@@ -162,6 +162,7 @@ void fx_sheet_cell_value(fx_book *b, lxw_worksheet *ws, lxw_row_t r, lxw_col_t c
 /* The provider of a rate (SPEC 3), for the Facts and Rates sheets. */
 const char *fx_sheet_provider(const fx_priced *p)
 {
-    (void)p;
+    if (!p->leg[0])
+        return ""; /* a currency in itself: no rate, no provider */
     return "ECB"; /* TODO(merge): the leg's provider once rates carry it */
 }

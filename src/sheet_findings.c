@@ -16,6 +16,8 @@ static const fx_col_spec finding_cols[] = {
     {"unit", 0, false},      {"see", 0, false},      {"fact", 0, false},
 };
 
+#define DETAIL_CHARS 85 /* characters a line of the finding column holds */
+
 static const char *see_sheet(fx_see s)
 {
     return s == FX_SEE_COMPARISON ? "Comparison" : s == FX_SEE_CONVERSIONS ? "Conversions" : "Facts";
@@ -54,6 +56,10 @@ void fx_sheet_findings_write(fx_book *b, fx_findings *fs)
         fx_sheet_put_str(b, ws, r, G_SUBJECT, *f->fact_id ? f->fact_id : f->claim, NULL);
         fx_sheet_put_str(b, ws, r, G_SOURCES, f->sources, NULL);
         fx_sheet_put_str(b, ws, r, G_VERDICT, f->verdict, NULL);
+        /* wrapped, and as tall as its lines: readers do not size rows */
+        size_t lines = (strlen(f->detail) + DETAIL_CHARS - 1) / DETAIL_CHARS;
+        if (lines > 1)
+            fx_sheet_lxw_ok(b, worksheet_set_row(ws, r, 15.0 * (double)lines, NULL), "row height");
         fx_sheet_put_str(b, ws, r, G_DETAIL, f->detail, b->f_wrap);
         if (f->has_figure)
             fx_sheet_put_num(b, ws, r, G_FIGURE, f->figure, figure_format(b, f, f->figure_places));

@@ -17,12 +17,13 @@
 #define INPUTS_SHOWN 6  /* inputs listed; the rest counted */
 #define RATES_SHOWN 4   /* rates files listed */
 #define TOP_FINDINGS 20
-#define BARS_MAX 24     /* intervals in the chart */
+#define BARS_MAX 16     /* intervals in the chart: it ends above the top findings */
 #define CHART_COL 26    /* hidden columns AA:AC hold the chart's numbers */
 
 enum { COL_A, COL_B, COL_C, COL_D, COL_E, COL_F };
 static const fx_col_spec summary_cols[] = {
-    {"", 24, false}, {"", 12, true}, {"", 12, true}, {"", 12, true}, {"", 12, true}, {"", 66, false},
+    {"", 34, false}, {"", 13, true}, {"", 12, true}, {"", 12, true}, {"", 12, true}, {"", 42, false},
+    {"", 2, false},
 };
 
 typedef struct {
@@ -74,7 +75,14 @@ static void run_info(summary *s)
     fx_sheet_put_str(b, s->ws, s->r, COL_A, "fxbook audit workpaper", b->f_title);
     next_row(s);
     label(s, "version", in->version ? in->version : "");
-    label(s, "options", b->options);
+    /* every option in full, wrapped across B:F */
+    fx_sheet_put_str(b, s->ws, s->r, COL_A, "options", b->f_bold);
+    size_t lines = strlen(b->options) / 100 + 1;
+    fx_sheet_lxw_ok(b, worksheet_set_row(s->ws, s->r, 15.0 * (double)lines, NULL), "row height");
+    fx_sheet_cell_ok(b, worksheet_merge_range(s->ws, s->r, COL_B, s->r, COL_F, b->options,
+                                              b->f_wrap),
+                     s->ws, s->r, COL_B);
+    next_row(s);
     char targets[FX_MAX_TARGETS * 5 + 1] = "";
     for (size_t i = 0, at = 0; i < b->ntargets && at < sizeof targets; i++)
         at += (size_t)snprintf(targets + at, sizeof targets - at, "%s%s", i ? ", " : "",
@@ -83,14 +91,14 @@ static void run_info(summary *s)
     next_row(s);
 
     static const fx_col_spec ih[] = {{"input", 0, false}, {"bytes", 0, true}, {"facts", 0, true},
-                                     {"", 0, true},       {"", 0, true},      {"SHA-256", 0, false}};
+                                     {"SHA-256", 0, false}};
     heads(s, ih, N(ih));
     for (size_t i = 0; i < in->ninputs && i < INPUTS_SHOWN; i++) {
         const fx_book_input *x = &in->inputs[i];
         fx_sheet_put_str(b, s->ws, s->r, COL_A, fx_sheet_shown_name(b, x->name), NULL);
         fx_sheet_put_num(b, s->ws, s->r, COL_B, (double)x->size, b->f_int);
         fx_sheet_put_num(b, s->ws, s->r, COL_C, (double)x->facts, b->f_int);
-        fx_sheet_put_str(b, s->ws, s->r, COL_F, x->sha256, NULL);
+        fx_sheet_put_str(b, s->ws, s->r, COL_D, x->sha256, NULL);
         next_row(s);
     }
     if (in->ninputs > INPUTS_SHOWN) {
@@ -103,8 +111,7 @@ static void run_info(summary *s)
     next_row(s);
 
     static const fx_col_spec rh[] = {{"rates file", 0, false}, {"first date", 0, true},
-                                     {"last date", 0, true},   {"rates", 0, true},
-                                     {"", 0, true},            {"", 0, false}};
+                                     {"last date", 0, true}, {"rates", 0, true}};
     heads(s, rh, N(rh));
     size_t nfiles = in->rates ? fx_rates_files(in->rates) : 0;
     for (size_t i = 0; i < nfiles && i < RATES_SHOWN; i++) {
@@ -183,22 +190,21 @@ static void top_findings(summary *s, fx_findings *fs)
         next_row(s);
         return;
     }
-    static const fx_col_spec h[] = {{"rank", 0, true}, {"kind", 0, false}, {"subject", 0, false},
+    static const fx_col_spec h[] = {{"rank and subject", 0, false}, {"kind", 0, false},
                                     {"finding", 0, false}};
     heads(s, h, N(h));
     fx_findings_rewind(fs);
     const fx_finding *f;
     for (size_t i = 0; i < TOP_FINDINGS && b->st == FX_OK && (f = fx_findings_next(fs)); i++) {
-        char text[24];
-        snprintf(text, sizeof text, "%zu", f->rank);
+        char text[96];
+        snprintf(text, sizeof text, "%zu. %.80s", f->rank, *f->fact_id ? f->fact_id : f->claim);
         /* Findings row k + 1 holds rank k (the first data row is 1) */
         char sheet[40];
         lxw_row_t to;
         fx_sheet_locate(b, "Findings", f->rank - 1, sheet, sizeof sheet, &to);
         fx_sheet_put_link(b, s->ws, s->r, COL_A, sheet, to, 0, text);
         fx_sheet_put_str(b, s->ws, s->r, COL_B, fx_find_kind_name(f->kind), NULL);
-        fx_sheet_put_str(b, s->ws, s->r, COL_C, *f->fact_id ? f->fact_id : f->claim, NULL);
-        fx_sheet_put_str(b, s->ws, s->r, COL_D, f->detail, NULL);
+        fx_sheet_put_str(b, s->ws, s->r, COL_C, f->detail, NULL);
         next_row(s);
     }
     if (fx_findings_error(fs))
@@ -296,10 +302,11 @@ static void chart(summary *s)
     snprintf(title, sizeof title, "Disputed money claims: each source's interval, %s",
              b->ntargets ? b->info->conv->targets[0].s : "");
     chart_title_set_name(ch, title);
-    chart_axis_set_num_format(ch->y_axis, s->top >= 1e9   ? "#,##0.0,,,\" bn\""
+    /* a bar chart's x axis is its value axis, the y axis its categories */
+    chart_axis_set_num_format(ch->x_axis, s->top >= 1e9   ? "#,##0.0,,,\" bn\""
                                           : s->top >= 1e6 ? "#,##0.0,,\" m\""
                                                           : "#,##0");
-    chart_axis_set_reverse(ch->x_axis); /* the first claim on top */
+    chart_axis_set_reverse(ch->y_axis); /* the first claim on top */
     chart_legend_set_position(ch, LXW_CHART_LEGEND_NONE);
     chart_show_hidden_data(ch);
     lxw_chart_options opt = {.x_scale = 1.6, .y_scale = 0.6 + 0.05 * (double)s->nbars};
