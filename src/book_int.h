@@ -218,7 +218,7 @@ void fx_sheet_locate(const fx_book *b, const char *base, uint64_t i, char *name,
 void fx_rows_open(fx_book *b, fx_rows *w);
 void fx_rows_close(fx_rows *w);
 void fx_rows_num(fx_rows *w, lxw_col_t c, double v, lxw_format *f);
-void fx_rows_text(fx_rows *w, lxw_col_t c, const char *s, size_t len, lxw_format *f);
+void fx_rows_text(fx_book *b, fx_rows *w, lxw_col_t c, const char *s, size_t len, lxw_format *f);
 void fx_rows_formula(fx_rows *w, lxw_col_t c, const char *formula, double cached, lxw_format *f);
 void fx_rows_day(fx_book *b, fx_rows *w, lxw_col_t c, fx_day day);
 void fx_rows_exact(fx_book *b, fx_rows *w, lxw_col_t c, const fx_dec *v);

@@ -815,8 +815,13 @@ void fx_rows_num(fx_rows *w, lxw_col_t c, double v, lxw_format *f)
     rows_cell(w, CELL_NUM, c, v, NULL, 0, f);
 }
 
-void fx_rows_text(fx_rows *w, lxw_col_t c, const char *s, size_t len, lxw_format *f)
+void fx_rows_text(fx_book *b, fx_rows *w, lxw_col_t c, const char *s, size_t len, lxw_format *f)
 {
+    if (has_nonchar(s, len)) { /* the input checks refuse them: as fx_sheet_put_text */
+        fx_sheet_fail(b, FX_E_INTERNAL, "Facts",
+                      "a text holds U+FFFE or U+FFFF, which XML cannot carry");
+        return;
+    }
     if (len)
         rows_cell(w, CELL_TEXT, c, 0, s, len, f);
 }
@@ -834,7 +839,7 @@ void fx_rows_day(fx_book *b, fx_rows *w, lxw_col_t c, fx_day day)
     } else {
         char iso[11];
         fx_date_format(day, iso);
-        fx_rows_text(w, c, iso, 10, NULL);
+        fx_rows_text(b, w, c, iso, 10, NULL);
     }
 }
 
@@ -849,7 +854,7 @@ void fx_rows_exact(fx_book *b, fx_rows *w, lxw_col_t c, const fx_dec *v)
         return;
     }
     w->need_exact = true;
-    fx_rows_text(w, c, s, (size_t)n, NULL);
+    fx_rows_text(b, w, c, s, (size_t)n, NULL);
 }
 
 void fx_rows_end(fx_book *b, fx_rows *w, uint32_t tag)

@@ -85,12 +85,12 @@ static void facts_columns(fx_book *b)
 
 static void rec_text(fx_book *b, lxw_col_t c, fx_text t)
 {
-    fx_rows_text(&b->facts_rows, c, t.s, t.len, NULL);
+    fx_rows_text(b, &b->facts_rows, c, t.s, t.len, NULL);
 }
 
 static void rec_str(fx_book *b, lxw_col_t c, const char *s)
 {
-    fx_rows_text(&b->facts_rows, c, s, strlen(s), NULL);
+    fx_rows_text(b, &b->facts_rows, c, s, strlen(s), NULL);
 }
 
 /* A figure's number in the format its kind and places call for. */

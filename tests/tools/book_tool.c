@@ -28,6 +28,8 @@ typedef struct {
     fx_converted conv;
     fx_check check;
     fx_audit *audit;
+    fx_findings *findings;
+    uint64_t nfacts, nconversions;
     fx_book *book;
 } run;
 
@@ -37,8 +39,10 @@ static fx_status on_fact(void *ctx, const fx_fact *f)
     if (fx_convert(&r->conv, f, r->rates, &r->o->conv, r->d) != FX_OK)
         return FX_OK;
     fx_audit_check(&r->check, &r->conv, r->rates, &r->o->audit);
-    fx_audit_add(r->audit, &r->conv, &r->check);
-    return fx_book_add(r->book, &r->conv, &r->check);
+    fx_audit_ref ref = fx_audit_add(r->audit, &r->conv, &r->check);
+    fx_findings_fact(r->findings, &r->conv, &r->check, ref, r->nfacts++, r->nconversions);
+    r->nconversions += r->check.present;
+    return fx_book_add(r->book, &r->conv, &r->check, ref);
 }
 
 static void print_diags(const fx_diags *d)
@@ -73,6 +77,7 @@ static int rows_mode(unsigned long rows, int argc, char **argv)
     fx_check_init(&r.check);
     char *tmpdir = fx_outfile_dir(o.output);
     r.audit = fx_audit_new(&o.audit, &o.conv, tmpdir);
+    r.findings = fx_findings_new(tmpdir, &o.audit, &o.conv);
     free(tmpdir);
     r.book = fx_diags_status(d) == FX_OK ? fx_book_open(o.output, &info, d) : NULL;
     fx_facts_reader *fr = fx_facts_reader_new(t);
@@ -84,7 +89,9 @@ static int rows_mode(unsigned long rows, int argc, char **argv)
         }
         fx_audit_finish(r.audit, fx_diags_status(d) == FX_OK, d);
         if (fx_diags_status(d) == FX_OK)
-            fx_book_close(r.book, r.audit, d);
+            fx_findings_finish(r.findings, r.audit, d);
+        if (fx_diags_status(d) == FX_OK)
+            fx_book_close(r.book, r.audit, r.findings, d);
         else
             fx_book_discard(r.book);
     }
@@ -92,6 +99,7 @@ static int rows_mode(unsigned long rows, int argc, char **argv)
     print_diags(d);
     fx_facts_reader_free(fr);
     fx_audit_free(r.audit);
+    fx_findings_free(r.findings);
     fx_check_clear(&r.check);
     fx_converted_clear(&r.conv);
     free(inputs);
@@ -135,8 +143,9 @@ static int longtext_mode(const char *out)
     int rc = 1;
     fx_book *b = fx_book_open(out, &info, d);
     if (b) {
-        fx_status st = fx_book_add(b, &c, NULL);
-        fx_status again = fx_book_add(b, &c, NULL); /* stays failed */
+        fx_audit_ref ref = {0, 0};
+        fx_status st = fx_book_add(b, &c, NULL, ref);
+        fx_status again = fx_book_add(b, &c, NULL, ref); /* stays failed */
         fx_book_discard(b);
         print_diags(d);
         rc = st != FX_OK && again == st && fx_diags_count(d) == 1 ? 0 : 1;
