@@ -69,6 +69,7 @@ typedef struct {
     const fx_col_spec *cols; /* header */
     size_t ncols;
     lxw_col_t verdict_col;   /* (lxw_col_t)-1: none */
+    lxw_col_t verdict_col2;  /* a second one (Facts: the claim's); NOCOL: none */
     lxw_col_t freeze_col;
 } fx_sheet;
 

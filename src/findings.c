@@ -484,7 +484,8 @@ fx_status fx_findings_finish(fx_findings *f, fx_audit *a, fx_diags *d)
         return fx_diag_status(d, FX_E_IO, (fx_pos){0}, "findings: %s",
                               fx_audit_read_error(a) ? fx_audit_read_error(a)
                                                      : "cannot read the claims back");
-    qsort(f->ix, f->n, sizeof *f->ix, entry_cmp);
+    if (f->n)
+        qsort(f->ix, f->n, sizeof *f->ix, entry_cmp);
     if (!fx_spool_rewind(f->spool))
         return fx_diag_status(d, FX_E_IO, (fx_pos){0}, "findings: %s", fx_spool_error(f->spool));
     return FX_OK;

@@ -651,6 +651,9 @@ bool fx_sheet_start(fx_book *b, fx_sheet *s)
         fx_sheet_highlight(b, s->ws, 1, last, s->verdict_col, "inconsistent", b->f_bad);
         fx_sheet_highlight(b, s->ws, 1, last, s->verdict_col, "close", b->f_warn);
     }
+    if (s->verdict_col2 != (lxw_col_t)-1)
+        fx_sheet_highlight(b, s->ws, 1, (lxw_row_t)(b->max_rows - 1), s->verdict_col2,
+                           "disagree", b->f_bad);
     s->row = 1;
     return b->st == FX_OK;
 }
@@ -675,6 +678,7 @@ void fx_sheet_init(fx_sheet *s, const char *base, const fx_col_spec *cols, size_
     s->cols = cols;
     s->ncols = n;
     s->verdict_col = verdict_col;
+    s->verdict_col2 = NOCOL;
     s->freeze_col = freeze_col;
 }
 

@@ -196,10 +196,9 @@ void fx_sheet_facts_write(fx_book *b, const fx_audit *a)
     if (!b->facts_rows.need_exact) /* no empty columns of exact text */
         n = F_TARGETS + T_N * b->ntargets + F_TAIL;
     fx_sheet_init(&s, "Facts", b->facts_cols, n, tail(b, F_VERDICT), 2);
+    s.verdict_col2 = F_CLAIM_VERDICT;
     if (!fx_sheet_start(b, &s))
         return;
-    fx_sheet_highlight(b, s.ws, 1, (lxw_row_t)(b->max_rows - 1), F_CLAIM_VERDICT, "disagree",
-                       b->f_bad);
     fx_rows_replay(b, &b->facts_rows, &s, claim_verdict, (void *)a);
     fx_sheet_end(b, &s);
 }

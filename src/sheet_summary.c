@@ -37,7 +37,8 @@ typedef struct {
     lxw_row_t r;
     bar bars[BARS_MAX];
     size_t nbars, written;
-    double top;
+    double top, bottom;   /* the finite bounds' extremes */
+    double axis_lo, axis_hi; /* the value axis; open ends are drawn to it */
 } summary;
 
 /* Ends the current row: first the chart numbers that belong on it. */
@@ -227,10 +228,15 @@ static void add_bar(summary *s, const char *claim, const char *who, const fx_spa
     snprintf(x->label, sizeof x->label, "%.40s \u00b7 %.40s", claim, who);
     x->lo = sp->has_lo ? sp->lo : NAN;   /* NAN: open, fixed below */
     x->width = sp->has_hi ? sp->hi : NAN; /* the upper end for now */
-    if (sp->has_lo && sp->lo > s->top)
-        s->top = sp->lo;
-    if (sp->has_hi && sp->hi > s->top)
-        s->top = sp->hi;
+    double ends[2] = {sp->has_lo ? sp->lo : NAN, sp->has_hi ? sp->hi : NAN};
+    for (int i = 0; i < 2; i++) {
+        if (isnan(ends[i]))
+            continue;
+        if (ends[i] > s->top)
+            s->top = ends[i];
+        if (isnan(s->bottom) || ends[i] < s->bottom)
+            s->bottom = ends[i];
+    }
 }
 
 static bool collect_bars(summary *s, fx_audit *a)
@@ -239,8 +245,15 @@ static bool collect_bars(summary *s, fx_audit *a)
     if (!fx_sheet_claims_rewind(b, a))
         return false;
     const fx_claim *cl;
+    double band = 0; /* one axis must suit every claim: those of the first one's size */
+    s->bottom = NAN;
     while ((cl = fx_audit_next(a)) && cl->verdict == FX_C_DISAGREE && s->nbars < BARS_MAX) {
         if (cl->kind != FX_KIND_MONEY)
+            continue;
+        double size = fabs(fx_ratio_to_double(&cl->max));
+        if (band == 0)
+            band = size > 0 ? size : 1;
+        else if (size > 3 * band || size < band / 3)
             continue;
         for (size_t i = 0; i < cl->nsources; i++) {
             const fx_claim_source *cs = &cl->by_source[i];
@@ -264,11 +277,19 @@ static bool collect_bars(summary *s, fx_audit *a)
         }
     }
     fx_sheet_claims_done(b, a);
-    double edge = s->top > 0 ? s->top * 1.1 : 1;
-    for (size_t i = 0; i < s->nbars; i++) { /* open ends run to the edge */
+    if (isnan(s->bottom))
+        s->bottom = s->top = 0;
+    double margin = (s->top - s->bottom) * 0.1;
+    if (margin <= 0)
+        margin = fabs(s->top) * 0.1 + 1;
+    s->axis_lo = s->bottom - margin;
+    s->axis_hi = s->top + margin;
+    if (s->bottom >= 0 && s->axis_lo < 0)
+        s->axis_lo = 0;
+    for (size_t i = 0; i < s->nbars; i++) { /* open ends run to the axis's ends */
         bar *x = &s->bars[i];
-        double lo = isnan(x->lo) ? 0 : x->lo, hi = isnan(x->width) ? edge : x->width;
-        x->lo = lo;
+        double lo = isnan(x->lo) ? s->axis_lo : x->lo, hi = isnan(x->width) ? s->axis_hi : x->width;
+        x->lo = lo; /* a hidden bar from 0 to lo, then the interval (the axis starts later) */
         x->width = hi - lo;
     }
     return b->st == FX_OK;
@@ -307,6 +328,8 @@ static void chart(summary *s)
                                           : s->top >= 1e6 ? "#,##0.0,,\" m\""
                                                           : "#,##0");
     chart_axis_set_reverse(ch->y_axis); /* the first claim on top */
+    chart_axis_set_min(ch->x_axis, s->axis_lo);
+    chart_axis_set_max(ch->x_axis, s->axis_hi);
     chart_legend_set_position(ch, LXW_CHART_LEGEND_NONE);
     chart_show_hidden_data(ch);
     lxw_chart_options opt = {.x_scale = 1.6, .y_scale = 0.6 + 0.05 * (double)s->nbars};

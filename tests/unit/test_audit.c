@@ -331,6 +331,45 @@ static void fact_of(int i, int *claim, int *source, int *value)
     *value = 1000 + (i * 37) % 101;
 }
 
+typedef struct {
+    int claim, disagree;
+    double spread;
+    const char *name;
+} claim_order;
+
+static int claim_order_cmp(const void *pa, const void *pb)
+{
+    const claim_order *x = pa, *y = pb;
+    if (x->disagree != y->disagree)
+        return x->disagree ? -1 : 1;
+    if (x->spread != y->spread)
+        return x->spread > y->spread ? -1 : 1;
+    return strcmp(x->name, y->name);
+}
+
+/* The oracle's Comparison order of the claims in corder[0..nc). */
+static void sort_claims(int *corder, int nc, char names[][24])
+{
+    claim_order o[NCLAIM];
+    for (int k = 0; k < nc; k++) {
+        int c = corder[k], lo = 0, hi = 0, n = 0;
+        for (int i = 0; i < NF; i++) {
+            int ci, s, v;
+            fact_of(i, &ci, &s, &v);
+            if (ci != c)
+                continue;
+            lo = n == 0 || v < lo ? v : lo;
+            hi = n == 0 || v > hi ? v : hi;
+            n++;
+        }
+        o[k] = (claim_order){c, n > 1 && hi - lo > 1, lo > 0 ? (double)(hi - lo) / lo : -1,
+                             names[c]};
+    }
+    qsort(o, (size_t)nc, sizeof *o, claim_order_cmp);
+    for (int k = 0; k < nc; k++)
+        corder[k] = o[k].claim;
+}
+
 static void rows_in_passes(void **state)
 {
     (void)state;
@@ -361,6 +400,10 @@ static void rows_in_passes(void **state)
                 corder[nc++] = c;
             }
         }
+        /* rows come in Comparison order: disagree first, then by spread
+         * (largest first), then claim id (every value here is a whole
+         * count, so its interval is v +- 0.5) */
+        sort_claims(corder, nc, claimname);
         fx_diags *d = fx_diags_new();
         assert_int_equal(fx_audit_finish(a, true, d), FX_OK);
         fx_diags_free(d);
