@@ -639,8 +639,15 @@ static bool write_row(fx_audit *a, pass_buf *b, size_t ci, size_t first, size_t 
         while (i + m < n && b->recs[b->order[i + m]].h.source == r0->h.source)
             m++;
         size_t kept = m < FX_IDS_KEPT ? m : FX_IDS_KEPT;
-        b->cells[j] = (cell_hdr){r0->h.source, (uint32_t)kept, (uint32_t)(m - kept),
-                                 r0->h.places, r0->h.first, r0->h.span, r0->h.qual};
+        cell_hdr *ch = &b->cells[j];
+        memset(ch, 0, sizeof *ch); /* no stray padding bytes in the file */
+        ch->source = r0->h.source;
+        ch->nids = (uint32_t)kept;
+        ch->more = (uint32_t)(m - kept);
+        ch->places = r0->h.places;
+        ch->first = r0->h.first;
+        ch->span = r0->h.span;
+        ch->qual = r0->h.qual;
         for (size_t k = 0; k < kept; k++) {
             const pass_rec *r = &b->recs[b->order[i + k]];
             b->fields[nf++] = (fx_spool_field){b->idbuf + r->id_off, r->id_len};

@@ -75,8 +75,8 @@ void fx_sheet_findings_write(fx_book *b, fx_findings *fs)
     }
     if (fx_findings_error(fs))
         fx_sheet_fail(b, FX_E_IO, "findings", fx_findings_error(fs));
-    if (s.ws && s.row == 1) /* said plainly, not an empty list */
-        fx_sheet_put_str(b, s.ws, 1, G_DETAIL, "No findings: every conversion is consistent "
+    if (s.ws && s.row == 1 && fx_sheet_next_row(b, &s, &r)) /* said plainly, not an empty list */
+        fx_sheet_put_str(b, s.ws, r, G_DETAIL, "No findings: every conversion is consistent "
                                                "and every claim's sources agree.", NULL);
     fx_sheet_end(b, &s);
 }

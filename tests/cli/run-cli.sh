@@ -57,11 +57,11 @@ check "--check writes nothing" '[ ! -s "$T/stdout" ]'
 rm -rf "$T/csv"
 $BIN -q fixtures/bytedance-ai-2025.csv --csv-dir "$T/csv" 2> "$T/stderr"
 rc=$?
-check "--csv-dir alone writes the three files" '[ $rc -eq 0 ] && [ -s "$T/csv/facts.csv" ] && [ -s "$T/csv/conversions.csv" ] && [ -s "$T/csv/comparison.csv" ]'
+check "--csv-dir alone writes the four files" '[ $rc -eq 0 ] && [ -s "$T/csv/facts.csv" ] && [ -s "$T/csv/conversions.csv" ] && [ -s "$T/csv/comparison.csv" ] && [ -s "$T/csv/findings.csv" ]'
 check "RMB 40 billion on 2025-01-22 is 5504137458.49 USD" \
     'grep -q "^a000-02,ai_chips_china_2025,ai-news-digest,2025-01-22,40000000000,CNY,USD,2025-01-22,0.137603436462,5504137458.49$" "$T/csv/facts.csv"'
 check "RMB 150 billion -> \$20.64 billion matches 2025-01-22 only" \
-    'grep -q "^a001-01,.*,20640000000,USD,.*,2025-01-22$" "$T/csv/conversions.csv"'
+    'grep -q "^a001-01,.*,20640000000,USD,.*,close,2025-01-22,\"ECB 2025-01-22 spot, 2 days before\",0$" "$T/csv/conversions.csv"'
 
 printf 'fact_id,entity,claim,source,published,value,unit,quote\nsat,E,c,s,2025-01-25,40,CNY,q\n' > "$T/sat.csv"
 $BIN -q "$T/sat.csv" --csv-dir "$T/sat" 2> "$T/stderr"
@@ -104,7 +104,11 @@ out.xlsx" ]'
 rc=$?
 check "full disk under --csv-dir: 74, the folder named, old files kept, nothing left" \
     '[ $rc -eq 74 ] && grep -q "cannot write.* $T/fs/csv.*: File too large" "$T/stderr" && [ "$(cat "$T/fs/csv/facts.csv")" = old ] && [ "$(ls -A "$T/fs/csv")" = facts.csv ]'
-head -n 4501 "$T/big.csv" > "$T/mid.csv" # its scratch records fit, its facts.csv does not
+# its scratch records (64 bytes a fact, ten claims) fit, its facts.csv (84) does not
+awk 'BEGIN { print "fact_id,entity,claim,source,published,value,scale,unit,quote";
+             for (i = 1; i <= 2600; i++)
+                 printf "f%d,E,c%d,s%d,2025-01-22,%d,billion,CNY,\"RMB %d billion\"\n", i, i % 10, i % 9, 40 + i % 13, 40 + i % 13 }' \
+    > "$T/mid.csv"
 (trap '' XFSZ; exec prlimit --fsize=200000 $BIN -q "$T/mid.csv" --csv-dir "$T/fs/csv") 2> "$T/stderr"
 rc=$?
 check "a CSV file past the limit is named: 74, old files kept" \

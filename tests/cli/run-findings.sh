@@ -1,0 +1,76 @@
+#!/bin/sh
+# run-findings - SPEC 6's findings and SPEC 7's findings.csv and new
+# conversions.csv columns, from the real binary: on the bundled facts the
+# three disagreeing claims and the two close conversions, in rank order,
+# with their sentences; each other kind on a small input made for it.
+# Prints TAP.
+set -u
+BIN=${FXBOOK:-build/san/fxbook}
+T=$(mktemp -d)
+trap 'rm -rf "$T"' EXIT
+n=0
+ok() { n=$((n + 1)); echo "ok $n - $1"; }
+notok() { n=$((n + 1)); echo "not ok $n - $1"; }
+check() { if eval "$2"; then ok "$1"; else notok "$1"; fi; }
+row() { sed -n "$(($1 + 1))p" "$2"; } # data row k of a CSV (1 = below the header)
+
+$BIN -q fixtures/bytedance-ai-2025.csv --csv-dir "$T/b" 2> "$T/stderr"
+F=$T/b/findings.csv
+C=$T/b/conversions.csv
+check "findings.csv has SPEC 7's header" \
+    '[ "$(head -1 "$F")" = "rank,kind,claim,fact_id,sources,verdict,detail" ]'
+check "bundled facts: five findings" '[ "$(grep -c "" "$F")" -eq 6 ]'
+# rank order: disagree claims by spread (100 %, 5.63 %, 3.49 %), then close
+# conversions by |deviation| (1.17 %, 0.28 %)
+check "rank 1: ai_chips_china_growth_pct disagrees (spread 100 %)" \
+    'row 1 "$F" | grep -q "^1,disagree,ai_chips_china_growth_pct,,"'
+check "rank 2: doubao_mau, worded from ids and numbers" \
+    'row 2 "$F" | grep -qF "2,disagree,doubao_mau,,\"ai-news-digest, mbw, twn\",disagree,\"doubao_mau: 71 million (ai-news-digest, mbw) and 75 million (twn) do not overlap: [70.5 m, 71.5 m] vs [74.5 m, 75.5 m]; 3 sources in all\""'
+check "rank 3: total_capex_2025 is one source disagreeing with itself" \
+    'row 3 "$F" | grep -qF "3,disagree,total_capex_2025,,twn,disagree,\"total_capex_2025: twn disagrees with itself: USD 20 bn (a001-09) and at least USD 20.698 bn (a001-01) do not overlap: USD [19.5 bn, 20.5 bn] vs USD [20.629 bn, "'
+check "rank 4: a003-02 is close (-1.17 %), reproduced only by rates 12-30 days old" \
+    'row 4 "$F" | grep -qF "4,close,ai_chips_china_2025,a003-02,uk-tech-news,close,\"a003-02: GBP 4.4 billion is not CNY 40 billion converted at the rate of its own day, 2025-01-22 (GBP 4.452 bn, -1.17 %); the rates of 12 rate days reproduce it, from 2024-12-23 to 2025-01-10 (12"'
+check "rank 5: a001-01 is close (-0.28 %); the rate of 2025-01-22, 2 days before, reproduces it" \
+    'row 5 "$F" | grep -qF "5,close,total_capex_2025,a001-01,twn,close,\"a001-01: USD 20.64 billion is not CNY 150 billion converted at the rate of its own day, 2025-01-24 (USD 20.698 bn, -0.28 %); only the ECB rate of 2025-01-22, 2 days before, reproduces it\""'
+check "no sentence carries the input's free text (quote, note, entity)" \
+    '! grep -q "ByteDance\|earmarked\|reportedly" "$F"'
+
+check "conversions.csv has SPEC 7's header" \
+    '[ "$(head -1 "$C")" = "fact_id,source,amount,unit,reported_amount,reported_unit,computed_amount,deviation_pct,verdict,matching_rate_dates,explained_by,alternatives" ]'
+check "a001-01 is explained by the ECB rate 2 days old, no alternative" \
+    'grep -q "^a001-01,.*,2025-01-22,\"ECB 2025-01-22 spot, 2 days before\",0$" "$C"'
+check "a000-02 (\$5.5 billion) is explained by its own day's rate, 19 others too" \
+    'grep -q "^a000-02,.*,ECB 2025-01-22 spot,19$" "$C"'
+# Until issue 13 (SPEC 5.1's full search) lands, explained_by weighs only
+# direct spot hypotheses: a003-02's best is the stale direct rate, not the
+# chained "via USD 5.5 billion" of 2025-01-22 that 5.1 ranks first. This
+# check is meant to change with that issue.
+check "explained_by: direct spot hypotheses only, until issue 13 (a003-02)" \
+    'grep -q "^a003-02,.*,\"ECB 2025-01-10 spot, 12 days before\",11$" "$C"'
+
+# The other kinds, each on an input made for it.
+printf 'fact_id,entity,claim,source,published,value,unit,quote\nsat,E,c,s,2025-01-25,40,CNY,q\n' > "$T/sat.csv"
+$BIN -q "$T/sat.csv" --csv-dir "$T/sat" 2> "$T/stderr"
+check "a fact valued with a fallback rate is a finding" \
+    '[ "$(row 1 "$T/sat/findings.csv")" = "1,fallback,c,sat,s,,\"sat: CNY 40 valued on 2025-01-25 at the USD rate of 2025-01-24, 1 day before (no rate that day; --fallback previous, --max-stale 7)\"" ]'
+$BIN -q "$T/sat.csv" --max-stale none --csv-dir "$T/sat2" 2> "$T/stderr"
+check "--max-stale none is said as none" 'grep -q "max-stale none)" "$T/sat2/findings.csv"'
+printf 'fact_id,entity,claim,source,published,value,scale,unit,reported_value,reported_scale,reported_unit,quote\nu1,E,c1,s1,2025-01-22,40,billion,CNY,5,billion,ZWL,q\n' > "$T/u.csv"
+$BIN -q "$T/u.csv" --csv-dir "$T/u" 2> "$T/stderr"
+check "a conversion no rate can check is an unverifiable finding" \
+    '[ "$(row 1 "$T/u/findings.csv")" = "1,unverifiable,c1,u1,s1,unverifiable,u1: ZWL 5 billion for CNY 40 billion cannot be checked: no rate prices CNY in ZWL on or before 2025-01-22" ]'
+printf 'fact_id,entity,claim,source,published,value,unit,quote\nw1,E,c,s1,2025-01-22,40,CNY,q\nw2,E,c,s2,2025-01-22,41,CNY,q\n' > "$T/none.csv"
+$BIN -q "$T/none.csv" --csv-dir "$T/none" 2> "$T/stderr"
+check "no findings: findings.csv is its header alone" '[ "$(grep -c "" "$T/none/findings.csv")" -eq 1 ]'
+# ranking across kinds: a disagreement, then an inconsistent conversion,
+# then a close one, then a fallback
+printf '%s\n' 'fact_id,entity,claim,source,published,value,scale,unit,reported_value,reported_scale,reported_unit,quote' \
+    'k1,E,sat,s1,2025-01-25,40,,CNY,,,,q' \
+    'k2,E,close,s1,2025-01-22,40,billion,CNY,5.45,billion,USD,q' \
+    'k3,E,bad,s1,2025-01-22,40,billion,CNY,9,billion,USD,q' \
+    'k4,E,cl,s1,2025-01-22,10,,count,,,,q' \
+    'k5,E,cl,s2,2025-01-22,20,,count,,,,q' > "$T/kinds.csv"
+$BIN -q "$T/kinds.csv" --csv-dir "$T/kinds" 2> "$T/stderr"
+check "kinds rank disagree, inconsistent, close, fallback" \
+    '[ "$(cut -d, -f1-2 "$T/kinds/findings.csv" | tr "\n" " ")" = "rank,kind 1,disagree 2,inconsistent 3,close 4,fallback " ]'
+echo "1..$n"
