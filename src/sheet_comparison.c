@@ -63,9 +63,9 @@ static int places_needed(double v)
 
 static void bound_words(const fx_claim *cl, double v, char *buf, size_t n)
 {
-    fx_findings_human(v, 6, buf, n - 1);
-    if (cl->kind == FX_KIND_PERCENT)
-        strcat(buf, "%");
+    char num[64];
+    fx_findings_human(v, 6, num, sizeof num);
+    snprintf(buf, n, "%.60s%s", num, cl->kind == FX_KIND_PERCENT ? "%" : "");
 }
 
 /* "[5.45 bn, 5.55 bn]", "[20.594 bn, \u221e)"; with "; +2 more: a, b" when
@@ -135,7 +135,7 @@ static void outside(fx_book *b, const fx_claim *cl, lxw_worksheet *ws, lxw_row_t
         if (in)
             continue;
         if (named == 8) {
-            k += (size_t)snprintf(t + k, 1024 - k, " and %zu more", left - named);
+            snprintf(t + k, 1024 - k, " and %zu more", left - named);
             break;
         }
         k += (size_t)snprintf(t + k, 1024 - k, "%s%.60s", named ? ", " : "",

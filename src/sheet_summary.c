@@ -312,11 +312,16 @@ static void chart(summary *s)
     chart_series_set_values(base, "Summary", r0, CHART_COL + 1, r1, CHART_COL + 1);
     chart_series_set_categories(span, "Summary", r0, CHART_COL, r1, CHART_COL);
     chart_series_set_values(span, "Summary", r0, CHART_COL + 2, r1, CHART_COL + 2);
-    lxw_chart_fill none = {.none = LXW_TRUE};
-    lxw_chart_line noline = {.none = LXW_TRUE};
+    lxw_chart_fill none, blue;
+    lxw_chart_line noline;
+    memset(&none, 0, sizeof none);
+    memset(&blue, 0, sizeof blue);
+    memset(&noline, 0, sizeof noline);
+    none.none = LXW_TRUE; /* the bar up to the interval's start is not drawn */
+    noline.none = LXW_TRUE;
+    blue.color = 0x4472C4;
     chart_series_set_fill(base, &none);
     chart_series_set_line(base, &noline);
-    lxw_chart_fill blue = {.color = 0x4472C4};
     chart_series_set_fill(span, &blue);
     chart_series_set_name(span, "interval");
     char title[96];
