@@ -39,6 +39,33 @@ static void sum_count(summary *s, const char *label, size_t n)
     s->r++;
 }
 
+/* Every rates and aliases file loaded, in load order: its name as the
+ * user gave it (SPEC 6; the default folder as "(default rates)/NAME"),
+ * first and last rate date, rates, and its size and SHA-256 as read. A
+ * header row and a row per file from s->r on; leaves s->r after the last. */
+static void rates_files_table(summary *s)
+{
+    fx_book *b = s->b;
+    const fx_rate_table *t = b->info->rates;
+    static const char *const rh[] = {"rates file", "first date", "last date", "rates", "bytes",
+                                     "sha256"};
+    sum_heads(s, rh, N(rh));
+    for (size_t i = 0; t && i < fx_rates_files(t); i++) {
+        fx_day first, last;
+        size_t n;
+        fx_sheet_put_str(b, s->ws, s->r, 0, fx_sheet_shown_name(b, fx_rates_file_shown(t, i)),
+                         NULL);
+        if (fx_rates_file_range(t, i, &first, &last, &n)) {
+            fx_sheet_put_day(b, s->ws, s->r, 1, first);
+            fx_sheet_put_day(b, s->ws, s->r, 2, last);
+            fx_sheet_put_num(b, s->ws, s->r, 3, (double)n, b->f_int);
+        }
+        fx_sheet_put_num(b, s->ws, s->r, 4, (double)fx_rates_file_size(t, i), b->f_int);
+        fx_sheet_put_str(b, s->ws, s->r, 5, fx_rates_file_sha256(t, i), NULL);
+        s->r++;
+    }
+}
+
 static void sum_run(summary *s)
 {
     fx_book *b = s->b;
@@ -65,20 +92,7 @@ static void sum_run(summary *s)
     }
     s->r++;
 
-    static const char *const rh[] = {"rates file", "first date", "last date", "rates"};
-    sum_heads(s, rh, N(rh));
-    for (size_t i = 0; in->rates && i < fx_rates_files(in->rates); i++) {
-        fx_day first, last;
-        size_t n;
-        fx_sheet_put_str(b, s->ws, s->r, 0,
-                         fx_sheet_shown_name(b, fx_rates_file_name(in->rates, i)), NULL);
-        if (fx_rates_file_range(in->rates, i, &first, &last, &n)) {
-            fx_sheet_put_day(b, s->ws, s->r, 1, first);
-            fx_sheet_put_day(b, s->ws, s->r, 2, last);
-            fx_sheet_put_num(b, s->ws, s->r, 3, (double)n, b->f_int);
-        }
-        s->r++;
-    }
+    rates_files_table(s);
     s->r++;
 }
 

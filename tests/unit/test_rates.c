@@ -115,7 +115,7 @@ static void check_lookup(const fx_rate_table *t, const lookup_row *r)
             continue;
         }
         assert_non_null(p.leg[i]);
-        assert_string_equal(p.leg[i]->file, r->file[i]);
+        assert_string_equal(p.leg[i]->origin->file, r->file[i]);
         assert_int_equal(p.leg[i]->line, r->line[i]);
         assert_int_equal(p.leg[i]->day, p.day); /* both legs from R */
         assert_int_equal(p.inverse[i], r->inverse[i]);
@@ -642,7 +642,7 @@ static void identical_duplicates(void **state)
     assert_int_equal(
         fx_rates_lookup(t, fixture_ccy("EUR"), fixture_ccy("USD"), fixture_day("2025-01-24"), &o, &p, NULL, 0),
         FX_LOOKUP_OK);
-    assert_ptr_equal(p.leg[0]->file, fx_rates_file_name(t, 0));
+    assert_ptr_equal(p.leg[0]->origin->file, fx_rates_file_name(t, 0));
     fx_diags_free(d);
     fx_rates_free(t);
 }
@@ -678,7 +678,7 @@ static void folder(void **state)
     assert_int_equal(
         fx_rates_lookup(t, fixture_ccy("CAD"), fixture_ccy("USD"), fixture_day("2025-01-03"), &o, &p, NULL, 0),
         FX_LOOKUP_OK);
-    assert_string_equal(p.leg[0]->file, DATA "dir/b-long.csv");
+    assert_string_equal(p.leg[0]->origin->file, DATA "dir/b-long.csv");
     fx_diags_free(d);
     fx_rates_free(t);
 
