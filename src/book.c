@@ -212,6 +212,7 @@ static fx_status book_close(fx_book *b, fx_audit *a, fx_diags *d)
     fx_sheet_conversions_write(b);
     fx_sheet_rates_write(b);
     fx_sheet_sources_write(b, a);
+    fx_sheet_about_write(b); /* added last: the last sheet */
     fx_sheet_comparison_write(b, a);
     fx_sheet_summary_write(b, a);
     set_properties(b);

@@ -70,6 +70,7 @@ struct fx_book {
     lxw_format *f_head, *f_title, *f_bold, *f_date, *f_money, *f_unrounded, *f_pct, *f_int,
         *f_bad, *f_warn, *f_bn, *f_mn;
     lxw_format *f_places[SHOWN_PLACES_MAX + 1]; /* "#,##0.000": created on demand */
+    lxw_format *f_wrap; /* wrapped text, top-aligned (About) */
 
     uint32_t *rate_slot; /* fx_rate.id -> first-use index + 1; 0: unused */
     const fx_rate **used;
@@ -183,5 +184,7 @@ void fx_sheet_rates_write(fx_book *b);
 void fx_sheet_sources_write(fx_book *b, const fx_audit *a);
 void fx_sheet_comparison_write(fx_book *b, fx_audit *a);
 void fx_sheet_summary_write(fx_book *b, fx_audit *a);
+/* sheet_about.c: at close, the last sheet. */
+void fx_sheet_about_write(fx_book *b);
 
 #endif

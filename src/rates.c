@@ -826,9 +826,8 @@ static fx_status load_file(fx_rate_table *t, const char *path, const char *shown
     }
     const char *name = fx_arena_strndup(t->arena, path, strlen(path));
     size_t fi = t->nfiles++;
-    t->files[fi] = (file_t){.name = name,
-                            .shown = shown == path ? name
-                                                   : fx_arena_strndup(t->arena, shown, strlen(shown))};
+    const char *as = shown == path ? name : fx_arena_strndup(t->arena, shown, strlen(shown));
+    t->files[fi] = (file_t){.name = name, .shown = as};
     loader L = {.t = t, .d = d, .file = fi, .name = name, .kind = K_UNKNOWN, .size = size,
                 .errors_before = fx_diags_errors_in(d, name)};
     L.origin = new_origin(&L, file_provider(t->arena, t->files[fi].shown));
@@ -1153,7 +1152,8 @@ static void dedup_and_number(pair_t *p, size_t base, pendings *errs)
                                             "the exact inverse of 1 %s = %s %s at %s:%lu:%lu",
                                             day, r->base.s, small_str(r->value, v1), r->quote.s,
                                             f->base.s, small_str(f->value, v2), f->quote.s,
-                                            f->origin->file, f->line, (unsigned long)p->col[other]);
+                                            f->origin->file, f->line,
+                                            (unsigned long)p->col[other]);
                     continue;
                 }
             }

@@ -518,4 +518,7 @@ void fx_sheet_make_formats(fx_book *b)
     b->f_warn = workbook_add_format(wb);
     format_set_bg_color(b->f_warn, 0xFFEB9C);
     format_set_font_color(b->f_warn, 0x9C5700);
+    b->f_wrap = workbook_add_format(wb);
+    format_set_text_wrap(b->f_wrap);
+    format_set_align(b->f_wrap, LXW_ALIGN_VERTICAL_TOP);
 }
