@@ -115,7 +115,7 @@ static void check_priced(const fx_rate_table *t, fx_ccy from, fx_ccy to, fx_day 
                  (long)r->day, (long)p->day);
         FZ_CHECK(r->value.coef > 0, "%s->%s: leg %d value %lld", from.s, to.s, i,
                  (long long)r->value.coef);
-        FZ_CHECK(r->file != NULL && r->line >= 1, "%s->%s: leg %d without a position", from.s,
+        FZ_CHECK(r->origin != NULL && r->origin->file != NULL && r->line >= 1, "%s->%s: leg %d without a position", from.s,
                  to.s, i);
         FZ_CHECK(r->id < fx_rates_count(t), "%s->%s: leg %d id %u of %zu", from.s, to.s, i, r->id,
                  fx_rates_count(t));

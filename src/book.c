@@ -224,6 +224,7 @@ static fx_status book_close(fx_book *b, fx_audit *a, fx_findings *fs, fx_diags *
     fx_sheet_facts_write(b, a);
     fx_sheet_rates_write(b);
     fx_sheet_sources_write(b, a);
+    fx_sheet_about_write(b);
     set_properties(b);
     if (b->st != FX_OK) {
         fx_status st = b->st;

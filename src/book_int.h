@@ -263,5 +263,7 @@ void fx_sheet_comparison_write(fx_book *b, fx_audit *a);
 void fx_sheet_summary_write(fx_book *b, fx_audit *a, fx_findings *fs);
 /* sheet_findings.c: at close, every finding in rank order. */
 void fx_sheet_findings_write(fx_book *b, fx_findings *fs);
+/* sheet_about.c: at close, the last sheet. */
+void fx_sheet_about_write(fx_book *b);
 
 #endif

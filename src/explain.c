@@ -7,11 +7,10 @@
 
 #include "date.h"
 
-/* The provider of the conversion's rate. */
+/* The provider of the conversion's rate ("" for a currency in itself). */
 static const char *provider_of(const fx_check *k)
 {
-    (void)k;
-    return "ECB"; /* TODO(merge): the rate's provider once rates carry it */
+    return k->rate.leg[0] ? k->rate.leg[0]->origin->provider : "";
 }
 
 fx_explanation fx_explain(const fx_check *k, fx_day valuation)
@@ -45,10 +44,11 @@ const char *fx_explanation_text(const fx_explanation *e, char *buf, size_t n)
     }
     char day[11];
     fx_date_format(e->day, day);
+    const char *sep = *e->provider ? " " : ""; /* a currency in itself has no provider */
     if (e->stale)
-        snprintf(buf, n, "%s %s spot, %ld day%s before", e->provider, day, e->age,
+        snprintf(buf, n, "%s%s%s spot, %ld day%s before", e->provider, sep, day, e->age,
                  e->age == 1 ? "" : "s");
     else
-        snprintf(buf, n, "%s %s spot", e->provider, day);
+        snprintf(buf, n, "%s%s%s spot", e->provider, sep, day);
     return buf;
 }

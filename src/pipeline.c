@@ -14,6 +14,7 @@
 #include <unistd.h>
 
 #include "book.h"
+#include "digest.h"
 #include "export.h"
 #include "facts.h"
 #include "mem.h"
@@ -87,27 +88,13 @@ static fx_status check_input(const char *name, fx_diags *d)
     return FX_OK;
 }
 
-/* Size and SHA-256 of an input for the Summary, from the bytes the facts
- * reader reads anyway: each input is read once. */
-typedef struct {
-    GChecksum *sum;
-    long long size;
-} input_tap;
-
-static void tap_bytes(void *ctx, const void *buf, size_t n)
-{
-    input_tap *t = ctx;
-    g_checksum_update(t->sum, buf, (gssize)n);
-    t->size += (long long)n;
-}
-
 static fx_status load_rates(fx_rate_table *t, const fx_opts *o, fx_diags *d)
 {
     char def[4096];
     fx_pipeline_default_rates(def, sizeof def);
     fx_status st = FX_OK;
-    if (o->nrates == 0)
-        st = fx_rates_load(t, def, d);
+    if (o->nrates == 0) /* shown under a name that does not depend on where fxbook is */
+        st = fx_rates_load_as(t, def, FX_DEFAULT_RATES_SHOWN, d);
     for (size_t i = 0; i < o->nrates; i++) {
         fx_status s = fx_rates_load(t, o->rates[i], d);
         if (st == FX_OK)
@@ -117,7 +104,7 @@ static fx_status load_rates(fx_rate_table *t, const fx_opts *o, fx_diags *d)
         char al[4200];
         snprintf(al, sizeof al, "%s/aliases.csv", def);
         if (access(al, R_OK) == 0) {
-            fx_status s = fx_rates_load(t, al, d);
+            fx_status s = fx_rates_load_as(t, al, FX_DEFAULT_RATES_SHOWN "/aliases.csv", d);
             if (st == FX_OK)
                 st = s;
         }
@@ -301,9 +288,10 @@ fx_status fx_pipeline_run(const fx_opts *o, fx_diags *d, fx_run_result *res,
     }
 
     fx_facts_reader *facts = fx_facts_reader_new(rates);
-    input_tap tap = {g_checksum_new(G_CHECKSUM_SHA256), 0};
+    fx_digest tap;
+    fx_digest_init(&tap);
     if (r.book) /* only the workbook shows them */
-        fx_facts_set_tap(facts, tap_bytes, &tap);
+        fx_facts_set_tap(facts, fx_digest_tap, &tap);
     /* An unreadable input was reported; the others are still checked so
      * that one run names every error. */
     for (size_t i = 0; st == FX_OK && i < o->ninputs; i++) {
@@ -311,14 +299,13 @@ fx_status fx_pipeline_run(const fx_opts *o, fx_diags *d, fx_run_result *res,
             fx_facts_skip_input(facts, inputs[i].name);
             continue;
         }
-        g_checksum_reset(tap.sum);
-        tap.size = 0;
+        fx_digest_reset(&tap);
         fx_status s = fx_facts_read(facts, input_path(o->inputs[i]), inputs[i].name, on_fact, &r, d);
         if (s != FX_OK && s != FX_E_DATA && s != FX_E_NOINPUT)
             st = s; /* a write failure: stop */
         inputs[i].facts = fx_facts_in_input(facts, i);
         inputs[i].size = tap.size;
-        snprintf(inputs[i].sha256, sizeof inputs[i].sha256, "%s", g_checksum_get_string(tap.sum));
+        fx_digest_hex(&tap, inputs[i].sha256);
     }
     if (r.writer) {
         fx_status s = fx_writer_finish(r.writer);
@@ -327,7 +314,7 @@ fx_status fx_pipeline_run(const fx_opts *o, fx_diags *d, fx_run_result *res,
         r.writer = NULL;
     }
     fx_facts_reader_free(facts); /* the fact_id index: not needed past the last fact */
-    g_checksum_free(tap.sum);
+    fx_digest_clear(&tap);
     if (st == FX_OK)
         st = fx_diags_status(d);
     fx_status fin = fx_audit_finish(r.audit, st == FX_OK && (r.book || r.exp), d);

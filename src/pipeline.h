@@ -25,5 +25,9 @@ fx_status fx_pipeline_run(const fx_opts *o, fx_diags *d, fx_run_result *res,
 /* The rates folder used without --rates: <bindir>/../share/fxbook/rates,
  * <bindir>/../rates (a build tree), the compiled-in install path, ./rates. */
 void fx_pipeline_default_rates(char *buf, size_t n);
+/* What the workbook calls that folder (its files: "(default rates)/NAME"):
+ * the same wherever fxbook is installed or built, so that two copies give
+ * the same bytes; messages on standard error name the real path. */
+#define FX_DEFAULT_RATES_SHOWN "(default rates)"
 
 #endif

@@ -21,6 +21,7 @@
 
 #include <dirent.h>
 #include <errno.h>
+#include <glib.h>
 #include <limits.h>
 #include <stdarg.h>
 #include <stdint.h>
@@ -31,6 +32,7 @@
 #include <unistd.h>
 
 #include "csvin.h"
+#include "digest.h"
 #include "mem.h"
 #include "xltext.h"
 
@@ -54,9 +56,12 @@ typedef struct {
 } adj_t;
 
 typedef struct {
-    const char *name;
+    const char *name;  /* as read (messages) */
+    const char *shown; /* as the workbook names it */
     fx_day first, last;
     size_t n;
+    long long size;            /* bytes read */
+    char sha256[FX_SHA256_HEX]; /* of those bytes */
 } file_t;
 
 typedef struct {
@@ -68,7 +73,7 @@ typedef struct {
 } alias_t;
 
 struct fx_rate_table {
-    fx_arena *arena; /* file names, alias strings */
+    fx_arena *arena; /* file names, origins, providers, alias strings */
 
     size_t n; /* rates in all pairs */
 
@@ -383,6 +388,21 @@ const char *fx_rates_file_name(const fx_rate_table *t, size_t i)
     return i < t->nfiles ? t->files[i].name : NULL;
 }
 
+const char *fx_rates_file_shown(const fx_rate_table *t, size_t i)
+{
+    return i < t->nfiles ? t->files[i].shown : NULL;
+}
+
+long long fx_rates_file_size(const fx_rate_table *t, size_t i)
+{
+    return i < t->nfiles ? t->files[i].size : -1;
+}
+
+const char *fx_rates_file_sha256(const fx_rate_table *t, size_t i)
+{
+    return i < t->nfiles ? t->files[i].sha256 : NULL;
+}
+
 bool fx_rates_file_range(const fx_rate_table *t, size_t i, fx_day *first, fx_day *last,
                          size_t *rates)
 {
@@ -407,6 +427,8 @@ typedef struct {
     size_t file; /* index into t->files */
     const char *name;
     file_kind kind;
+    fx_rate_origin *origin; /* the file's own provider (ECB; a long file's name) */
+    GHashTable *by_provider; /* long file with a source column: provider -> origin */
     size_t ncols;       /* fields a row must have */
     bool trailing;      /* ECB: the last column is the empty one after the final comma */
     fx_ccy *col_ccy;    /* ECB: currency of column i (i >= 1) */
@@ -429,7 +451,7 @@ static void reserve(pair_t *p, size_t more)
 }
 
 static void add_rate(loader *L, fx_day day, fx_ccy base, fx_ccy quote, fx_small v, fx_pos at,
-                     uint32_t pair)
+                     uint32_t pair, const fx_rate_origin *origin)
 {
     fx_rate_table *t = L->t;
     pair_t *pp = &t->pairs[pair];
@@ -442,7 +464,7 @@ static void add_rate(loader *L, fx_day day, fx_ccy base, fx_ccy quote, fx_small 
                              .base = base,
                              .quote = quote,
                              .value = v,
-                             .file = L->name,
+                             .origin = origin,
                              .line = at.line,
                              .id = 0};
     if (pp->n > 0) { /* the order, noted now, spares finish a pass over the rates */
@@ -582,6 +604,7 @@ static fx_status header(loader *L, const fx_cell *c, size_t n)
 {
     if (cell_is(&c[0], "Date")) {
         L->kind = K_ECB;
+        L->origin->provider = "ECB"; /* SPEC 3 */
         return header_ecb(L, c, n);
     }
     if (cell_is(&c[0], "date") && (n == 4 || n == 5) && cell_is(&c[1], "base") &&
@@ -646,14 +669,47 @@ static void row_ecb(loader *L, const fx_cell *c, size_t n)
             L->col_pair[i] = intern_pair(L->t, eur, L->col_ccy[i]);
             reserve(&L->t->pairs[L->col_pair[i]], L->reserve);
         }
-        add_rate(L, day, eur, L->col_ccy[i], val, v->at, (uint32_t)L->col_pair[i]);
+        add_rate(L, day, eur, L->col_ccy[i], val, v->at, (uint32_t)L->col_pair[i], L->origin);
     }
     if (L->trailing && c[n - 1].len != 0)
         L->st = fx_diag_error(L->d, c[n - 1].at,
                               "a value in the unnamed last column (the header ends with a comma)");
 }
 
-static void row_long(loader *L, const fx_cell *c)
+static fx_rate_origin *new_origin(loader *L, const char *provider)
+{
+    fx_rate_origin *o = fx_arena_alloc(L->t->arena, sizeof *o);
+    *o = (fx_rate_origin){L->name, L->t->files[L->file].shown, provider, L->file};
+    return o;
+}
+
+/* The origin of a long row: its source cell's provider, one origin per
+ * distinct provider of the file (interned: the rates share it); an empty
+ * cell, or no source column, is the file's own. NULL (reported) when the
+ * cell cannot be a workbook cell. */
+static const fx_rate_origin *row_origin(loader *L, const fx_cell *c, size_t n)
+{
+    if (n < 5 || c[4].len == 0)
+        return L->origin;
+    const fx_cell *src = &c[4];
+    size_t stored = fx_xltext_len(src->text, src->len);
+    if (stored > FX_XLTEXT_MAX) {
+        fx_diag_error(L->d, src->at,
+                      "source: %zu characters as a workbook stores them; a cell holds at most %d",
+                      stored, FX_XLTEXT_MAX);
+        return NULL;
+    }
+    if (!L->by_provider)
+        L->by_provider = g_hash_table_new(g_str_hash, g_str_equal);
+    fx_rate_origin *o = g_hash_table_lookup(L->by_provider, src->text); /* csvin: NUL-ended */
+    if (!o) {
+        o = new_origin(L, fx_arena_strndup(L->t->arena, src->text, src->len));
+        g_hash_table_insert(L->by_provider, (char *)o->provider, o);
+    }
+    return o;
+}
+
+static void row_long(loader *L, const fx_cell *c, size_t n)
 {
     fx_day day;
     fx_ccy base, quote;
@@ -662,6 +718,8 @@ static void row_long(loader *L, const fx_cell *c)
     ok &= parse_code(L, &c[1], "base", &base);
     ok &= parse_code(L, &c[2], "quote", &quote);
     ok &= parse_rate(L, &c[3], &val);
+    const fx_rate_origin *origin = row_origin(L, c, n);
+    ok &= origin != NULL;
     if (ok && fx_ccy_eq(base, quote)) {
         fx_diag_error(L->d, c[2].at, "quote: the same currency as base (%s)", base.s);
         ok = false;
@@ -670,7 +728,7 @@ static void row_long(loader *L, const fx_cell *c)
         L->st = FX_E_DATA;
         return;
     }
-    add_rate(L, day, base, quote, val, c[3].at, intern_pair(L->t, base, quote));
+    add_rate(L, day, base, quote, val, c[3].at, intern_pair(L->t, base, quote), origin);
 }
 
 static void row_alias(loader *L, const fx_cell *c)
@@ -735,7 +793,7 @@ static fx_status on_row(void *ctx, const fx_cell *c, size_t n)
         row_ecb(L, c, n);
         break;
     case K_LONG:
-        row_long(L, c);
+        row_long(L, c, n);
         break;
     case K_ALIAS:
         row_alias(L, c);
@@ -746,7 +804,19 @@ static fx_status on_row(void *ctx, const fx_cell *c, size_t n)
     return FX_OK;
 }
 
-static fx_status load_file(fx_rate_table *t, const char *path, fx_diags *d)
+/* SPEC 3: a long file's provider when a row names none: the file's name
+ * without its folder and ".csv". */
+static const char *file_provider(fx_arena *a, const char *shown)
+{
+    const char *base = strrchr(shown, '/');
+    base = base ? base + 1 : shown;
+    size_t n = strlen(base);
+    if (n > 4 && strcmp(base + n - 4, ".csv") == 0)
+        n -= 4;
+    return fx_arena_strndup(a, base, n);
+}
+
+static fx_status load_file(fx_rate_table *t, const char *path, const char *shown, fx_diags *d)
 {
     struct stat sb;
     size_t size = stat(path, &sb) == 0 && sb.st_size > 0 ? (size_t)sb.st_size : 0;
@@ -756,12 +826,22 @@ static fx_status load_file(fx_rate_table *t, const char *path, fx_diags *d)
     }
     const char *name = fx_arena_strndup(t->arena, path, strlen(path));
     size_t fi = t->nfiles++;
-    t->files[fi] = (file_t){name, 0, 0, 0};
+    const char *as = shown == path ? name : fx_arena_strndup(t->arena, shown, strlen(shown));
+    t->files[fi] = (file_t){.name = name, .shown = as};
     loader L = {.t = t, .d = d, .file = fi, .name = name, .kind = K_UNKNOWN, .size = size,
                 .errors_before = fx_diags_errors_in(d, name)};
+    L.origin = new_origin(&L, file_provider(t->arena, t->files[fi].shown));
     fx_pos cut = {0};
-    fx_csvin_opts o = {.unterminated = &cut};
+    /* size and SHA-256 from the bytes the reader reads: the file is read once */
+    fx_digest dg;
+    fx_digest_init(&dg);
+    fx_csvin_opts o = {.tap = fx_digest_tap, .tap_ctx = &dg, .unterminated = &cut};
     fx_status st = fx_csvin_read_opts(path, name, on_row, &L, &o, d);
+    t->files[fi].size = dg.size;
+    fx_digest_hex(&dg, t->files[fi].sha256);
+    fx_digest_clear(&dg);
+    if (L.by_provider)
+        g_hash_table_destroy(L.by_provider);
     /* The real ECB file ends every line with ",\n"; a last line without
      * its line end is a download cut short. The reader keeps every byte
      * it got, but a cut number still parses ("162.72" arrives as "162.7"):
@@ -829,7 +909,7 @@ static bool readable_entry(const char *full, fx_diags *d)
     return true;
 }
 
-static fx_status load_dir(fx_rate_table *t, const char *path, fx_diags *d)
+static fx_status load_dir(fx_rate_table *t, const char *path, const char *shown, fx_diags *d)
 {
     DIR *dir = opendir(path);
     if (!dir)
@@ -837,8 +917,9 @@ static fx_status load_dir(fx_rate_table *t, const char *path, fx_diags *d)
                               strerror(errno));
     char **names = NULL;
     size_t n = 0, cap = 0;
-    size_t plen = strlen(path);
+    size_t plen = strlen(path), slen = strlen(shown);
     bool slash = plen > 0 && path[plen - 1] == '/';
+    bool sslash = slen > 0 && shown[slen - 1] == '/';
     struct dirent *e;
     int err;
     bool cut = false;
@@ -867,17 +948,31 @@ static fx_status load_dir(fx_rate_table *t, const char *path, fx_diags *d)
     /* strcmp, not strcoll: the same order in every locale */
     if (n > 1)
         qsort(names, n, sizeof *names, cmp_str);
+    char *as = NULL;
+    size_t ascap = 0;
     for (size_t i = 0; i < n; i++) {
-        fx_status s = readable_entry(names[i], d) ? load_file(t, names[i], d) : FX_E_NOINPUT;
+        const char *file = names[i] + plen + !slash; /* the entry's own name */
+        size_t len = slen + 1 + strlen(file) + 1;
+        as = fx_xgrow(as, &ascap, len, 1);
+        snprintf(as, len, "%s%s%s", shown, sslash ? "" : "/", file);
+        fx_status s =
+            readable_entry(names[i], d) ? load_file(t, names[i], shown == path ? names[i] : as, d)
+                                        : FX_E_NOINPUT;
         if (s != FX_OK && (st == FX_OK || s < st))
             st = s;
         free(names[i]);
     }
+    free(as);
     free(names);
     return st;
 }
 
 fx_status fx_rates_load(fx_rate_table *t, const char *path, fx_diags *d)
+{
+    return fx_rates_load_as(t, path, path, d);
+}
+
+fx_status fx_rates_load_as(fx_rate_table *t, const char *path, const char *shown, fx_diags *d)
 {
     if (t->finished) /* finish handed out pointers that more rates would move */
         return fx_diag_status(d, FX_E_INTERNAL, (fx_pos){0},
@@ -887,8 +982,8 @@ fx_status fx_rates_load(fx_rate_table *t, const char *path, fx_diags *d)
         return fx_diag_status(d, FX_E_NOINPUT, (fx_pos){0}, "cannot open %s: %s", path,
                               strerror(errno));
     if (S_ISDIR(sb.st_mode))
-        return load_dir(t, path, d);
-    return load_file(t, path, d);
+        return load_dir(t, path, shown, d);
+    return load_file(t, path, shown, d);
 }
 
 /* ---- finish: sort, check duplicates, index ---- */
@@ -1043,13 +1138,13 @@ static void dedup_and_number(pair_t *p, size_t base, pendings *errs)
                         continue; /* the same rate twice: keep the first */
                 } else {
                     fx_date_format(r->day, day);
-                    fx_pos at = {r->file, r->line, p->col[k]};
+                    fx_pos at = {r->origin->file, r->line, p->col[k]};
                     if (same)
                         pend(errs, at,
                                             "conflicting rates for 1 %s in %s on %s: %s here, %s "
                                             "at %s:%lu:%lu",
                                             r->base.s, r->quote.s, day, small_str(r->value, v1),
-                                            small_str(f->value, v2), f->file, f->line,
+                                            small_str(f->value, v2), f->origin->file, f->line,
                                             (unsigned long)p->col[other]);
                     else
                         pend(errs, at,
@@ -1057,7 +1152,8 @@ static void dedup_and_number(pair_t *p, size_t base, pendings *errs)
                                             "the exact inverse of 1 %s = %s %s at %s:%lu:%lu",
                                             day, r->base.s, small_str(r->value, v1), r->quote.s,
                                             f->base.s, small_str(f->value, v2), f->quote.s,
-                                            f->file, f->line, (unsigned long)p->col[other]);
+                                            f->origin->file, f->line,
+                                            (unsigned long)p->col[other]);
                     continue;
                 }
             }

@@ -16,15 +16,28 @@
 
 typedef struct fx_rate_table fx_rate_table;
 
+/* Where rates come from: one per file and provider, shared by the file's
+ * rates of that provider (a rate carries a pointer, not copies). Lives as
+ * long as the table. */
+typedef struct {
+    const char *file;     /* as read, for messages: the path given to fx_rates_load
+                             (a folder's files: "DIR/NAME"); fx_rates_file_name(file_index) */
+    const char *shown;    /* as the workbook names it (SPEC 6: as the user named it; see
+                             fx_rates_load_as); fx_rates_file_shown(file_index) */
+    const char *provider; /* SPEC 3: "ECB" for the ECB history; a long file's source cell,
+                             else the file's name without ".csv" */
+    size_t file_index;    /* in load order, for fx_rates_file_* */
+} fx_rate_origin;
+
 /* One published rate: 1 base = value quote, on day. (Fields ordered so
- * that the struct has no padding: the ECB history is ~210,000 of them.) */
+ * that the struct has no padding: the ECB history is ~210,000 of them;
+ * hence one origin pointer, not a file and a provider.) */
 typedef struct {
     fx_day day;
     fx_ccy base, quote;
     unsigned id; /* dense index 0..fx_rates_count()-1 (load order), for "used" marks */
     fx_small value; /* as written in the file ("1.10" keeps its zero) */
-    const char *file; /* as given to fx_rates_load (a folder's files: "DIR/NAME");
-                         lives as long as the table */
+    const fx_rate_origin *origin; /* file and provider; lives as long as the table */
     unsigned long line; /* physical line of the value's field */
 } fx_rate;
 
@@ -74,6 +87,10 @@ void fx_rates_free(fx_rate_table *t);
  * loading after it is FX_E_INTERNAL (finish hands out pointers that more
  * rates would move). */
 fx_status fx_rates_load(fx_rate_table *t, const char *path, fx_diags *d);
+/* The same, with the name the workbook shows for path (messages still
+ * name path): a file is shown as `shown`, a folder's files as
+ * "SHOWN/NAME". fx_rates_load(t, p, d) is fx_rates_load_as(t, p, p, d). */
+fx_status fx_rates_load_as(fx_rate_table *t, const char *path, const char *shown, fx_diags *d);
 /* Sorts and indexes; reports conflicting duplicates (same pair and day
  * with different values, or a pair and its inverse that are not exact
  * inverses), naming both positions, into d; FX_E_DATA then. Identical
@@ -144,7 +161,14 @@ size_t fx_rates_count(const fx_rate_table *t);
  * and last rate dates and how many rates they gave (duplicates counted);
  * fx_rates_file_range is false for a file without rates (aliases). */
 size_t fx_rates_files(const fx_rate_table *t);
+/* The path as read (for messages); NULL past the last file. */
 const char *fx_rates_file_name(const fx_rate_table *t, size_t i);
+/* The name the workbook shows (fx_rates_load_as); NULL past the last. */
+const char *fx_rates_file_shown(const fx_rate_table *t, size_t i);
+/* The bytes read and their SHA-256 (lower-case hex), taken while the
+ * file was read (it is read once); -1 and NULL past the last file. */
+long long fx_rates_file_size(const fx_rate_table *t, size_t i);
+const char *fx_rates_file_sha256(const fx_rate_table *t, size_t i);
 bool fx_rates_file_range(const fx_rate_table *t, size_t i, fx_day *first, fx_day *last,
                          size_t *rates);
 

@@ -164,5 +164,5 @@ const char *fx_sheet_provider(const fx_priced *p)
 {
     if (!p->leg[0])
         return ""; /* a currency in itself: no rate, no provider */
-    return "ECB"; /* TODO(merge): the leg's provider once rates carry it */
+    return p->leg[0]->origin->provider; /* a cross: both legs are one provider's */
 }

@@ -1,16 +1,20 @@
 /* sheet_rates - the Rates sheet: the rates the formulas cite, in order of
- * first use. Invariant: row k holds slot k, the cell sheet_data.c's
- * fx_sheet_rate_ref names. */
+ * first use, each with its provider and its file (as the user named it,
+ * never a path fxbook resolved: SPEC 6) and line. Invariant: row k holds
+ * slot k, the cell sheet_data.c's fx_sheet_rate_ref names (the rate in
+ * column D). */
 #include "book_int.h"
 
 #include <stdio.h>
 #include <string.h>
 
-enum { R_DATE, R_BASE, R_QUOTE, R_RATE, R_EXACT, R_FILE, R_LINE };
+enum { R_DATE, R_BASE, R_QUOTE, R_RATE, R_EXACT, R_PROVIDER, R_FILE, R_LINE };
 static const fx_col_spec rates_cols[] = {
-    {"date", 11, true}, {"base", 6, false}, {"quote", 6, false}, {"rate", 14, true},
-    {"rate_exact", 20, false}, {"file", 40, false}, {"line", 8, true},
+    {"date", 0, true},         {"base", 0, false},     {"quote", 0, false},
+    {"rate (quote per base)", 0, true}, {"rate_exact", 0, false}, {"provider", 0, false},
+    {"file", 40, false},       {"line", 0, true},
 };
+_Static_assert(R_RATE == 3, "formulas cite the rate in column D (sheet_data.c)");
 
 /* Plain decimal of a rate, exact, without GMP. */
 static bool small_to_str(fx_small s, char *buf, size_t n)
@@ -75,8 +79,11 @@ void fx_sheet_rates_write(fx_book *b)
         fx_ratio_set_small(&b->r1, r->value);
         fx_sheet_put_num(b, s.ws, row, R_RATE, fx_ratio_to_double(&b->r1), NULL);
         fx_sheet_put_str(b, s.ws, row, R_EXACT, v, NULL);
-        fx_sheet_put_str(b, s.ws, row, R_FILE, fx_sheet_shown_name(b, r->file ? r->file : ""),
-                         NULL);
+        const fx_rate_origin *o = r->origin;
+        if (o && o->provider)
+            fx_sheet_put_str(b, s.ws, row, R_PROVIDER, fx_sheet_shown_name(b, o->provider), NULL);
+        if (o)
+            fx_sheet_put_str(b, s.ws, row, R_FILE, fx_sheet_shown_name(b, o->shown), NULL);
         fx_sheet_put_num(b, s.ws, row, R_LINE, (double)r->line, NULL);
     }
     fx_sheet_end(b, &s);

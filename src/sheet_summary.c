@@ -111,20 +111,26 @@ static void run_info(summary *s)
     }
     next_row(s);
 
+    /* every rates and aliases file as the user named it (the default
+     * folder as "(default rates)/NAME"), its dates, size and SHA-256 */
     static const fx_col_spec rh[] = {{"rates file", 0, false}, {"first date", 0, true},
-                                     {"last date", 0, true}, {"rates", 0, true}};
+                                     {"last date", 0, true},   {"rates", 0, true},
+                                     {"bytes", 0, true},       {"SHA-256", 0, false}};
     heads(s, rh, N(rh));
-    size_t nfiles = in->rates ? fx_rates_files(in->rates) : 0;
+    const fx_rate_table *t = in->rates;
+    size_t nfiles = t ? fx_rates_files(t) : 0;
     for (size_t i = 0; i < nfiles && i < RATES_SHOWN; i++) {
         fx_day first, last;
         size_t n;
-        fx_sheet_put_str(b, s->ws, s->r, COL_A,
-                         fx_sheet_shown_name(b, fx_rates_file_name(in->rates, i)), NULL);
-        if (fx_rates_file_range(in->rates, i, &first, &last, &n)) {
+        fx_sheet_put_str(b, s->ws, s->r, COL_A, fx_sheet_shown_name(b, fx_rates_file_shown(t, i)),
+                         NULL);
+        if (fx_rates_file_range(t, i, &first, &last, &n)) {
             fx_sheet_put_day(b, s->ws, s->r, COL_B, first);
             fx_sheet_put_day(b, s->ws, s->r, COL_C, last);
             fx_sheet_put_num(b, s->ws, s->r, COL_D, (double)n, b->f_int);
         }
+        fx_sheet_put_num(b, s->ws, s->r, COL_E, (double)fx_rates_file_size(t, i), b->f_int);
+        fx_sheet_put_str(b, s->ws, s->r, COL_F, fx_rates_file_sha256(t, i), NULL);
         next_row(s);
     }
     if (nfiles > RATES_SHOWN) {

@@ -13,6 +13,7 @@
 #include <unistd.h>
 
 #include <cmocka.h>
+#include <glib.h>
 
 #include "fixture.h"
 
@@ -115,7 +116,7 @@ static void check_lookup(const fx_rate_table *t, const lookup_row *r)
             continue;
         }
         assert_non_null(p.leg[i]);
-        assert_string_equal(p.leg[i]->file, r->file[i]);
+        assert_string_equal(p.leg[i]->origin->file, r->file[i]);
         assert_int_equal(p.leg[i]->line, r->line[i]);
         assert_int_equal(p.leg[i]->day, p.day); /* both legs from R */
         assert_int_equal(p.inverse[i], r->inverse[i]);
@@ -642,7 +643,7 @@ static void identical_duplicates(void **state)
     assert_int_equal(
         fx_rates_lookup(t, fixture_ccy("EUR"), fixture_ccy("USD"), fixture_day("2025-01-24"), &o, &p, NULL, 0),
         FX_LOOKUP_OK);
-    assert_ptr_equal(p.leg[0]->file, fx_rates_file_name(t, 0));
+    assert_ptr_equal(p.leg[0]->origin->file, fx_rates_file_name(t, 0));
     fx_diags_free(d);
     fx_rates_free(t);
 }
@@ -678,7 +679,7 @@ static void folder(void **state)
     assert_int_equal(
         fx_rates_lookup(t, fixture_ccy("CAD"), fixture_ccy("USD"), fixture_day("2025-01-03"), &o, &p, NULL, 0),
         FX_LOOKUP_OK);
-    assert_string_equal(p.leg[0]->file, DATA "dir/b-long.csv");
+    assert_string_equal(p.leg[0]->origin->file, DATA "dir/b-long.csv");
     fx_diags_free(d);
     fx_rates_free(t);
 
@@ -859,6 +860,197 @@ static void targets(void **state)
     fx_rates_free(t);
 }
 
+/* ---- provenance: the names the workbook shows, size, SHA-256, provider ---- */
+
+static const fx_rate *lookup_leg(const fx_rate_table *t, const char *from, const char *to,
+                                 const char *day)
+{
+    fx_lookup_opts o = {FX_FALLBACK_NONE, 0};
+    fx_priced p;
+    assert_int_equal(fx_rates_lookup(t, fixture_ccy(from), fixture_ccy(to), fixture_day(day), &o,
+                                     &p, NULL, 0),
+                     FX_LOOKUP_OK);
+    assert_non_null(p.leg[0]);
+    return p.leg[0];
+}
+
+static void provenance_folder(void **state)
+{
+    (void)state;
+    fx_diags *d = fx_diags_new();
+    fx_rate_table *t = fx_rates_new();
+    assert_int_equal(fx_rates_load_as(t, DATA "dir", "(default rates)", d), FX_OK);
+    assert_int_equal(fx_rates_finish(t, d), FX_OK);
+    /* sha256sum and wc -c of the three files */
+    static const struct {
+        const char *name, *shown, *sha256;
+        long long size;
+    } want[] = {
+        {DATA "dir/a-ecb.csv", "(default rates)/a-ecb.csv",
+         "365121a5c43d7b2ee0893388d9b2155de034acaa4e3ea36c4e4c43842ca8a925", 66},
+        {DATA "dir/aliases.csv", "(default rates)/aliases.csv",
+         "8c52a0b96937084fb55151ff02194a7dff16e28f60a9889f4819e6177972bf9b", 17},
+        {DATA "dir/b-long.csv", "(default rates)/b-long.csv",
+         "d7e863b8a2aa06fd466f32cc55698bba6eff4686878de4f3308c44ebcba55d9f", 45},
+    };
+    assert_int_equal(fx_rates_files(t), N(want));
+    for (size_t i = 0; i < N(want); i++) {
+        assert_string_equal(fx_rates_file_name(t, i), want[i].name); /* messages: the real path */
+        assert_string_equal(fx_rates_file_shown(t, i), want[i].shown);
+        assert_string_equal(fx_rates_file_sha256(t, i), want[i].sha256);
+        assert_int_equal(fx_rates_file_size(t, i), want[i].size);
+    }
+    assert_null(fx_rates_file_shown(t, N(want)));
+    assert_null(fx_rates_file_sha256(t, N(want)));
+    assert_int_equal(fx_rates_file_size(t, N(want)), -1);
+    /* each rate's origin: the ECB file's provider is ECB; a long file
+     * without a source column is its name without .csv */
+    const fx_rate *r = lookup_leg(t, "EUR", "GBP", "2025-01-03");
+    assert_string_equal(r->origin->provider, "ECB");
+    assert_string_equal(r->origin->shown, "(default rates)/a-ecb.csv");
+    assert_ptr_equal(r->origin->file, fx_rates_file_name(t, 0));
+    assert_int_equal(r->origin->file_index, 0);
+    assert_ptr_equal(lookup_leg(t, "EUR", "USD", "2025-01-02")->origin, r->origin); /* shared */
+    r = lookup_leg(t, "USD", "CAD", "2025-01-03");
+    assert_string_equal(r->origin->provider, "b-long");
+    assert_string_equal(r->origin->shown, "(default rates)/b-long.csv");
+    assert_int_equal(r->origin->file_index, 2);
+    fx_rates_free(t);
+    fx_diags_free(d);
+
+    /* a trailing slash on either name: one slash between */
+    d = fx_diags_new();
+    t = fx_rates_new();
+    assert_int_equal(fx_rates_load_as(t, DATA "dir/", "shown/", d), FX_OK);
+    assert_string_equal(fx_rates_file_shown(t, 0), "shown/a-ecb.csv");
+    assert_string_equal(fx_rates_file_name(t, 0), DATA "dir/a-ecb.csv");
+    fx_rates_free(t);
+    fx_diags_free(d);
+
+    /* fx_rates_load shows the name as given */
+    d = fx_diags_new();
+    t = fx_rates_new();
+    assert_int_equal(fx_rates_load(t, DATA "dir", d), FX_OK);
+    assert_string_equal(fx_rates_file_shown(t, 2), DATA "dir/b-long.csv");
+    fx_rates_free(t);
+    fx_diags_free(d);
+}
+
+/* Messages name the file read, whatever the workbook calls it. */
+static void provenance_messages(void **state)
+{
+    (void)state;
+    fx_diags *d = fx_diags_new();
+    fx_rate_table *t = fx_rates_new();
+    assert_int_equal(fx_rates_load_as(t, DATA "bad/long-rows.csv", "(default rates)/x.csv", d),
+                     FX_E_DATA);
+    assert_true(fx_diags_count(d) > 0);
+    for (size_t i = 0; i < fx_diags_count(d); i++)
+        assert_true(strncmp(fx_diags_message(d, i), DATA "bad/long-rows.csv:",
+                            strlen(DATA "bad/long-rows.csv:")) == 0);
+    fx_rates_free(t);
+    fx_diags_free(d);
+}
+
+/* A long file's source column is the provider, one origin per distinct
+ * source (the rates share it); an empty cell is the file's name. */
+static void provenance_long_sources(void **state)
+{
+    (void)state;
+    fx_rate_table *t = fixture_rates_text("date,base,quote,rate,source\n"
+                                          "2025-01-02,USD,JPY,157.25,BOJ\n"
+                                          "2025-01-03,USD,JPY,157.5,BOJ\n"
+                                          "2025-01-03,USD,CHF,0.91,\n"
+                                          "2025-01-03,GBP,CHF,1.13,SNB\n");
+    assert_non_null(t);
+    const fx_rate *a = lookup_leg(t, "USD", "JPY", "2025-01-02");
+    const fx_rate *b = lookup_leg(t, "USD", "JPY", "2025-01-03");
+    const fx_rate *c = lookup_leg(t, "USD", "CHF", "2025-01-03");
+    const fx_rate *e = lookup_leg(t, "GBP", "CHF", "2025-01-03");
+    assert_string_equal(a->origin->provider, "BOJ");
+    assert_ptr_equal(a->origin, b->origin); /* interned: one origin, not a copy a rate */
+    assert_string_equal(c->origin->provider, "rates"); /* fixture's rates.csv */
+    assert_string_equal(e->origin->provider, "SNB");
+    assert_ptr_equal(a->origin->file, e->origin->file);
+    assert_int_equal(a->origin->file_index, 0);
+    fx_rates_free(t);
+
+    /* a file named without .csv: the whole name; a quoted source as read */
+    char dir[] = "/tmp/fxbook-test-XXXXXX", path[64];
+    assert_non_null(mkdtemp(dir));
+    snprintf(path, sizeof path, "%s/my-bank", dir);
+    FILE *f = fopen(path, "w");
+    assert_non_null(f);
+    fputs("date,base,quote,rate,source\n"
+          "2025-01-02,USD,JPY,157.25,\"PBOC central parity, 2025-01-22\"\n"
+          "2025-01-03,USD,JPY,157.5,\n",
+          f);
+    fclose(f);
+    t = fixture_rates_load(path);
+    unlink(path);
+    rmdir(dir);
+    assert_non_null(t);
+    assert_string_equal(lookup_leg(t, "USD", "JPY", "2025-01-02")->origin->provider,
+                        "PBOC central parity, 2025-01-22");
+    assert_string_equal(lookup_leg(t, "USD", "JPY", "2025-01-03")->origin->provider, "my-bank");
+    fx_rates_free(t);
+}
+
+/* The SHA-256 is taken in the reader's chunks: the real ECB history (over
+ * a chunk) gives the digest of its whole bytes at once. */
+static void provenance_ecb_digest(void **state)
+{
+    (void)state;
+    gchar *data = NULL;
+    gsize len = 0;
+    assert_true(g_file_get_contents(ECB, &data, &len, NULL));
+    gchar *want = g_compute_checksum_for_data(G_CHECKSUM_SHA256, (const guchar *)data, len);
+    fx_rate_table *t = fixture_rates_load(ECB);
+    assert_non_null(t);
+    assert_true(len > 65536);
+    assert_int_equal(fx_rates_file_size(t, 0), (long long)len);
+    assert_string_equal(fx_rates_file_sha256(t, 0), want);
+    assert_string_equal(fx_rates_file_shown(t, 0), ECB);
+    fx_rates_free(t);
+    g_free(want);
+    g_free(data);
+}
+
+/* A source cell longer than a workbook cell is an error at that cell. */
+static void provenance_long_source_cell(void **state)
+{
+    (void)state;
+    size_t n = 33000;
+    char *csv = malloc(n + 128);
+    assert_non_null(csv);
+    int k = snprintf(csv, 128, "date,base,quote,rate,source\n2025-01-02,USD,JPY,157.25,");
+    memset(csv + k, 'x', n);
+    strcpy(csv + k + n, "\n");
+    char dir[] = "/tmp/fxbook-test-XXXXXX", path[64];
+    assert_non_null(mkdtemp(dir));
+    snprintf(path, sizeof path, "%s/r.csv", dir);
+    FILE *f = fopen(path, "w");
+    assert_non_null(f);
+    fputs(csv, f);
+    fclose(f);
+    fx_diags *d = fx_diags_new();
+    fx_rate_table *t = fx_rates_new();
+    assert_int_equal(fx_rates_load(t, path, d), FX_E_DATA);
+    char want[256];
+    snprintf(want, sizeof want,
+             "%s:2:27: error: source: 33000 characters as a workbook stores them; a cell holds at "
+             "most 32767",
+             path);
+    const char *const msgs[] = {want, NULL};
+    expect_msgs(d, msgs);
+    assert_int_equal(fx_rates_count(t), 0);
+    fx_rates_free(t);
+    fx_diags_free(d);
+    unlink(path);
+    rmdir(dir);
+    free(csv);
+}
+
 static void api_edges(void **state)
 {
     (void)state;
@@ -908,6 +1100,11 @@ int main(void)
         cmocka_unit_test(folder_unreadable_entries),
         cmocka_unit_test(targets),
         cmocka_unit_test(api_edges),
+        cmocka_unit_test(provenance_folder),
+        cmocka_unit_test(provenance_messages),
+        cmocka_unit_test(provenance_long_sources),
+        cmocka_unit_test(provenance_ecb_digest),
+        cmocka_unit_test(provenance_long_source_cell),
     };
     return cmocka_run_group_tests(tests, ecb_setup, ecb_teardown);
 }

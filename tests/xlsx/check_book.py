@@ -24,7 +24,9 @@ BIN = os.path.join(TOP, "build/san/fxbook")
 TOOL = os.path.join(TOP, "build/san/tools/book_tool")
 FIXTURE = "fixtures/bytedance-ai-2025.csv"
 TEXT = "tests/xlsx/text-cells.csv"
-SHEETS = ["Summary", "Comparison", "Facts", "Conversions", "Rates", "Sources"]
+SHEETS = ["Summary", "Comparison", "Facts", "Conversions", "Rates", "Sources", "About"]
+# the sheets that are lists (a header row, frozen, filtered)
+LISTS = [s for s in SHEETS if s not in ("Summary", "About")]
 SENTINEL = 987654321.0
 
 
@@ -261,8 +263,8 @@ def check_rates(wb, label):
         for r in rows(ws):
             n += 1
             exact = Fraction(r["rate_exact"].value)
-            if r["rate"].value != written(float(exact)):
-                problems.append("rate %r is not the nearest double of %s" % (r["rate"].value, r["rate_exact"].value))
+            if r["rate (quote per base)"].value != written(float(exact)):
+                problems.append("rate %r is not the nearest double of %s" % (r["rate (quote per base)"].value, r["rate_exact"].value))
             path = os.path.join(TOP, r["file"].value)
             with open(path, encoding="utf-8-sig") as f:
                 lines = f.read().split("\n")
@@ -392,7 +394,7 @@ def tests(T):
         "Conversions": ["fact_id", "claim", "source", "valuation_date", "amount", "unit", "reported_amount",
                         "reported_unit", "computed_amount", "computed_unrounded", "deviation_pct", "verdict",
                         "rate_date", "matching_rate_dates"],
-        "Rates": ["date", "base", "quote", "rate", "rate_exact", "file", "line"],
+        "Rates": ["date", "base", "quote", "rate (quote per base)", "rate_exact", "provider", "file", "line"],
         "Sources": ["source", "published", "facts", "first_input"],
         "Comparison": ["claim", "entity", "ai-news-digest", "twn", "tech-blog", "uk-tech-news",
                        "mbw", "kind", "unit", "facts", "sources", "min", "max", "spread_pct", "verdict"],
@@ -478,10 +480,10 @@ def tests(T):
     cv = rows(wbf["Conversions"])[0]
     ok(cv["deviation_pct"].number_format == "0.0000", "formats: deviation_pct shows 4 places",
        cv["deviation_pct"].number_format)
-    fz = {s: (wbf[s].freeze_panes, wbf[s].auto_filter.ref) for s in SHEETS[1:]}
+    fz = {s: (wbf[s].freeze_panes, wbf[s].auto_filter.ref) for s in LISTS}
     ok(all(f and r and r.startswith("A1:") for f, r in fz.values()) and fz["Facts"][1] == "A1:Z44",
        "frozen header rows and autofilters over the rows written", fz)
-    bold = [wbf[s]["A1"].font.b for s in SHEETS[1:]]
+    bold = [wbf[s]["A1"].font.b for s in LISTS]
     ok(all(bold), "header rows are bold", bold)
 
     def cf_words(ws):
@@ -550,10 +552,11 @@ def tests(T):
             rf_, rv_ = load(R)
             names = rf_.sheetnames
             want = (["Summary", "Comparison"] + ["Facts"] + ["Facts (%d)" % i for i in range(2, 16)]
-                    + ["Conversions", "Conversions (2)", "Rates", "Rates (2)", "Rates (3)", "Sources", "Sources (2)"])
+                    + ["Conversions", "Conversions (2)", "Rates", "Rates (2)", "Rates (3)", "Sources", "Sources (2)",
+                       "About"])
             ok(names == want, "continues on Facts (2) ... Facts (15) before Conversions, and so on", names)
             heads = set(tuple(header(rf_[n])) for n in names if n.startswith("Facts"))
-            ok(len(heads) == 1 and all(rf_[n].max_row <= 4 for n in names if n not in ("Summary", "Comparison")),
+            ok(len(heads) == 1 and all(rf_[n].max_row <= 4 for n in names if n not in ("Summary", "Comparison", "About")),
                "every continuation sheet has the same header and at most 4 rows", heads)
             facts_match_input(rf_, [FIXTURE], "continued")
             check_formulas(rf_, rv_, read_csv(T + "/rcsv/facts.csv"), 2, "continued")
@@ -596,8 +599,118 @@ def tests(T):
         ok(counts.get("conversions inconsistent") == 1003 and counts.get("conversions unverifiable") == 1,
            "Summary counts them", counts)
 
+    provenance(T)
+    about(T)
+
     # ---- LibreOffice recalculates every formula ----
     libreoffice(T, [A, T + "/a/multi.xlsx", T + "/a/rows.xlsx"], X if os.path.exists(X) else None)
+
+
+def rates_files(wbv):
+    """Summary's rates files: name -> (bytes, sha256)."""
+    return {r[0]: (r[4], r[5]) for r in section(summary_rows(wbv), None, "rates file")}
+
+
+def zip_text(path):
+    z = zipfile.ZipFile(path)
+    return "".join(z.read(n).decode("utf-8", "replace") for n in z.namelist())
+
+
+def provenance(T):
+    """SPEC 6: Rates names each file as the user named it, never a path
+    fxbook resolved; every rates file has its size and SHA-256."""
+    def sha256sum(path):
+        p = subprocess.run(["sha256sum", path], stdout=subprocess.PIPE, check=True)
+        return p.stdout.decode().split()[0]
+    ecb, al = "rates/eurofxref-hist.csv", "rates/aliases.csv"
+    # -r rates: the names as given
+    out = T + "/a/named.xlsx"
+    rc, _, err = run([BIN, FIXTURE, "-r", "rates", "-o", out, "-q"])
+    if not ok(rc == 0, "fxbook -r rates", err):
+        return
+    wbv = openpyxl.load_workbook(out, data_only=True)
+    rr = [r for ws in parts(wbv, "Rates") for r in rows(ws)]
+    files = sorted(set(r["file"].value for r in rr))
+    provs = sorted(set(r["provider"].value for r in rr))
+    ok(files == [ecb] and provs == ["ECB"], "-r rates: Rates names rates/eurofxref-hist.csv, provider ECB",
+       (files, provs))
+    got = rates_files(wbv)
+    want = {f: (os.path.getsize(os.path.join(TOP, f)), sha256sum(os.path.join(TOP, f))) for f in (ecb, al)}
+    ok(got == want, "-r rates: Summary gives each rates file's size and the SHA-256 sha256sum prints",
+       (got, want))
+
+    # no -r: two copies of fxbook in different folders, each with its rates
+    # folder beside it (<bindir>/../rates), write the same bytes, and name
+    # the folder "(default rates)", never where it is
+    books = []
+    for k in ("one", "two/deeper"):
+        top = os.path.join(T, "inst", k)
+        os.makedirs(top + "/bin")
+        shutil.copy(BIN, top + "/bin/fxbook")
+        shutil.copytree(os.path.join(TOP, "rates"), top + "/rates")
+        o = os.path.join(T, "inst", k.replace("/", "-") + ".xlsx")
+        rc, _, err = run([top + "/bin/fxbook", FIXTURE, "-o", o, "-q"])
+        if not ok(rc == 0, "a copy of fxbook in %s runs without -r" % k, err):
+            return
+        books.append(o)
+    a, b = (open(x, "rb").read() for x in books)
+    ok(a == b, "two copies of fxbook in different folders, without -r, write byte-identical workbooks")
+    leaked = [x for x in books if os.path.join(T, "inst") in zip_text(x) or TOP in zip_text(x)]
+    ok(not leaked, "no workbook part names the folder fxbook found its rates in", leaked)
+    wbv = openpyxl.load_workbook(books[0], data_only=True)
+    rr = [r for ws in parts(wbv, "Rates") for r in rows(ws)]
+    files = sorted(set(r["file"].value for r in rr))
+    ok(files == ["(default rates)/eurofxref-hist.csv"],
+       "without -r: Rates names (default rates)/eurofxref-hist.csv", files)
+    got = rates_files(wbv)
+    want = {"(default rates)/" + os.path.basename(f): v for f, v in want.items()}
+    ok(got == want, "without -r: Summary lists (default rates)/NAME with its size and SHA-256", (got, want))
+
+
+def about(T):
+    """SPEC 6's About: what each sheet holds, the rules in words, the
+    options as run with their values; program text only."""
+    out = T + "/a/about.xlsx"
+    rc, _, err = run([BIN, FIXTURE, "-r", "rates", "--tolerance", "0.5", "--infer-window", "12",
+                      "--max-stale", "3", "--places", "4", "--rounding", "half-up", "-o", out, "-q"])
+    if not ok(rc == 0, "fxbook with options for the About sheet", err):
+        return
+    wbf = openpyxl.load_workbook(out)
+    ok("About" in wbf.sheetnames and wbf.sheetnames[-1] == "About", "About is the last sheet", wbf.sheetnames)
+    ws = wbf["About"]
+    cells = [(r[0].value, r[1].value if len(r) > 1 else None) for r in ws.iter_rows()]
+    topics = [t for t, _ in cells if t]
+    text = dict((t, x) for t, x in cells if t and x)
+    sheets = ["Summary", "Findings", "Comparison", "Conversions", "Facts", "Rates", "Sources", "About"]
+    ok([t for t in topics if t in sheets] == sheets, "About: what each sheet holds, in the sheets' order",
+       topics[:12])
+    words = ["consistent", "close", "inconsistent", "unverifiable", "single", "agree", "disagree",
+             "at_least", "at_most", "about", "matching rate dates", "provider", "rate date", "basis",
+             "base figure", "reading", "assumptions", "ranking", "same day", "unrounded", "cached value"]
+    ok(all(w in text for w in words), "About: each verdict, interval rule and hypothesis in words",
+       [w for w in words if w not in text])
+    ok("within 0.5 % (--tolerance 0.5)" in text.get("close", "")
+       and "[D - 12, D] (--infer-window 12" in text.get("matching rate dates", "")
+       and "D - R <= 3 calendar days" in text.get("fallback", "")
+       and "to 4 decimal places, half-up" in text.get("rounding", "")
+       and "--tolerance 0.5" in text.get("in full", ""),
+       "About: the options as run, with their values", [text.get(k) for k in ("close", "fallback", "rounding")])
+    ok("R = D" in text.get("same day", "") and "=M5*Rates!$D$7/Rates!$D$9" in text.get("unrounded", "")
+       and "1e-12" in text.get("cached value", ""),
+       "About: the same-day note and how a formula recomputes")
+    with open(os.path.join(TOP, FIXTURE), newline="", encoding="utf-8") as f:
+        free = [x for r in csv.DictReader(f) for x in (r["quote"], r.get("note"), r["entity"]) if x and len(x) > 3]
+    every = " ".join(str(v) for c in cells for v in c if v)
+    ok(not [x for x in free if x in every], "About: no free text of the input")
+    heads = [r[0] for r in ws.iter_rows() if r[0].value and r[0].font.b]
+    ok(len(heads) >= 7 and ws["B3"].alignment.wrap_text and ws.column_dimensions["B"].width >= 90,
+       "About: bold section headings, wrapped text in a wide column", (len(heads), ws.column_dimensions["B"].width))
+    ps = ws.page_setup
+    ok(ps.orientation == "landscape" and ws.sheet_properties.pageSetUpPr.fitToPage and ps.fitToWidth in (None, 1)
+       and ps.fitToHeight == 0
+       and "&A" in (ws.oddHeader.right.text or "") and "&N" in (ws.oddFooter.center.text or ""),
+       "About: landscape, one page wide, header and footer with file, sheet, page n of m",
+       (ps.orientation, ps.fitToWidth))
 
 
 def corrupt(src, dst):
