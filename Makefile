@@ -67,7 +67,8 @@ TOOLS     = $(patsubst tests/tools/%.c,build/san/tools/%,$(wildcard tests/tools/
 
 run: build/fxbook
 	$(Q)mkdir -p out
-	$(Q)build/fxbook fixtures/bytedance-ai-2025.csv -o out/bytedance-ai-2025.xlsx --csv-dir out
+	$(Q)build/fxbook fixtures/bytedance-ai-2025.csv fixtures/bytedance-ai-2025-sources.csv \
+	    -o out/bytedance-ai-2025.xlsx --csv-dir out
 
 test: build/.deps-test build/fxbook build/san/fxbook $(UNIT_BINS) $(TOOLS)
 	$(Q)scripts/run-tests

@@ -26,7 +26,7 @@ FUZZ_SRC_WARN = $(WARN)
 FUZZ_BINS     = $(FUZZ_TARGETS:%=$(FUZZ_DIR)/fuzz_%)
 
 # Seeds: a folder of our own per target plus the fixtures, read-only.
-FUZZ_SEEDS_facts = fuzz/corpus/facts fixtures/good fixtures/bad
+FUZZ_SEEDS_facts = fuzz/corpus/facts fixtures/good fixtures/bad fixtures/bad/sources
 FUZZ_SEEDS_rates = fuzz/corpus/rates fixtures/bad/rates
 FUZZ_SEEDS_dec   = fuzz/corpus/dec
 

@@ -12,6 +12,10 @@
  *   and so does reading them from a file (fx_facts_read);
  * - reading the input a second time through the same reader accepts no
  *   fact (every fact_id is then a duplicate).
+ * The same bytes are also read as a sources file (sources.c), with the
+ * same invariants on status and messages; every source kept is an id
+ * with text a cell can hold, found again by its id, and chunking changes
+ * nothing there either.
  * Money units resolve through rates/aliases.csv and fuzz/data/rates-small.csv,
  * loaded once. */
 #include <glib.h>
@@ -19,6 +23,7 @@
 #include "facts.h"
 #include "fuzz_util.h"
 #include "rates.h"
+#include "sources.h"
 
 static fx_rate_table *rates;
 static const char *tmp;
@@ -213,6 +218,54 @@ static void one_run(const uint8_t *data, size_t size, size_t chunk, fz_buf *out)
     fx_facts_reader_free(r);
 }
 
+/* The bytes as a sources file, from memory with `chunk`; its transcript. */
+static void sources_run(const uint8_t *data, size_t size, size_t chunk, fz_buf *out)
+{
+    static const char name[] = "s.csv";
+    fx_sources *s = fx_sources_new();
+    fx_diags *d = fx_diags_new();
+    bad_utf8 = 0;
+    fx_status st = fx_sources_read_mem(s, (const char *)data, size, chunk, name, 0, d);
+    FZ_CHECK(st == FX_OK || st == FX_E_DATA, "sources: status %d", (int)st);
+    const char *const names[] = {name};
+    size_t nmsg = fz_check_diags(d, names, 1, fz_lines(data, size), false);
+    size_t nerr = fx_diags_errors_in(d, name);
+    FZ_CHECK((st == FX_OK) == (nerr == 0), "sources: status %d with %zu errors", (int)st, nerr);
+    bool utf8_error = false;
+    for (size_t i = 0; i < nmsg; i++)
+        utf8_error |= strstr(fx_diags_message(d, i), ": error: invalid UTF-8") != NULL;
+    for (size_t i = 0; i < fx_sources_count(s); i++) {
+        const fx_source_desc *x = fx_sources_at(s, i);
+        FZ_CHECK(fx_facts_is_id(x->source, strlen(x->source)), "sources: kept a bad id");
+        FZ_CHECK(fx_sources_find(s, x->source, strlen(x->source)) == x, "sources: %s not found",
+                 x->source);
+        check_text((fx_text){x->outlet, x->outlet_len}, "outlet", false);
+        check_text((fx_text){x->title, x->title_len}, "title", false);
+        check_text((fx_text){x->url, x->url_len}, "url", false);
+        if (nerr <= FX_DIAG_LIMIT)
+            fz_printf(out, "source %lu:%lu [%s] %zu %zu %zu\n", x->at.line, x->at.col, x->source,
+                      x->outlet_len, x->title_len, x->url_len);
+    }
+    FZ_CHECK(bad_utf8 == 0 || (st == FX_E_DATA && (utf8_error || nerr > FX_DIAG_LIMIT)),
+             "sources: %zu texts are not UTF-8, and no encoding error was reported", bad_utf8);
+    if (nerr > FX_DIAG_LIMIT) { /* as for facts: past the limit only the status compares */
+        out->n = 0;
+        fz_printf(out, "status %d, over the limit\n", (int)st);
+    } else {
+        fz_printf(out, "status %d, %zu errors\n", (int)st, nerr);
+        const char **m = malloc((nmsg ? nmsg : 1) * sizeof *m);
+        FZ_CHECK(m != NULL, "out of memory");
+        for (size_t i = 0; i < nmsg; i++)
+            m[i] = fx_diags_message(d, i);
+        qsort(m, nmsg, sizeof *m, cmp_str);
+        for (size_t i = 0; i < nmsg; i++)
+            fz_printf(out, "%s\n", m[i]);
+        free(m);
+    }
+    fx_diags_free(d);
+    fx_sources_free(s);
+}
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
     fz_buf whole = {0}, other = {0};
@@ -235,6 +288,15 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     fz_write(tmp, data, size);
     one_run(data, size, (size_t)-1, &other);
     fz_same(&whole, &other, "fx_facts_read (a file) gives what fx_facts_read_mem gives");
+    whole.n = other.n = 0;
+    sources_run(data, size, 0, &whole);
+    for (size_t i = 0; i < 4; i++) {
+        if (chunks[i] >= size && i != 3)
+            continue;
+        sources_run(data, size, chunks[i], &other);
+        fz_same(&whole, &other, "sources: chunking changes nothing");
+        other.n = 0;
+    }
     fz_free(&whole);
     fz_free(&other);
     return 0;

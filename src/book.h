@@ -13,13 +13,17 @@
 #include "convert.h"
 #include "diag.h"
 #include "findings.h"
+#include "input.h"
 #include "rates.h"
+#include "sources.h"
 
 typedef struct {
     const char *name;   /* as given on the command line */
     long long size;     /* bytes */
     char sha256[65];    /* lower-case hex */
     size_t facts;       /* accepted rows */
+    fx_input_kind kind; /* a facts or a sources file (SPEC 2), told by its header */
+    size_t sources;     /* a sources file: the sources it describes */
 } fx_book_input;
 
 typedef struct {
@@ -33,6 +37,7 @@ typedef struct {
     const char *output;  /* the workbook as the user named it, for messages; NULL: "workbook" */
     int64_t created;     /* seconds since the epoch for document properties, or -1: none
                             (SOURCE_DATE_EPOCH gives it; never the wall clock) */
+    const fx_sources *sources; /* what the sources files say; NULL: none */
 } fx_book_info;
 
 typedef struct fx_book fx_book;

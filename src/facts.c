@@ -9,22 +9,18 @@
 #include <string.h>
 
 #include "csvin.h"
+#include "field.h"
 #include "mem.h"
 #include "xltext.h"
 
-/* Excel's cell limit (FX_XLTEXT_MAX); text past it would be cut, so it
- * is an error. */
-enum { ID_MAX = 64 };
+enum { ID_MAX = FX_FIELD_ID_MAX };
 
 typedef enum {
     C_FACT_ID, C_ENTITY, C_CLAIM, C_SOURCE, C_PUBLISHED, C_VALUE, C_SCALE, C_UNIT, C_QUALIFIER,
     C_AS_OF, C_REPORTED_VALUE, C_REPORTED_SCALE, C_REPORTED_UNIT, C_QUOTE, C_NOTE, C_COUNT
 } column;
 
-static const struct {
-    const char *name;
-    bool required;
-} columns[C_COUNT] = {
+static const fx_field_col columns[C_COUNT] = {
     [C_FACT_ID] = {"fact_id", true},
     [C_ENTITY] = {"entity", true},
     [C_CLAIM] = {"claim", true},
@@ -147,15 +143,12 @@ size_t fx_facts_index_bytes(const fx_facts_reader *r)
 
 bool fx_facts_is_id(const char *s, size_t len)
 {
-    if (len == 0 || len > ID_MAX)
-        return false;
-    for (size_t i = 0; i < len; i++) {
-        unsigned char c = (unsigned char)s[i];
-        bool alnum = (c >= '0' && c <= '9') || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
-        if (!alnum && (i == 0 || (c != '.' && c != '_' && c != '-')))
-            return false;
-    }
-    return true;
+    return fx_field_is_id(s, len);
+}
+
+bool fx_facts_names_column(const char *name, size_t len)
+{
+    return fx_field_column(columns, C_COUNT, name, len) >= 0;
 }
 
 size_t fx_utf16_len(const char *s, size_t len)
@@ -168,85 +161,24 @@ size_t fx_utf16_len(const char *s, size_t len)
 
 static fx_status header(fx_facts_reader *r, const fx_cell *cells, size_t n)
 {
-    bool bad = false;
-    for (int c = 0; c < C_COUNT; c++)
-        r->map[c] = -1;
-    for (size_t i = 0; i < n; i++) {
-        int c = 0;
-        while (c < C_COUNT && (strlen(columns[c].name) != cells[i].len ||
-                               memcmp(columns[c].name, cells[i].text, cells[i].len) != 0))
-            c++;
-        if (c == C_COUNT) {
-            fx_diag_error(r->d, cells[i].at,
-                          "unknown column \"%s\"; expected fact_id, entity, claim, source, "
-                          "published, value, scale, unit, qualifier, as_of, reported_value, "
-                          "reported_scale, reported_unit, quote, note",
-                          SHOW(&cells[i]));
-            bad = true;
-        } else if (r->map[c] >= 0) {
-            fx_diag_error(r->d, cells[i].at, "column \"%s\" repeated (first in column %lu)",
-                          columns[c].name, cells[r->map[c]].at.col);
-            bad = true;
-        } else
-            r->map[c] = (int)i;
-    }
-    for (int c = 0; c < C_COUNT; c++)
-        if (columns[c].required && r->map[c] < 0) {
-            fx_diag_error(r->d, cells[0].at, "missing required column \"%s\"", columns[c].name);
-            bad = true;
-        }
+    r->header_bad = !fx_field_header(r->d, cells, n, columns, C_COUNT, r->map);
     r->ncols = n;
-    r->header_bad = bad;
     return FX_OK;
 }
 
 static bool check_id(fx_facts_reader *r, const fx_cell *c, const char *col)
 {
-    if (fx_facts_is_id(c->text, c->len))
-        return true;
-    if (c->len == 0)
-        fx_diag_error(r->d, c->at, "%s: empty; expected an id", col);
-    else
-        fx_diag_error(r->d, c->at,
-                      "%s: \"%s\" is not an id; expected 1-64 of A-Z a-z 0-9 . _ - "
-                      "starting with a letter or digit",
-                      col, SHOW(c));
-    return false;
+    return fx_field_id(r->d, c, col);
 }
 
 static bool check_text(fx_facts_reader *r, const fx_cell *c, const char *col, bool required)
 {
-    if (required && c->len == 0) {
-        fx_diag_error(r->d, c->at, "%s: empty; this column is required", col);
-        return false;
-    }
-    /* Counted as the workbook stores it, so that nothing fails (70) once
-     * output has begun: each literal _xHHHH_ is stored 6 characters longer. */
-    size_t n = fx_xltext_utf16_len(c->text, c->len);
-    size_t esc = fx_xltext_escapes(c->text, c->len);
-    size_t stored = n + FX_XLTEXT_ESCAPE_EXTRA * esc;
-    if (stored <= FX_XLTEXT_MAX)
-        return true;
-    if (esc == 0)
-        fx_diag_error(r->d, c->at,
-                      "%s: %zu characters; a cell holds at most %d (nothing is cut silently)",
-                      col, n, FX_XLTEXT_MAX);
-    else
-        fx_diag_error(r->d, c->at,
-                      "%s: %zu characters as a workbook stores them (%zu, plus %zu x %d for "
-                      "the literal _xHHHH_ stored as _x005F_xHHHH_); a cell holds at most %d "
-                      "(nothing is cut silently)",
-                      col, stored, n, esc, FX_XLTEXT_ESCAPE_EXTRA, FX_XLTEXT_MAX);
-    return false;
+    return fx_field_text(r->d, c, col, required);
 }
 
 static bool check_date(fx_facts_reader *r, const fx_cell *c, const char *col, fx_day *out)
 {
-    if (fx_date_parse(c->text, c->len, out))
-        return true;
-    fx_diag_error(r->d, c->at, "%s: \"%s\" is not a date; expected YYYY-MM-DD, a day that exists",
-                  col, SHOW(c));
-    return false;
+    return fx_field_date(r->d, c, col, out);
 }
 
 /* The digits FX_DEC_MAX_DIGITS counts in a value that has the decimal
@@ -414,7 +346,7 @@ static bool check_claim_kind(fx_facts_reader *r, const fx_cell *claim, const fx_
 
 static const fx_cell empty_cell = {"", 0, {NULL, 0, 0}, false};
 
-static fx_status on_row(void *ctx, const fx_cell *cells, size_t n)
+fx_status fx_facts_row(void *ctx, const fx_cell *cells, size_t n)
 {
     fx_facts_reader *r = ctx;
     if (!r->header_done) {
@@ -430,11 +362,8 @@ static fx_status on_row(void *ctx, const fx_cell *cells, size_t n)
     }
     if (r->header_bad)
         return FX_OK; /* the header was reported; rows cannot be read without it */
-    if (n != r->ncols) {
-        fx_diag_error(r->d, cells[0].at, "row has %zu field%s, the header has %zu", n,
-                      n == 1 ? "" : "s", r->ncols);
+    if (!fx_field_count(r->d, cells, n, r->ncols))
         return FX_OK;
-    }
     const fx_cell *c[C_COUNT];
     for (int i = 0; i < C_COUNT; i++)
         c[i] = r->map[i] >= 0 ? &cells[r->map[i]] : &empty_cell;
@@ -442,6 +371,7 @@ static fx_status on_row(void *ctx, const fx_cell *cells, size_t n)
     fx_fact *f = &r->fact;
     bool ok = true;
     f->at = cells[0].at;
+    f->published_at = c[C_PUBLISHED]->at;
     f->input = r->ninputs - 1;
     ok &= check_id(r, c[C_FACT_ID], "fact_id") && check_unique(r, c[C_FACT_ID]);
     ok &= check_text(r, c[C_ENTITY], "entity", true);
@@ -511,7 +441,7 @@ static fx_status on_row(void *ctx, const fx_cell *cells, size_t n)
     return r->fn ? r->fn(r->ctx, f) : FX_OK;
 }
 
-static void begin(fx_facts_reader *r, const char *name, fx_fact_fn fn, void *ctx, fx_diags *d)
+void fx_facts_begin(fx_facts_reader *r, const char *name, fx_fact_fn fn, void *ctx, fx_diags *d)
 {
     r->names = fx_xrealloc(r->names, (r->ninputs + 1) * sizeof *r->names);
     r->counts = fx_xrealloc(r->counts, (r->ninputs + 1) * sizeof *r->counts);
@@ -525,7 +455,7 @@ static void begin(fx_facts_reader *r, const char *name, fx_fact_fn fn, void *ctx
     r->d = d;
 }
 
-static fx_status end(fx_facts_reader *r, fx_status st)
+fx_status fx_facts_end(fx_facts_reader *r, fx_status st)
 {
     if (st == FX_OK && !r->header_done)
         return fx_diag_error(r->d, (fx_pos){r->name, 1, 1},
@@ -538,7 +468,7 @@ static fx_status end(fx_facts_reader *r, fx_status st)
 
 void fx_facts_skip_input(fx_facts_reader *r, const char *name)
 {
-    begin(r, name, NULL, NULL, NULL);
+    fx_facts_begin(r, name, NULL, NULL, NULL);
 }
 
 void fx_facts_set_tap(fx_facts_reader *r, fx_csvin_tap_fn tap, void *ctx)
@@ -550,14 +480,14 @@ void fx_facts_set_tap(fx_facts_reader *r, fx_csvin_tap_fn tap, void *ctx)
 fx_status fx_facts_read(fx_facts_reader *r, const char *path, const char *name, fx_fact_fn fn,
                         void *ctx, fx_diags *d)
 {
-    begin(r, name, fn, ctx, d);
+    fx_facts_begin(r, name, fn, ctx, d);
     fx_csvin_opts o = {r->tap, r->tap_ctx, NULL};
-    return end(r, fx_csvin_read_opts(path, name, on_row, r, &o, d));
+    return fx_facts_end(r, fx_csvin_read_opts(path, name, fx_facts_row, r, &o, d));
 }
 
 fx_status fx_facts_read_mem(fx_facts_reader *r, const char *buf, size_t len, size_t chunk,
                             const char *name, fx_fact_fn fn, void *ctx, fx_diags *d)
 {
-    begin(r, name, fn, ctx, d);
-    return end(r, fx_csvin_read_mem(buf, len, chunk, name, on_row, r, d));
+    fx_facts_begin(r, name, fn, ctx, d);
+    return fx_facts_end(r, fx_csvin_read_mem(buf, len, chunk, name, fx_facts_row, r, d));
 }

@@ -47,6 +47,7 @@ typedef struct {
 
 typedef struct {
     fx_pos at;    /* where the row starts */
+    fx_pos published_at; /* where its published field starts */
     size_t input; /* index of the input file, from 0 */
     fx_text fact_id, entity, claim, source, quote, note;
     fx_day published;
@@ -83,6 +84,14 @@ fx_status fx_facts_read(fx_facts_reader *r, const char *path, const char *name, 
 fx_status fx_facts_read_mem(fx_facts_reader *r, const char *buf, size_t len, size_t chunk,
                             const char *name, fx_fact_fn fn, void *ctx, fx_diags *d);
 
+/* The same in steps, for a caller that reads the CSV itself (input.c
+ * tells facts from sources by the header): begin, then fx_facts_row as
+ * the fx_csvin_row_fn with the reader as ctx, then end with csvin's
+ * status. An input begun and never ended counts as one with no facts. */
+void fx_facts_begin(fx_facts_reader *r, const char *name, fx_fact_fn fn, void *ctx, fx_diags *d);
+fx_status fx_facts_row(void *r, const fx_cell *cells, size_t n);
+fx_status fx_facts_end(fx_facts_reader *r, fx_status st);
+
 /* Counts an input that could not be opened, so input indices stay those
  * of the command line. */
 void fx_facts_skip_input(fx_facts_reader *r, const char *name);
@@ -95,6 +104,8 @@ size_t fx_facts_index_bytes(const fx_facts_reader *r);
 
 /* Id grammar of SPEC 2: 1-64 of [A-Za-z0-9._-], first a letter or digit. */
 bool fx_facts_is_id(const char *s, size_t len);
+/* True when name[0..len) is a column of a facts file. */
+bool fx_facts_names_column(const char *name, size_t len);
 /* Characters as Excel counts them (UTF-16 code units) of valid UTF-8. */
 size_t fx_utf16_len(const char *s, size_t len);
 

@@ -17,8 +17,10 @@
 #include "digest.h"
 #include "export.h"
 #include "facts.h"
+#include "input.h"
 #include "mem.h"
 #include "outfile.h"
+#include "pubcheck.h"
 #include "rates.h"
 #include "writer.h"
 
@@ -125,6 +127,7 @@ typedef struct {
     fx_book *book;
     fx_writer *writer; /* the book's cells go to a second thread */
     fx_export *exp;
+    fx_pubcheck *pub;
     fx_status st; /* first write failure */
     fx_progress_fn progress;
     void *progress_ctx;
@@ -136,6 +139,7 @@ static fx_status on_fact(void *ctx, const fx_fact *f)
     run *r = ctx;
     if (r->progress && ++r->seen % FX_PROGRESS_EVERY == 0)
         r->progress(r->progress_ctx, r->seen, r->o->inputs[f->input]);
+    fx_pubcheck_note(r->pub, f, f->at.file);
     if (fx_convert(&r->conv, f, r->rates, &r->o->conv, r->d) != FX_OK)
         return FX_OK; /* reported; go on to find every error */
     fx_audit_check(&r->check, &r->conv, r->rates, &r->o->audit);
@@ -162,7 +166,8 @@ static const char *const csv_names[OUT_N] = {NULL, "facts.csv", "conversions.csv
                                              "comparison.csv", "findings.csv"};
 
 /* SPEC 8, before any work: what each output is, and that none is an
- * input (a facts, rates or aliases file, or a rates folder's *.csv). */
+ * input (a facts, sources, rates or aliases file, or a rates folder's
+ * *.csv). Nothing is read yet, so a positional input is either kind. */
 static fx_status plan_outputs(const fx_opts *o, fx_outputs *outs, size_t id[OUT_N], fx_diags *d)
 {
     fx_status st = FX_OK;
@@ -176,7 +181,7 @@ static fx_status plan_outputs(const fx_opts *o, fx_outputs *outs, size_t id[OUT_
             return st;
     }
     for (size_t i = 0; i < o->ninputs; i++)
-        if ((st = fx_outputs_not_input(outs, o->inputs[i], "facts file", d)) != FX_OK)
+        if ((st = fx_outputs_not_input(outs, o->inputs[i], "facts or sources file", d)) != FX_OK)
             return st;
     char def[4096];
     fx_pipeline_default_rates(def, sizeof def);
@@ -225,6 +230,7 @@ fx_status fx_pipeline_run(const fx_opts *o, fx_diags *d, fx_run_result *res,
     fx_book_input *inputs = fx_xcalloc(o->ninputs, sizeof *inputs);
     bool *readable = fx_xcalloc(o->ninputs, sizeof *readable);
     fx_rate_table *rates = fx_rates_new();
+    fx_sources *sources = fx_sources_new();
     run r = {.o = o, .rates = rates, .d = d, .progress = progress, .progress_ctx = progress_ctx};
     fx_converted_init(&r.conv);
     fx_check_init(&r.check);
@@ -244,7 +250,7 @@ fx_status fx_pipeline_run(const fx_opts *o, fx_diags *d, fx_run_result *res,
     }
 
     fx_book_info info = {inputs, o->ninputs, rates, &o->conv, &o->audit, o->options,
-                         FX_VERSION, o->output, o->source_date_epoch};
+                         FX_VERSION, o->output, o->source_date_epoch, sources};
     if (!o->check && fx_diags_status(d) == FX_OK) { /* else nothing will be written */
         st = o->csv_dir ? fx_outputs_make_dir(outs, o->csv_dir, d) : FX_OK;
         if (st == FX_OK)
@@ -290,8 +296,10 @@ fx_status fx_pipeline_run(const fx_opts *o, fx_diags *d, fx_run_result *res,
     fx_facts_reader *facts = fx_facts_reader_new(rates);
     fx_digest tap;
     fx_digest_init(&tap);
-    if (r.book) /* only the workbook shows them */
-        fx_facts_set_tap(facts, fx_digest_tap, &tap);
+    /* A facts file's or a sources file's, told by its header as it is read;
+     * only the workbook shows the size and checksum. */
+    fx_input in = {facts, sources, on_fact, &r, r.book ? fx_digest_tap : NULL, &tap};
+    r.pub = fx_pubcheck_new();
     /* An unreadable input was reported; the others are still checked so
      * that one run names every error. */
     for (size_t i = 0; st == FX_OK && i < o->ninputs; i++) {
@@ -300,9 +308,13 @@ fx_status fx_pipeline_run(const fx_opts *o, fx_diags *d, fx_run_result *res,
             continue;
         }
         fx_digest_reset(&tap);
-        fx_status s = fx_facts_read(facts, input_path(o->inputs[i]), inputs[i].name, on_fact, &r, d);
+        fx_input_kind kind;
+        size_t described = fx_sources_count(sources);
+        fx_status s = fx_input_read(&in, input_path(o->inputs[i]), inputs[i].name, i, &kind, d);
         if (s != FX_OK && s != FX_E_DATA && s != FX_E_NOINPUT)
             st = s; /* a write failure: stop */
+        inputs[i].kind = kind;
+        inputs[i].sources = fx_sources_count(sources) - described;
         inputs[i].facts = fx_facts_in_input(facts, i);
         inputs[i].size = tap.size;
         fx_digest_hex(&tap, inputs[i].sha256);
@@ -315,6 +327,11 @@ fx_status fx_pipeline_run(const fx_opts *o, fx_diags *d, fx_run_result *res,
     }
     fx_facts_reader_free(facts); /* the fact_id index: not needed past the last fact */
     fx_digest_clear(&tap);
+    /* Every input is read: each fact's published against its source's,
+     * wherever the sources file stood on the command line. */
+    fx_pubcheck_report(r.pub, sources, d);
+    fx_pubcheck_free(r.pub);
+    r.pub = NULL;
     if (st == FX_OK)
         st = fx_diags_status(d);
     fx_status fin = fx_audit_finish(r.audit, st == FX_OK && (r.book || r.exp), d);
@@ -362,6 +379,7 @@ done: /* in reverse; an early exit's status is what d holds */
     fx_check_clear(&r.check);
     fx_converted_clear(&r.conv);
     fx_rates_free(rates);
+    fx_sources_free(sources); /* after the book: it borrowed the table */
     free(readable);
     free(inputs);
     return st;

@@ -91,15 +91,18 @@ static void run_info(summary *s)
     label(s, "targets", targets);
     next_row(s);
 
-    static const fx_col_spec ih[] = {{"input", 0, false}, {"bytes", 0, true}, {"facts", 0, true},
-                                     {"SHA-256", 0, false}};
+    /* rows: a facts file's facts, a sources file's sources */
+    static const fx_col_spec ih[] = {{"input", 0, false}, {"kind", 0, false}, {"bytes", 0, true},
+                                     {"rows", 0, true},   {"SHA-256", 0, false}};
     heads(s, ih, N(ih));
     for (size_t i = 0; i < in->ninputs && i < INPUTS_SHOWN; i++) {
         const fx_book_input *x = &in->inputs[i];
+        bool sources = x->kind == FX_INPUT_SOURCES;
         fx_sheet_put_str(b, s->ws, s->r, COL_A, fx_sheet_shown_name(b, x->name), NULL);
-        fx_sheet_put_num(b, s->ws, s->r, COL_B, (double)x->size, b->f_int);
-        fx_sheet_put_num(b, s->ws, s->r, COL_C, (double)x->facts, b->f_int);
-        fx_sheet_put_str(b, s->ws, s->r, COL_D, x->sha256, NULL);
+        fx_sheet_put_str(b, s->ws, s->r, COL_B, fx_input_kind_name(x->kind), NULL);
+        fx_sheet_put_num(b, s->ws, s->r, COL_C, (double)x->size, b->f_int);
+        fx_sheet_put_num(b, s->ws, s->r, COL_D, (double)(sources ? x->sources : x->facts), b->f_int);
+        fx_sheet_put_str(b, s->ws, s->r, COL_E, x->sha256, NULL);
         next_row(s);
     }
     if (in->ninputs > INPUTS_SHOWN) {

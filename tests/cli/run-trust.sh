@@ -28,7 +28,7 @@ locked() { i=0; while [ ! -e "$(dirname "$1")/.$(basename "$1").fxbook-lock" ] &
 # ---- 1. no output is an input: 64 before any work, the input unchanged
 fresh
 $BIN -q "$T/w/facts.csv" -o "$T/w/facts.csv" 2> "$T/err"; rc=$?
-check "-o the facts input: 64, input unchanged" '[ $rc -eq 64 ] && same "$F" "$T/w/facts.csv" && grep -q "is the facts file" "$T/err"'
+check "-o the facts input: 64, input unchanged" '[ $rc -eq 64 ] && same "$F" "$T/w/facts.csv" && grep -q "is the facts or sources file" "$T/err"'
 fresh
 $BIN -q "$T/w/facts.csv" --csv-dir "$T/w" 2> "$T/err"; rc=$?
 check "--csv-dir holding the facts input: 64, input unchanged, nothing added" \

@@ -37,7 +37,7 @@ replay() { # name, binary, inputs...
     fi
 }
 
-seeds_facts="fuzz/corpus/facts fixtures/good fixtures/bad"
+seeds_facts="fuzz/corpus/facts fixtures/good fixtures/bad fixtures/bad/sources"
 seeds_rates="fuzz/corpus/rates fixtures/bad/rates"
 seeds_dec="fuzz/corpus/dec"
 for t in facts rates dec; do

@@ -71,7 +71,7 @@ static int rows_mode(unsigned long rows, int argc, char **argv)
     fx_book_input *inputs = calloc(o.ninputs, sizeof *inputs);
     for (size_t i = 0; i < o.ninputs; i++)
         inputs[i].name = o.inputs[i];
-    fx_book_info info = {inputs, o.ninputs, t, &o.conv, &o.audit, o.options, "test", NULL, -1};
+    fx_book_info info = {inputs, o.ninputs, t, &o.conv, &o.audit, o.options, "test", NULL, -1, NULL};
     run r = {.o = &o, .rates = t, .d = d};
     fx_converted_init(&r.conv);
     fx_check_init(&r.check);
@@ -118,7 +118,7 @@ static int longtext_mode(const char *out)
     fx_ccy_parse("USD", 3, &co.targets[0]);
     fx_audit_opts ao = {.places = 2};
     fx_dec_init(&ao.tolerance);
-    fx_book_info info = {NULL, 0, t, &co, &ao, "", "test", NULL, -1};
+    fx_book_info info = {NULL, 0, t, &co, &ao, "", "test", NULL, -1, NULL};
 
     size_t n = 40000;
     char *quote = malloc(n);

@@ -395,7 +395,8 @@ def tests(T):
                         "reported_unit", "computed_amount", "computed_unrounded", "deviation_pct", "verdict",
                         "rate_date", "matching_rate_dates"],
         "Rates": ["date", "base", "quote", "rate (quote per base)", "rate_exact", "provider", "file", "line"],
-        "Sources": ["source", "published", "facts", "first_input"],
+        "Sources": ["source", "outlet", "title", "url", "published", "facts", "findings", "first_input",
+                    "described_at"],
         "Comparison": ["claim", "entity", "ai-news-digest", "twn", "tech-blog", "uk-tech-news",
                        "mbw", "kind", "unit", "facts", "sources", "min", "max", "spread_pct", "verdict"],
     }
