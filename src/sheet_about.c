@@ -297,6 +297,13 @@ static void hypotheses(about *a)
          "stale rate names its age in calendar days before D), with the count of the other "
          "hypotheses (distinct provider, R, basis, base figure, reading) that also explain it. "
          "None: unexplained.");
+    row2(a, "in this version",
+         "The search covers the rates of the conversion's own pair on every rate date R of the "
+         "window: spot, the fact's own value as base figure, the nearest reading. Its matching "
+         "rate dates are exactly these hypotheses; the best is the latest of them (a stale one "
+         "when no rate of the provider's last two dates reproduces the figure). Average bases, "
+         "chained base figures, truncated readings, several providers at once and the implied "
+         "rate ranges are SPEC 5.1's full search, not yet made.");
     row2(a, "same day",
          "A rate dated the same day as the source (R = D) counts as available: fxbook cannot "
          "tell from dates alone whether the source was published before the provider "
@@ -330,24 +337,49 @@ static void options(about *a)
          "is shown as \"(default rates)/NAME\", the same wherever fxbook is installed.");
 }
 
+/* Every input and rates file, with size and SHA-256: the Summary lists
+ * the first few and points here. */
+static void files(about *a)
+{
+    fx_book *b = a->b;
+    const fx_book_info *in = b->info;
+    heading(a, "Every file read");
+    for (size_t i = 0; i < in->ninputs && b->st == FX_OK; i++) {
+        const fx_book_input *x = &in->inputs[i];
+        bool src = x->kind == FX_INPUT_SOURCES;
+        char name[512];
+        snprintf(name, sizeof name, "%s", fx_sheet_shown_name(b, x->name));
+        rowf(a, name, "%s file: %lld bytes, %zu %s, SHA-256 %s", fx_input_kind_name(x->kind),
+             x->size, src ? x->sources : x->facts, src ? "sources" : "facts", x->sha256);
+    }
+    const fx_rate_table *t = in->rates;
+    for (size_t i = 0; t && i < fx_rates_files(t) && b->st == FX_OK; i++) {
+        char name[512];
+        snprintf(name, sizeof name, "%s", fx_sheet_shown_name(b, fx_rates_file_shown(t, i)));
+        rowf(a, name, "rates file: %lld bytes, SHA-256 %s", (long long)fx_rates_file_size(t, i),
+             fx_rates_file_sha256(t, i));
+    }
+}
+
 static void formulas(about *a)
 {
     heading(a, "Formulas: how a number recomputes");
     rowf(a, "unrounded",
-         "In Facts, amount_CCY_unrounded is a live formula: the fact's amount cell times the "
+         "In Facts, \"CCY unrounded (formula)\" is a live formula: the fact's amount cell times the "
          "Rates cell (column D) of the rate used; divided by it when the rate is used inverted "
          "(the rate is 1 base = rate quote, and the amount is in quote); for a cross, the "
          "product of its two legs, each times or divided, e.g. =M5*Rates!$D$7/Rates!$D$9. "
-         "Rounded to --places %s, %s, it gives amount_CCY.",
+         "Rounded to --places %s, %s, it gives \"CCY amount\". Conversions' \"computed unrounded "
+         "(formula)\" is the same over the printed figure's amount.",
          a->places, a->rounding);
     row2(a, "cached value",
          "The value stored with each formula is fxbook's exact unrounded result as the nearest "
          "double, so a spreadsheet that recalculates agrees with it to 1e-12 relative. "
-         "amount_CCY is fxbook's exact rounded number, a value, not a formula.");
+         "\"CCY amount\" is fxbook's exact rounded number, a value, not a formula.");
     row2(a, "exact digits",
          "Rates' rate is the nearest double of rate_exact, the rate as written in its file. A "
          "number with more significant digits than a double holds also carries its exact "
-         "decimal as text in its _exact column.");
+         "decimal as text in its \"(exact)\" column (there only when some value needs it).");
     row2(a, "text",
          "Text is always written as text: a cell that starts with =, +, - or @ is never a "
          "formula. A file name that is not UTF-8 shows each invalid byte as \\xHH.");
@@ -376,4 +408,5 @@ void fx_sheet_about_write(fx_book *b)
     hypotheses(&a);
     options(&a);
     formulas(&a);
+    files(&a);
 }
