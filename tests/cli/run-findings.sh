@@ -73,4 +73,21 @@ printf '%s\n' 'fact_id,entity,claim,source,published,value,scale,unit,reported_v
 $BIN -q "$T/kinds.csv" --csv-dir "$T/kinds" 2> "$T/stderr"
 check "kinds rank disagree, inconsistent, close, fallback" \
     '[ "$(cut -d, -f1-2 "$T/kinds/findings.csv" | tr "\n" " ")" = "rank,kind 1,disagree 2,inconsistent 3,close 4,fallback " ]'
+# A stale rate: one before the provider's latest two rate dates on or
+# before D. On Monday 2025-03-10 the latest two are 03-10 and 03-07 (Friday):
+# a figure only 03-07's rate gives is not stale, only 03-06's is.
+mkdir -p "$T/st/r"
+printf 'date,base,quote,rate\n2025-03-05,GBP,USD,3\n2025-03-06,GBP,USD,1\n2025-03-07,GBP,USD,2\n2025-03-10,GBP,USD,4\n' > "$T/st/r/fx.csv"
+printf '%s\n' 'fact_id,entity,claim,source,published,value,unit,quote,reported_value,reported_unit' \
+    'b2,E,c1,s,2025-03-10,1000,GBP,q,2000,USD' 'b3,E,c2,s,2025-03-10,1000,GBP,q,1000,USD' \
+    'b1,E,c3,s,2025-03-10,1000,GBP,q,4000,USD' > "$T/st/f.csv"
+$BIN -q -r "$T/st/r" "$T/st/f.csv" --csv-dir "$T/st/o" 2> "$T/stderr"
+check "the second-latest rate date is no assumption (provider named from the long file)" \
+    'grep -q "^b2,.*,2025-03-07,fx 2025-03-07 spot,0$" "$T/st/o/conversions.csv"'
+check "the third-latest is stale, with its age" \
+    'grep -q "^b3,.*,2025-03-06,\"fx 2025-03-06 spot, 4 days before\",0$" "$T/st/o/conversions.csv"'
+check "the valuation day's own rate: spot, no age" \
+    'grep -q "^b1,.*,consistent,2025-03-10,fx 2025-03-10 spot,0$" "$T/st/o/conversions.csv"'
+check "inconsistent findings by |deviation|, largest first" \
+    '[ "$(cut -d, -f4 "$T/st/o/findings.csv" | tr "\n" " ")" = "fact_id b3 b2 " ]'
 echo "1..$n"
