@@ -43,10 +43,10 @@ check "the Sources sheet is the same whichever comes first" 'cmp -s "$T/after.ts
 tab=$(printf '\t')
 check "Sources: header" \
     '[ "$(head -1 "$T/after.tsv")" = "source${tab}outlet${tab}title${tab}url${tab}published${tab}facts${tab}findings${tab}first_input${tab}described_at" ]'
-check "Sources: a source the file dates, with its outlet, title and where it is described" \
-    'grep -qxF "twn${tab}unnamed; the page carries \"News Synopsis\" and a \"TWN Exclusive\" link${tab}TikTok'"'"'s Parent Company ByteDance Plans \$20 Billion Investment in AI for 2025${tab}${tab}2025-01-24${tab}9${tab}${tab}$F${tab}$S:3" "$T/after.tsv"'
+check "Sources: a source the file dates, with its outlet, title, findings and where it is described" \
+    'grep -qxF "twn${tab}unnamed; the page carries \"News Synopsis\" and a \"TWN Exclusive\" link${tab}TikTok'"'"'s Parent Company ByteDance Plans \$20 Billion Investment in AI for 2025${tab}${tab}2025-01-24${tab}9${tab}3${tab}$F${tab}$S:3" "$T/after.tsv"'
 check "Sources: a source the file does not date shows its first fact's date" \
-    'grep -qxF "mbw${tab}Music Business Worldwide${tab}${tab}${tab}2025-01-22${tab}14${tab}${tab}$F${tab}$S:6" "$T/after.tsv"'
+    'grep -qxF "mbw${tab}Music Business Worldwide${tab}${tab}${tab}2025-01-22${tab}14${tab}2${tab}$F${tab}$S:6" "$T/after.tsv"'
 check "Sources: five sources, in order of first appearance in the facts" \
     '[ "$(cut -f1 "$T/after.tsv" | tr "\n" " ")" = "source ai-news-digest twn tech-blog uk-tech-news mbw " ]'
 sheet "$T/after.xlsx" Summary > "$T/summary.tsv" 2> "$T/err"
@@ -61,9 +61,9 @@ printf 'source,outlet,published\nreuters,Reuters,2025-01-23\ntwn,TWN,2025-01-24\
 $BIN -q "$T/extra.csv" "$F" -o "$T/extra.xlsx" 2> "$T/err"; rc=$?
 sheet "$T/extra.xlsx" Sources > "$T/extra.tsv" 2>> "$T/err"
 check "a source named only in the sources file is listed last, with 0 facts" \
-    '[ $rc -eq 0 ] && [ "$(tail -1 "$T/extra.tsv")" = "reuters${tab}Reuters${tab}${tab}${tab}2025-01-23${tab}0${tab}${tab}${tab}$T/extra.csv:2" ]'
+    '[ $rc -eq 0 ] && [ "$(tail -1 "$T/extra.tsv")" = "reuters${tab}Reuters${tab}${tab}${tab}2025-01-23${tab}0${tab}0${tab}${tab}$T/extra.csv:2" ]'
 check "a fact source the file does not name is listed with its id only" \
-    'grep -qxF "mbw${tab}${tab}${tab}${tab}2025-01-22${tab}14${tab}${tab}$F" "$T/extra.tsv"'
+    'grep -qxF "mbw${tab}${tab}${tab}${tab}2025-01-22${tab}14${tab}2${tab}$F" "$T/extra.tsv"'
 $BIN -q "$T/extra.csv" -o "$T/alone.xlsx" 2> "$T/err"; rc=$?
 sheet "$T/alone.xlsx" Sources > "$T/alone.tsv" 2>> "$T/err"
 check "a sources file alone: no facts, its sources listed" \
