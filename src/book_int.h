@@ -202,8 +202,8 @@ lxw_format *fx_sheet_percent_format(fx_book *b, long places);
 lxw_format *fx_sheet_format(fx_book *b, const char *num);
 /* Sets each column of ws as wide as its widest number (and header, and,
  * with text_too, its widest text up to a limit). */
-void fx_sheet_fit(fx_book *b, lxw_worksheet *ws, const fx_col_spec *cols, size_t ncols,
-                  bool text_too);
+double fx_sheet_fit(fx_book *b, lxw_worksheet *ws, const fx_col_spec *cols, size_t ncols,
+                    bool text_too); /* returns the columns' total width */
 /* Notes text as written at (ws, c) outside the put functions (a link). */
 void fx_sheet_note_text(fx_book *b, lxw_worksheet *ws, lxw_col_t c, const char *s);
 /* An internal link: text that jumps to sheet!cell. Counted against Excel's

@@ -155,6 +155,7 @@ bool fx_sheet_hush_ok(fx_book *b, const fx_hush *h, fx_status st, const char *wh
 
 #define TEXT_WIDTH_MAX 50 /* text wider than this overflows or wraps; numbers never */
 #define LINKS_MAX 65530   /* Excel's internal links a sheet */
+#define PAGE_WIDE_MAX 220 /* characters of columns that still print legibly on one page */
 
 static fx_widths *widths_of(fx_book *b, lxw_worksheet *ws)
 {
@@ -272,11 +273,12 @@ static size_t num_chars(const fx_book *b, double v, const lxw_format *f)
     return n;
 }
 
-void fx_sheet_fit(fx_book *b, lxw_worksheet *ws, const fx_col_spec *cols, size_t ncols,
-                  bool text_too)
+double fx_sheet_fit(fx_book *b, lxw_worksheet *ws, const fx_col_spec *cols, size_t ncols,
+                    bool text_too)
 {
+    double total = 0;
     if (!ws || b->st != FX_OK)
-        return;
+        return total;
     fx_widths *w = widths_of(b, ws);
     size_t n = ncols > w->n ? ncols : w->n;
     for (size_t c = 0; c < n && b->st == FX_OK; c++) {
@@ -294,9 +296,11 @@ void fx_sheet_fit(fx_book *b, lxw_worksheet *ws, const fx_col_spec *cols, size_t
         }
         if (width <= 0)
             continue;
+        total += width;
         fx_sheet_lxw_ok(b, worksheet_set_column(ws, (lxw_col_t)c, (lxw_col_t)c, width, NULL),
                         "column width");
     }
+    return total;
 }
 
 void fx_sheet_put_link(fx_book *b, lxw_worksheet *ws, lxw_row_t r, lxw_col_t c,
@@ -609,14 +613,12 @@ void fx_sheet_print_setup(fx_book *b, lxw_worksheet *ws, bool one_page_wide, boo
 void fx_sheet_header_row(fx_book *b, lxw_worksheet *ws, const fx_col_spec *cols, size_t n,
                          lxw_col_t freeze_col)
 {
-    double total = 0;
     for (size_t i = 0; i < n && b->st == FX_OK; i++) {
         lxw_col_t c = (lxw_col_t)i;
         fx_sheet_put_str(b, ws, 0, c, cols[i].name, cols[i].num ? b->f_head_num : b->f_head);
-        total += cols[i].width;
     }
     worksheet_freeze_panes(ws, 1, freeze_col);
-    fx_sheet_print_setup(b, ws, n <= 10 || total <= 200, true);
+    fx_sheet_print_setup(b, ws, false, true); /* one page wide or not: decided at the end */
 }
 
 void fx_sheet_highlight(fx_book *b, lxw_worksheet *ws, lxw_row_t r0, lxw_row_t r1, lxw_col_t c,
@@ -666,7 +668,8 @@ void fx_sheet_end(fx_book *b, fx_sheet *s)
     lxw_row_t last = s->row > 1 ? s->row - 1 : 0;
     fx_sheet_lxw_ok(b, worksheet_autofilter(s->ws, 0, 0, last, (lxw_col_t)(s->ncols - 1)),
                     "autofilter");
-    fx_sheet_fit(b, s->ws, s->cols, s->ncols, true);
+    if (fx_sheet_fit(b, s->ws, s->cols, s->ncols, true) <= PAGE_WIDE_MAX)
+        worksheet_fit_to_pages(s->ws, 1, 0); /* a narrow sheet prints one page wide */
 }
 
 void fx_sheet_init(fx_sheet *s, const char *base, const fx_col_spec *cols, size_t n,
