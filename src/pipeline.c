@@ -299,7 +299,7 @@ fx_status fx_pipeline_run(const fx_opts *o, fx_diags *d, fx_run_result *res,
     /* A facts file's or a sources file's, told by its header as it is read;
      * only the workbook shows the size and checksum. */
     fx_input in = {facts, sources, on_fact, &r, r.book ? fx_digest_tap : NULL, &tap};
-    r.pub = fx_pubcheck_new();
+    r.pub = fx_pubcheck_new(tmpdir);
     /* An unreadable input was reported; the others are still checked so
      * that one run names every error. */
     for (size_t i = 0; st == FX_OK && i < o->ninputs; i++) {

@@ -1,45 +1,35 @@
-/* pubcheck - facts grouped by (input, source, published): per group the
- * count and the first FX_DIAG_LIMIT facts (id and position), which is all
- * that the capped warnings of an input can name. Invariant: the warnings
- * are the same whatever the order of the inputs on the command line. */
+/* pubcheck - every fact's (input, position, source, published, fact_id)
+ * noted in a spool as it streams (a sources file may come after the
+ * facts), checked in one pass once every input is read. Invariant: the
+ * warnings are the same whatever the order of the inputs on the command
+ * line, and nothing per fact stays in memory. */
 #include "pubcheck.h"
 
 #include <glib.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include "field.h"
 #include "mem.h"
+#include "spool.h"
 
+/* A noted fact in the spool: this, then its source and fact_id. */
 typedef struct {
-    unsigned long line, col;
-    char id[FX_FIELD_ID_MAX + 1];
-} kept;
-
-typedef struct {
-    size_t input;
-    const char *name; /* the input's, borrowed */
-    const char *source; /* in the table's arena */
+    uint64_t input, line, col;
     fx_day published;
-    size_t facts;
-    kept *first; /* at most FX_DIAG_LIMIT */
-    size_t nfirst, cap;
-} group;
+} note_rec;
 
 struct fx_pubcheck {
-    GHashTable *ix; /* key (in arena) -> group index + 1 */
-    fx_arena *arena;
-    group *groups;
-    size_t n, cap;
-    size_t last; /* index + 1 of the group of the previous fact: facts come in runs */
+    fx_spool *spool;    /* every fact, in input order: nothing per fact in memory */
+    const char **names; /* input index -> its name, borrowed */
+    size_t nnames;
 };
 
-fx_pubcheck *fx_pubcheck_new(void)
+fx_pubcheck *fx_pubcheck_new(const char *tmpdir)
 {
     fx_pubcheck *p = fx_xcalloc(1, sizeof *p);
-    p->ix = g_hash_table_new(g_str_hash, g_str_equal);
-    p->arena = fx_arena_new();
+    p->spool = fx_spool_new(tmpdir ? tmpdir : g_get_tmp_dir());
     return p;
 }
 
@@ -47,115 +37,93 @@ void fx_pubcheck_free(fx_pubcheck *p)
 {
     if (!p)
         return;
-    for (size_t i = 0; i < p->n; i++)
-        free(p->groups[i].first);
-    free(p->groups);
-    g_hash_table_destroy(p->ix);
-    fx_arena_free(p->arena);
+    fx_spool_free(p->spool);
+    free(p->names);
     free(p);
-}
-
-static bool same(const group *g, const fx_fact *f)
-{
-    return g->input == f->input && g->published == f->published &&
-           strlen(g->source) == f->source.len && memcmp(g->source, f->source.s, f->source.len) == 0;
 }
 
 void fx_pubcheck_note(fx_pubcheck *p, const fx_fact *f, const char *name)
 {
-    group *g = p->last ? &p->groups[p->last - 1] : NULL;
-    if (!g || !same(g, f)) {
-        char key[96];
-        snprintf(key, sizeof key, "%zu %ld %.*s", f->input, (long)f->published,
-                 (int)f->source.len, f->source.s);
-        size_t ix = GPOINTER_TO_SIZE(g_hash_table_lookup(p->ix, key));
-        if (!ix) {
-            p->groups = fx_xgrow(p->groups, &p->cap, p->n + 1, sizeof *p->groups);
-            p->groups[p->n] = (group){f->input, name,
-                                      fx_arena_strndup(p->arena, f->source.s, f->source.len),
-                                      f->published, 0, NULL, 0, 0};
-            ix = ++p->n;
-            g_hash_table_insert(p->ix, fx_arena_strndup(p->arena, key, strlen(key)),
-                                GSIZE_TO_POINTER(ix));
-        }
-        p->last = ix;
-        g = &p->groups[ix - 1];
+    if (f->input >= p->nnames) {
+        size_t n = p->nnames ? 2 * p->nnames : 8;
+        while (n <= f->input)
+            n *= 2;
+        p->names = fx_xrealloc(p->names, n * sizeof *p->names);
+        memset(p->names + p->nnames, 0, (n - p->nnames) * sizeof *p->names);
+        p->nnames = n;
     }
-    g->facts++;
-    if (g->nfirst < FX_DIAG_LIMIT) {
-        g->first = fx_xgrow(g->first, &g->cap, g->nfirst + 1, sizeof *g->first);
-        kept *k = &g->first[g->nfirst++];
-        k->line = f->published_at.line;
-        k->col = f->published_at.col;
-        snprintf(k->id, sizeof k->id, "%.*s", (int)f->fact_id.len, f->fact_id.s);
-    }
+    p->names[f->input] = name;
+    note_rec r;
+    memset(&r, 0, sizeof r); /* no stray padding bytes in the file */
+    r.input = f->input;
+    r.line = f->published_at.line;
+    r.col = f->published_at.col;
+    r.published = f->published;
+    fx_spool_field fl[3] = {{&r, sizeof r}, {f->source.s, f->source.len},
+                            {f->fact_id.s, f->fact_id.len}};
+    fx_spool_put(p->spool, fl, 3); /* sticky: report says so */
 }
 
-/* One fact that will be warned about, for sorting an input's by position. */
-typedef struct {
-    const group *g;
-    const kept *k;
-    fx_day says;
-} hit;
-
-static int by_place(const void *a, const void *b)
+/* The "and N more" line of an input whose warnings passed the limit. */
+static void more(fx_diags *d, const char *name, size_t facts, size_t shown)
 {
-    const hit *x = a, *y = b;
-    if (x->k->line != y->k->line)
-        return x->k->line < y->k->line ? -1 : 1;
-    return x->k->col < y->k->col ? -1 : x->k->col > y->k->col;
+    if (facts > shown)
+        fx_diag_warn(d, (fx_pos){name, 0, 0},
+                     "%zu more facts published on another day than their source says; "
+                     "only the first %zu are shown",
+                     facts - shown, shown);
 }
 
+/* Facts arrive input by input, each input's in the order of its rows, so
+ * one pass over the spool gives every input's warnings in file order. */
 size_t fx_pubcheck_report(const fx_pubcheck *p, const fx_sources *s, fx_diags *d)
 {
     size_t all = 0;
     if (!p || fx_sources_count(s) == 0)
         return 0;
-    /* the groups of one input, in input order: sort the group indices */
-    size_t *order = fx_xcalloc(p->n ? p->n : 1, sizeof *order);
-    size_t nord = 0;
-    for (size_t i = 0; i < p->n; i++) {
-        const group *g = &p->groups[i];
-        const fx_source_desc *sd = fx_sources_find(s, g->source, strlen(g->source));
-        if (sd && sd->has_published && sd->published != g->published)
-            order[nord++] = i;
+    if (!fx_spool_rewind(p->spool)) {
+        fx_diag_status(d, FX_E_IO, (fx_pos){0}, "published dates: %s",
+                       fx_spool_error(p->spool));
+        return 0;
     }
-    hit *hits = fx_xcalloc(nord * FX_DIAG_LIMIT + 1, sizeof *hits);
-    bool *done = fx_xcalloc(nord + 1, sizeof *done);
-    for (size_t a = 0; a < nord; a++) {
-        if (done[a])
+    const char *name = NULL;
+    size_t facts = 0, shown = 0;
+    uint64_t input = UINT64_MAX;
+    const fx_spool_field *fl;
+    size_t nf;
+    int got;
+    while ((got = fx_spool_next(p->spool, &fl, &nf)) == 1) {
+        note_rec r;
+        if (nf != 3 || fl[0].len != sizeof r) {
+            got = -1;
+            break;
+        }
+        memcpy(&r, fl[0].p, sizeof r);
+        if (r.input != input) {
+            more(d, name, facts, shown);
+            input = r.input;
+            name = r.input < p->nnames ? p->names[r.input] : "";
+            facts = shown = 0;
+        }
+        const fx_source_desc *sd = fx_sources_find(s, fl[1].p, fl[1].len);
+        if (!sd || !sd->has_published || sd->published == r.published)
             continue;
-        size_t input = p->groups[order[a]].input, nh = 0, facts = 0;
-        const char *name = p->groups[order[a]].name;
-        for (size_t b = a; b < nord; b++) {
-            const group *g = &p->groups[order[b]];
-            if (done[b] || g->input != input)
-                continue;
-            done[b] = true;
-            facts += g->facts;
-            fx_day says = fx_sources_find(s, g->source, strlen(g->source))->published;
-            for (size_t k = 0; k < g->nfirst; k++)
-                hits[nh++] = (hit){g, &g->first[k], says};
-        }
-        qsort(hits, nh, sizeof *hits, by_place);
-        size_t shown = nh < FX_DIAG_LIMIT ? nh : FX_DIAG_LIMIT;
-        for (size_t i = 0; i < shown; i++) {
-            char was[11], says[11];
-            fx_date_format(hits[i].g->published, was);
-            fx_date_format(hits[i].says, says);
-            fx_diag_warn(d, (fx_pos){name, hits[i].k->line, hits[i].k->col},
-                         "fact %s published %s, its source %s says %s", hits[i].k->id, was,
-                         hits[i].g->source, says);
-        }
-        if (facts > shown)
-            fx_diag_warn(d, (fx_pos){name, 0, 0},
-                         "%zu more facts published on another day than their source says; "
-                         "only the first %zu are shown",
-                         facts - shown, shown);
-        all += facts;
+        facts++;
+        all++;
+        if (shown == FX_DIAG_LIMIT)
+            continue;
+        shown++;
+        char was[11], says[11];
+        fx_date_format(r.published, was);
+        fx_date_format(sd->published, says);
+        fx_diag_warn(d, (fx_pos){name, (unsigned long)r.line, (unsigned long)r.col},
+                     "fact %s published %s, its source %s says %s", (const char *)fl[2].p, was,
+                     (const char *)fl[1].p, says);
     }
-    free(done);
-    free(hits);
-    free(order);
+    more(d, name, facts, shown);
+    if (got < 0)
+        fx_diag_status(d, FX_E_IO, (fx_pos){0}, "published dates: %s",
+                       fx_spool_error(p->spool) ? fx_spool_error(p->spool)
+                                                : "a noted fact is not what was written");
     return all;
 }

@@ -11,12 +11,13 @@
 
 typedef struct fx_pubcheck fx_pubcheck;
 
-fx_pubcheck *fx_pubcheck_new(void);
+/* tmpdir: the folder of its spool (an unlinked temporary file); NULL:
+ * $TMPDIR. */
+fx_pubcheck *fx_pubcheck_new(const char *tmpdir);
 void fx_pubcheck_free(fx_pubcheck *p);
 
 /* Notes a valid fact of the input called name (borrowed, must outlive p
- * and the diags it reports into). What is kept grows with the distinct
- * (input, source, published) triples, at most FX_DIAG_LIMIT facts each. */
+ * and the diags it reports into), in the spool: nothing in memory. */
 void fx_pubcheck_note(fx_pubcheck *p, const fx_fact *f, const char *name);
 /* One warning per fact whose source s describes with another published
  * date, at the fact's published field, input by input in file order; at

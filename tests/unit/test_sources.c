@@ -337,7 +337,7 @@ static void run_pub(bool sources_first, const char *facts, char *m, size_t n, si
     fx_diags *d = fx_diags_new();
     fx_facts_reader *fr = fx_facts_reader_new(rates);
     fx_sources *s = fx_sources_new();
-    facts_seen seen = {0, 0, fx_pubcheck_new()};
+    facts_seen seen = {0, 0, fx_pubcheck_new(NULL)};
     fx_input in = {fr, s, on_fact, &seen, NULL, NULL};
     const char *src = SH "twn,,,,2025-01-23\nmbw,,,,\nunused,,,,2025-01-01\n";
     const char *names[2] = {"s.csv", "f.csv"};
@@ -414,7 +414,7 @@ static void no_sources_no_warning(void **state)
     fx_diags *d = fx_diags_new();
     fx_sources *s = fx_sources_new();
     assert_int_equal(fx_pubcheck_report(NULL, s, d), 0);
-    fx_pubcheck *p = fx_pubcheck_new();
+    fx_pubcheck *p = fx_pubcheck_new(NULL);
     assert_int_equal(fx_pubcheck_report(p, NULL, d), 0);
     assert_int_equal(fx_diags_count(d), 0);
     fx_pubcheck_free(p);
