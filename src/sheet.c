@@ -757,6 +757,11 @@ void fx_sheet_make_formats(fx_book *b)
     b->f_wrap = workbook_add_format(wb);
     format_set_text_wrap(b->f_wrap);
     format_set_align(b->f_wrap, LXW_ALIGN_VERTICAL_TOP);
+    b->f_wrap_bottom = workbook_add_format(wb);
+    format_set_text_wrap(b->f_wrap_bottom);
+    b->f_bold_top = workbook_add_format(wb);
+    format_set_bold(b->f_bold_top);
+    format_set_align(b->f_bold_top, LXW_ALIGN_VERTICAL_TOP);
     b->f_link = workbook_add_format(wb);
     format_set_font_color(b->f_link, LXW_COLOR_BLUE);
     format_set_underline(b->f_link, LXW_UNDERLINE_SINGLE);

@@ -60,7 +60,7 @@ void fx_sheet_findings_write(fx_book *b, fx_findings *fs)
         size_t lines = (strlen(f->detail) + DETAIL_CHARS - 1) / DETAIL_CHARS;
         if (lines > 1)
             fx_sheet_lxw_ok(b, worksheet_set_row(ws, r, 15.0 * (double)lines, NULL), "row height");
-        fx_sheet_put_str(b, ws, r, G_DETAIL, f->detail, b->f_wrap);
+        fx_sheet_put_str(b, ws, r, G_DETAIL, f->detail, b->f_wrap_bottom);
         if (f->has_figure)
             fx_sheet_put_num(b, ws, r, G_FIGURE, f->figure, figure_format(b, f, f->figure_places));
         if (f->has_expected)
@@ -79,4 +79,6 @@ void fx_sheet_findings_write(fx_book *b, fx_findings *fs)
         fx_sheet_put_str(b, s.ws, r, G_DETAIL, "No findings: every conversion is consistent "
                                                "and every claim's sources agree.", NULL);
     fx_sheet_end(b, &s);
+    if (s.ws && b->st == FX_OK) /* the sentence column with the rest: always one page wide */
+        worksheet_fit_to_pages(s.ws, 1, 0);
 }

@@ -22,8 +22,8 @@
 
 enum { COL_A, COL_B, COL_C, COL_D, COL_E, COL_F };
 static const fx_col_spec summary_cols[] = {
-    {"", 34, false}, {"", 13, true}, {"", 12, true}, {"", 12, true}, {"", 12, true}, {"", 42, false},
-    {"", 2, false},
+    {"", 34, false}, {"", 13, true}, {"", 12, true}, {"", 12, true}, {"", 12, true}, {"", 66, false},
+    {"", 2, false}, /* a SHA-256 in F (rates) or from E (inputs) ends before the chart in H */
 };
 
 typedef struct {
@@ -77,7 +77,7 @@ static void run_info(summary *s)
     next_row(s);
     label(s, "version", in->version ? in->version : "");
     /* every option in full, wrapped across B:F */
-    fx_sheet_put_str(b, s->ws, s->r, COL_A, "options", b->f_bold);
+    fx_sheet_put_str(b, s->ws, s->r, COL_A, "options", b->f_bold_top);
     size_t lines = strlen(b->options) / 100 + 1;
     fx_sheet_lxw_ok(b, worksheet_set_row(s->ws, s->r, 15.0 * (double)lines, NULL), "row height");
     fx_sheet_cell_ok(b, worksheet_merge_range(s->ws, s->r, COL_B, s->r, COL_F, b->options,
