@@ -280,8 +280,9 @@ double fx_sheet_fit(fx_book *b, lxw_worksheet *ws, const fx_col_spec *cols, size
     if (!ws || b->st != FX_OK)
         return total;
     fx_widths *w = widths_of(b, ws);
-    size_t n = ncols > w->n ? ncols : w->n;
-    for (size_t c = 0; c < n && b->st == FX_OK; c++) {
+    /* only the columns named: a sheet sets any others itself (Summary's
+     * hidden chart columns), and two ranges may not overlap */
+    for (size_t c = 0; c < ncols && b->st == FX_OK; c++) {
         double width = 0;
         if (c < ncols) /* the header, its filter button beside it */
             width = (double)chars_of(cols[c].name, strlen(cols[c].name)) + 3;

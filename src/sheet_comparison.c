@@ -184,7 +184,7 @@ void fx_sheet_comparison_write(fx_book *b, fx_audit *a)
         fx_sheet_put_str(b, ws, r, K_CLAIM, cl->claim, NULL);
         fx_sheet_put_str(b, ws, r, K_VERDICT, fx_claim_verdict_name(cl->verdict), NULL);
         double sp;
-        if (cl->facts > 1 && fx_sheet_spread_pct(b, cl, &sp))
+        if (cl->facts > 1 && fx_sheet_spread_pct(b, cl, &sp)) /* one fact: no spread to show */
             fx_sheet_put_num(b, ws, r, K_SPREAD, sp, b->f_pct);
         fx_sheet_put_str(b, ws, r, K_KIND, fx_kind_name(cl->kind), NULL);
         fx_sheet_put_str(b, ws, r, K_UNIT,

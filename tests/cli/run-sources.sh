@@ -31,8 +31,12 @@ for row in wb[sys.argv[2]].iter_rows(values_only=True):
 PYEOF
 }
 
+# a source's findings: the rows of findings.csv whose sources name it
+nfind() { $PY -c 'import csv, sys; print(sum(sys.argv[2] in r["sources"].split(", ") for r in csv.DictReader(open(sys.argv[1]))))' "$1" "$2"; }
+
 # ---- 1. the bundled pair, either order
-$BIN "$F" "$S" -o "$T/after.xlsx" 2> "$T/err"; rc=$?
+$BIN "$F" "$S" -o "$T/after.xlsx" --csv-dir "$T/csv" 2> "$T/err"; rc=$?
+ftwn=$(nfind "$T/csv/findings.csv" twn) fmbw=$(nfind "$T/csv/findings.csv" mbw)
 check "facts then sources: exit 0, no warning" \
     '[ $rc -eq 0 ] && [ "$(grep -c . "$T/err")" -eq 1 ] && grep -q "^fxbook: 43 facts, 5 sources" "$T/err"'
 $BIN -q "$S" "$F" -o "$T/before.xlsx" 2> "$T/err"; rc=$?
@@ -43,10 +47,11 @@ check "the Sources sheet is the same whichever comes first" 'cmp -s "$T/after.ts
 tab=$(printf '\t')
 check "Sources: header" \
     '[ "$(head -1 "$T/after.tsv")" = "source${tab}outlet${tab}title${tab}url${tab}published${tab}facts${tab}findings${tab}first_input${tab}described_at" ]'
-check "Sources: a source the file dates, with its outlet, title, findings and where it is described" \
-    'grep -qxF "twn${tab}unnamed; the page carries \"News Synopsis\" and a \"TWN Exclusive\" link${tab}TikTok'"'"'s Parent Company ByteDance Plans \$20 Billion Investment in AI for 2025${tab}${tab}2025-01-24${tab}9${tab}3${tab}$F${tab}$S:3" "$T/after.tsv"'
+check "Sources: a source the file dates, with its outlet, title and where it is described" \
+    'grep -qxF "twn${tab}unnamed; the page carries \"News Synopsis\" and a \"TWN Exclusive\" link${tab}TikTok'"'"'s Parent Company ByteDance Plans \$20 Billion Investment in AI for 2025${tab}${tab}2025-01-24${tab}9${tab}$ftwn${tab}$F${tab}$S:3" "$T/after.tsv"'
 check "Sources: a source the file does not date shows its first fact's date" \
-    'grep -qxF "mbw${tab}Music Business Worldwide${tab}${tab}${tab}2025-01-22${tab}14${tab}2${tab}$F${tab}$S:6" "$T/after.tsv"'
+    'grep -qxF "mbw${tab}Music Business Worldwide${tab}${tab}${tab}2025-01-22${tab}14${tab}$fmbw${tab}$F${tab}$S:6" "$T/after.tsv"'
+check "Sources: findings counts are findings.csv's (twn $ftwn, mbw $fmbw), not blank" '[ "$ftwn" -gt 0 ] && [ "$fmbw" -gt 0 ]'
 check "Sources: five sources, in order of first appearance in the facts" \
     '[ "$(cut -f1 "$T/after.tsv" | tr "\n" " ")" = "source ai-news-digest twn tech-blog uk-tech-news mbw " ]'
 sheet "$T/after.xlsx" Summary > "$T/summary.tsv" 2> "$T/err"
@@ -63,7 +68,7 @@ sheet "$T/extra.xlsx" Sources > "$T/extra.tsv" 2>> "$T/err"
 check "a source named only in the sources file is listed last, with 0 facts" \
     '[ $rc -eq 0 ] && [ "$(tail -1 "$T/extra.tsv")" = "reuters${tab}Reuters${tab}${tab}${tab}2025-01-23${tab}0${tab}0${tab}${tab}$T/extra.csv:2" ]'
 check "a fact source the file does not name is listed with its id only" \
-    'grep -qxF "mbw${tab}${tab}${tab}${tab}2025-01-22${tab}14${tab}2${tab}$F" "$T/extra.tsv"'
+    'grep -qxF "mbw${tab}${tab}${tab}${tab}2025-01-22${tab}14${tab}$fmbw${tab}$F" "$T/extra.tsv"'
 $BIN -q "$T/extra.csv" -o "$T/alone.xlsx" 2> "$T/err"; rc=$?
 sheet "$T/alone.xlsx" Sources > "$T/alone.tsv" 2>> "$T/err"
 check "a sources file alone: no facts, its sources listed" \

@@ -6,7 +6,10 @@
  *       with the status number.
  *   book_tool longtext OUT   a fact whose quote has 40,000 characters goes
  *       straight to fx_book_add (facts.c would reject it): the book must
- *       refuse it with a diagnostic, never cut it. Exits 0 when it does.
+ *       refuse it with one diagnostic, never cut it, and write nothing. The
+ *       Facts rows are recorded while facts come in and written at close, so
+ *       the refusal may come from fx_book_add or from fx_book_close. Exits 0
+ *       when it does.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -17,6 +20,7 @@
 #include "convert.h"
 #include "diag.h"
 #include "facts.h"
+#include "findings.h"
 #include "opts.h"
 #include "outfile.h"
 #include "rates.h"
@@ -130,6 +134,7 @@ static int longtext_mode(const char *out)
     f.claim = (fx_text){"c", 1};
     f.source = (fx_text){"s", 1};
     f.quote = (fx_text){quote, n};
+    f.note = (fx_text){"", 0}; /* facts.h: s[len] is '\0', never NULL */
     f.fig.kind = FX_KIND_COUNT;
     f.fig.unit = (fx_text){"count", 5};
     fx_dec_init(&f.fig.value);
@@ -145,8 +150,19 @@ static int longtext_mode(const char *out)
     if (b) {
         fx_audit_ref ref = {0, 0};
         fx_status st = fx_book_add(b, &c, NULL, ref);
-        fx_status again = fx_book_add(b, &c, NULL, ref); /* stays failed */
-        fx_book_discard(b);
+        fx_status again = fx_book_add(b, &c, NULL, ref); /* a failure stays */
+        if (st == FX_OK && again == FX_OK) { /* recorded: refused at close */
+            fx_audit *a = fx_audit_new(&ao, &co, ".");
+            fx_findings *fs = fx_findings_new(".", &ao, &co);
+            fx_audit_finish(a, true, d);
+            if (fx_diags_status(d) == FX_OK)
+                fx_findings_finish(fs, a, d);
+            st = again = fx_diags_status(d) == FX_OK ? fx_book_close(b, a, fs, d) : FX_OK;
+            fx_audit_free(a);
+            fx_findings_free(fs);
+        } else {
+            fx_book_discard(b);
+        }
         print_diags(d);
         rc = st != FX_OK && again == st && fx_diags_count(d) == 1 ? 0 : 1;
     } else {

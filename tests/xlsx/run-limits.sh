@@ -45,7 +45,7 @@ for name in ("Facts", "Facts (2)"):
     print(f"{name}: rows={rows} last={r} id={text}")
 PYEOF
 check "sheets in order, Facts continues on Facts (2)" \
-    'grep -qx "sheets=Summary|Comparison|Facts|Facts (2)|Conversions|Rates|Sources|About" "$T/report"'
+    'grep -qx "sheets=Summary|Findings|Comparison|Conversions|Facts|Facts (2)|Rates|Sources|About" "$T/report"'
 check "Facts holds 1,048,575 facts under its header, to row 1,048,576" \
     'grep -qx "Facts: rows=1048576 last=1048576 id=f1048575" "$T/report"'
 check "Facts (2) holds the last fact under its own header" \

@@ -28,8 +28,11 @@ check "it reads back whole from Comparison and Facts" \
 import openpyxl, sys
 wb = openpyxl.load_workbook(sys.argv[1])
 want = chr(0x4e2d) * 25000
-sys.exit(0 if wb[\"Comparison\"][\"B2\"].value == want and wb[\"Facts\"][\"B2\"].value == want
-         and wb[\"Facts\"][\"B3\"].value == want else 1)" "$T/cjk.xlsx"'
+def col(ws, name):  # the column headed name, wherever the layout puts it
+    return [c.value for c in ws[1]].index(name) + 1
+c, f = wb[\"Comparison\"], wb[\"Facts\"]
+sys.exit(0 if c.cell(2, col(c, \"entity\")).value == want and f.cell(2, col(f, \"entity\")).value == want
+         and f.cell(3, col(f, \"entity\")).value == want else 1)" "$T/cjk.xlsx"'
 
 # 2. File names that are not UTF-8: caf<E9>.csv and a rates folder r<FF>.
 cafe=$(printf 'caf\351.csv')
