@@ -108,7 +108,8 @@ struct fx_book {
 
     lxw_format *f_head, *f_head_num, *f_title, *f_bold, *f_date, *f_money, *f_unrounded, *f_pct,
         *f_int, *f_bad, *f_warn, *f_bn, *f_mn, *f_wrap, *f_link, *f_section, *f_rate, *f_bold_top,
-        *f_wrap_bottom; /* wrapped, its last line on the row's other cells' line */
+        *f_wrap_bottom, /* wrapped, its last line on the row's other cells' line */
+        *f_indent;      /* text one step off a number on its left */
     lxw_format *f_places[SHOWN_PLACES_MAX + 1];  /* "#,##0.000": created on demand */
     lxw_format *f_percent[SHOWN_PLACES_MAX + 1]; /* "#,##0.0\"%\"": created on demand */
     fx_fmt_info fmts[256];

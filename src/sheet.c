@@ -283,10 +283,9 @@ double fx_sheet_fit(fx_book *b, lxw_worksheet *ws, const fx_col_spec *cols, size
     /* only the columns named: a sheet sets any others itself (Summary's
      * hidden chart columns), and two ranges may not overlap */
     for (size_t c = 0; c < ncols && b->st == FX_OK; c++) {
-        double width = 0;
-        if (c < ncols) /* the header, its filter button beside it */
-            width = (double)chars_of(cols[c].name, strlen(cols[c].name)) + 3;
-        if (c < ncols && cols[c].width > width)
+        /* the header, its filter button beside it; at least the sheet's minimum */
+        double width = (double)chars_of(cols[c].name, strlen(cols[c].name)) + 3;
+        if (cols[c].width > width)
             width = cols[c].width;
         if (c < w->n) {
             double num = w->num[c] ? w->num[c] + 2 : 0;
@@ -758,6 +757,8 @@ void fx_sheet_make_formats(fx_book *b)
     b->f_wrap = workbook_add_format(wb);
     format_set_text_wrap(b->f_wrap);
     format_set_align(b->f_wrap, LXW_ALIGN_VERTICAL_TOP);
+    b->f_indent = workbook_add_format(wb);
+    format_set_indent(b->f_indent, 1);
     b->f_wrap_bottom = workbook_add_format(wb);
     format_set_text_wrap(b->f_wrap_bottom);
     b->f_bold_top = workbook_add_format(wb);
@@ -796,7 +797,7 @@ void fx_rows_open(fx_book *b, fx_rows *w)
     memset(w, 0, sizeof *w);
     w->sp = fx_spool_new(b->dir);
     if (fx_spool_error(w->sp))
-        fx_sheet_fail(b, FX_E_CANTCREAT, "Facts", fx_spool_error(w->sp));
+        fx_sheet_fail(b, FX_E_CANTCREAT, "sheet \"Facts\"", fx_spool_error(w->sp));
 }
 
 void fx_rows_close(fx_rows *w)
@@ -831,7 +832,7 @@ void fx_rows_num(fx_rows *w, lxw_col_t c, double v, lxw_format *f)
 void fx_rows_text(fx_book *b, fx_rows *w, lxw_col_t c, const char *s, size_t len, lxw_format *f)
 {
     if (has_nonchar(s, len)) { /* the input checks refuse them: as fx_sheet_put_text */
-        fx_sheet_fail(b, FX_E_INTERNAL, "Facts",
+        fx_sheet_fail(b, FX_E_INTERNAL, "sheet \"Facts\"",
                       "a text holds U+FFFE or U+FFFF, which XML cannot carry");
         return;
     }
@@ -874,7 +875,7 @@ void fx_rows_end(fx_book *b, fx_rows *w, uint32_t tag)
 {
     fx_spool_field f[2] = {{&tag, sizeof tag}, {w->buf ? w->buf : "", w->len}};
     if (b->st == FX_OK && !fx_spool_put(w->sp, f, 2))
-        fx_sheet_fail(b, FX_E_IO, "Facts", fx_spool_error(w->sp));
+        fx_sheet_fail(b, FX_E_IO, "sheet \"Facts\"", fx_spool_error(w->sp));
     w->len = 0;
     w->rows++;
 }

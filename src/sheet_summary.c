@@ -102,7 +102,7 @@ static void run_info(summary *s)
         fx_sheet_put_str(b, s->ws, s->r, COL_B, fx_input_kind_name(x->kind), NULL);
         fx_sheet_put_num(b, s->ws, s->r, COL_C, (double)x->size, b->f_int);
         fx_sheet_put_num(b, s->ws, s->r, COL_D, (double)(sources ? x->sources : x->facts), b->f_int);
-        fx_sheet_put_str(b, s->ws, s->r, COL_E, x->sha256, NULL);
+        fx_sheet_put_str(b, s->ws, s->r, COL_E, x->sha256, b->f_indent); /* off the number */
         next_row(s);
     }
     if (in->ninputs > INPUTS_SHOWN) {
@@ -133,7 +133,7 @@ static void run_info(summary *s)
             fx_sheet_put_num(b, s->ws, s->r, COL_D, (double)n, b->f_int);
         }
         fx_sheet_put_num(b, s->ws, s->r, COL_E, (double)fx_rates_file_size(t, i), b->f_int);
-        fx_sheet_put_str(b, s->ws, s->r, COL_F, fx_rates_file_sha256(t, i), NULL);
+        fx_sheet_put_str(b, s->ws, s->r, COL_F, fx_rates_file_sha256(t, i), b->f_indent);
         next_row(s);
     }
     if (nfiles > RATES_SHOWN) {
