@@ -461,12 +461,9 @@ static void normalized_interval(fx_audit *a, const fx_converted *c)
     const fx_fact *f = c->fact;
     fx_interval_of(&a->iv, &f->fig, f->qual, &a->o.tolerance);
     if (f->fig.kind == FX_KIND_MONEY && c->nconv) {
-        fx_ratio r;
-        fx_ratio_init(&r);
-        fx_ratio_set_quot(&r, c->conv[0].priced.num, c->conv[0].priced.den);
-        fx_ratio_mul(&a->iv.lo, &a->iv.lo, &r);
-        fx_ratio_mul(&a->iv.hi, &a->iv.hi, &r);
-        fx_ratio_clear(&r);
+        const fx_ratio *r = &c->conv[0].rate; /* spot or the average */
+        fx_ratio_mul(&a->iv.lo, &a->iv.lo, r);
+        fx_ratio_mul(&a->iv.hi, &a->iv.hi, r);
     }
 }
 

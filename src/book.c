@@ -39,6 +39,9 @@ static void book_free(fx_book *b)
     fx_sheet_hush_close(b);
     free(b->rate_slot);
     free(b->used);
+    free(b->avg_days);
+    if (b->avg_blocks)
+        g_hash_table_destroy(b->avg_blocks);
     free(b->facts_cols);
     free(b->buf);
     free(b->sbuf);
@@ -49,6 +52,7 @@ static void book_free(fx_book *b)
     fx_dec_clear(&b->tmp);
     fx_ratio_clear(&b->r1);
     fx_ratio_clear(&b->r2);
+    fx_ratio_clear(&b->r3);
     free(b);
 }
 
@@ -81,10 +85,13 @@ static fx_book *book_open(const char *path, const fx_book_info *info, fx_diags *
     fx_dec_init(&b->tmp);
     fx_ratio_init(&b->r1);
     fx_ratio_init(&b->r2);
+    fx_ratio_init(&b->r3);
     b->ntargets = info->conv ? info->conv->ntargets : 0;
     b->nrates = info->rates ? fx_rates_count(info->rates) : 0;
     b->rate_slot = fx_xcalloc(b->nrates ? b->nrates : 1, sizeof *b->rate_slot);
-    b->used = fx_xcalloc(b->nrates ? b->nrates : 1, sizeof *b->used); /* NOLINT(bugprone-sizeof-expression): an array of pointers */
+    b->capused = b->nrates ? b->nrates : 1;
+    b->used = fx_xcalloc(b->capused, sizeof *b->used); /* NOLINT(bugprone-sizeof-expression): an array of pointers */
+    b->avg_blocks = g_hash_table_new(g_str_hash, g_str_equal);
 
     lxw_workbook_options o = {.constant_memory = LXW_TRUE, .tmpdir = b->dir};
     if (!fx_sheet_hush_open(b)) {

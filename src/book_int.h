@@ -10,6 +10,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include <glib.h>
 #include <xlsxwriter.h>
 
 #include "book.h"
@@ -119,8 +120,12 @@ struct fx_book {
     size_t last_width; /* the widths entry used last */
 
     uint32_t *rate_slot; /* fx_rate.id -> first-use index + 1; 0: unused */
-    const fx_rate **used;
-    size_t nrates, nused;
+    const fx_rate **used; /* by Rates slot; NULL: a row left empty (an average's
+                             block starts on the next Rates sheet) */
+    size_t nrates, nused, capused;
+    GHashTable *avg_blocks; /* "FROM TO first provider" -> fx_avg_block (in strings) */
+    fx_priced *avg_days;    /* the days of the average being written */
+    size_t navg_days, capavg_days;
 
     fx_spool *spill;
     size_t nspilled, ninconsistent;
@@ -134,7 +139,7 @@ struct fx_book {
     char *nbuf; /* a file name as shown (not buf: fx_sheet_put_text uses that) */
     size_t ncap;
     fx_dec tmp;
-    fx_ratio r1, r2;
+    fx_ratio r1, r2, r3;
 };
 
 
@@ -236,6 +241,15 @@ void fx_sheet_rate_ref(const fx_book *b, size_t slot, char *f, size_t n);
 const char *fx_sheet_provider(const fx_priced *p);
 bool fx_sheet_rate_formula(fx_book *b, const fx_priced *p, lxw_row_t row, lxw_col_t amount_col,
                            char *f, size_t n, uint32_t legs[2], uint8_t inv[2]);
+/* The formula of an average (SPEC 3): the amount cell times the mean of
+ * the daily rates it averaged, each listed on a Rates row of one block
+ * of consecutive rows (assigned at first use, shared by the facts that
+ * average the same days or a first part of them), e.g.
+ * "=M5*AVERAGE(Rates!$D$10:$D$26)" or
+ * "=M5*SUMPRODUCT(Rates!$D$27:$D$43/Rates!$D$10:$D$26)/17"; rows gets
+ * the Rates rows ("10–26, 27–43"). Checks that the cells give the mean. */
+bool fx_sheet_avg_formula(fx_book *b, const fx_conv *v, fx_ccy from, lxw_row_t row,
+                          lxw_col_t amount_col, char *f, size_t n, char *rows, size_t rn);
 bool fx_sheet_spill_failed(fx_book *b);
 bool fx_sheet_spill_read(fx_book *b, fx_spill_rec *rec, const char *str[S_N]);
 bool fx_sheet_spill_rewind(fx_book *b);

@@ -79,8 +79,7 @@ void fx_export_add(fx_export *e, const fx_converted *c, const fx_check *k)
         const fx_conv *v = &c->conv[i];
         char rday[11], rate[64];
         fx_date_format(v->priced.day, rday);
-        fx_ratio_set_quot(&e->scratch, v->priced.num, v->priced.den);
-        fx_ratio_to_sig(&e->scratch, 12, rate, sizeof rate);
+        fx_ratio_to_sig(&v->rate, 12, rate, sizeof rate); /* spot or the average */
         fx_dec_to_str(&v->rounded, buf, sizeof buf);
         put_text(e->facts, f->fact_id);
         fputc(',', e->facts);

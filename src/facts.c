@@ -17,7 +17,8 @@ enum { ID_MAX = FX_FIELD_ID_MAX };
 
 typedef enum {
     C_FACT_ID, C_ENTITY, C_CLAIM, C_SOURCE, C_PUBLISHED, C_VALUE, C_SCALE, C_UNIT, C_QUALIFIER,
-    C_AS_OF, C_REPORTED_VALUE, C_REPORTED_SCALE, C_REPORTED_UNIT, C_QUOTE, C_NOTE, C_COUNT
+    C_AS_OF, C_REPORTED_VALUE, C_REPORTED_SCALE, C_REPORTED_UNIT, C_QUOTE, C_NOTE, C_BASIS,
+    C_COUNT
 } column;
 
 static const fx_field_col columns[C_COUNT] = {
@@ -36,6 +37,7 @@ static const fx_field_col columns[C_COUNT] = {
     [C_REPORTED_UNIT] = {"reported_unit", false},
     [C_QUOTE] = {"quote", true},
     [C_NOTE] = {"note", false},
+    [C_BASIS] = {"basis", false},
 };
 
 static const char *const scale_names[] = {"", "thousand", "million", "billion", "trillion"};
@@ -296,6 +298,17 @@ static bool check_qual(fx_facts_reader *r, const fx_cell *c, fx_qual *out)
     return false;
 }
 
+/* SPEC 2: the words of --basis; empty is --basis's. */
+static bool check_basis(fx_facts_reader *r, const fx_cell *c, fx_basis *out)
+{
+    if (fx_basis_parse(c->text, c->len, out))
+        return true;
+    fx_diag_error(r->d, c->at,
+                  "basis: \"%s\"; expected empty, spot, month-average, quarter-average or "
+                  "year-average", SHOW(c));
+    return false;
+}
+
 static void format_at(const fx_facts_reader *r, const first_seen *s, char *buf, size_t n)
 {
     snprintf(buf, n, "%s:%lu:%lu", r->names[s->input], s->line, s->col);
@@ -390,8 +403,16 @@ fx_status fx_facts_row(void *ctx, const fx_cell *cells, size_t n)
     if (c[C_QUALIFIER]->len)
         ok &= check_qual(r, c[C_QUALIFIER], &f->qual);
     f->has_as_of = c[C_AS_OF]->len > 0;
-    if (f->has_as_of)
+    if (f->has_as_of) {
+        f->as_of_at = c[C_AS_OF]->at;
         ok &= check_date(r, c[C_AS_OF], "as_of", &f->as_of);
+    }
+    f->has_basis = c[C_BASIS]->len > 0;
+    f->basis = FX_BASIS_SPOT;
+    if (f->has_basis) {
+        f->basis_at = c[C_BASIS]->at;
+        ok &= check_basis(r, c[C_BASIS], &f->basis);
+    }
 
     const fx_cell *rv = c[C_REPORTED_VALUE], *rs = c[C_REPORTED_SCALE], *ru = c[C_REPORTED_UNIT];
     f->has_reported = rv->len || ru->len;

@@ -7,6 +7,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 
+#include "basis.h"
 #include "ccy.h"
 #include "csvin.h"
 #include "date.h"
@@ -53,6 +54,10 @@ typedef struct {
     fx_day published;
     bool has_as_of;
     fx_day as_of;
+    fx_pos as_of_at; /* where its as_of field starts (when has_as_of) */
+    bool has_basis;  /* the basis column gave one: it overrides --basis */
+    fx_basis basis;
+    fx_pos basis_at; /* where its basis field starts (when has_basis) */
     fx_figure fig;
     fx_qual qual;
     bool has_reported;

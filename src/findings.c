@@ -353,7 +353,7 @@ static void fallback_finding(fx_findings *f, const fx_converted *c, fx_audit_ref
     const fx_fact *fa = c->fact;
     size_t worst = c->nconv;
     for (size_t i = 0; i < c->nconv; i++)
-        if (c->conv[i].priced.day < c->valuation &&
+        if (c->conv[i].basis == FX_BASIS_SPOT && c->conv[i].priced.day < c->valuation &&
             (worst == c->nconv || c->conv[i].priced.day < c->conv[worst].priced.day))
             worst = i;
     if (worst == c->nconv)

@@ -11,7 +11,7 @@
 
 enum {
     O_DATE = 256, O_FALLBACK, O_MAX_STALE, O_PLACES, O_ROUNDING, O_TOLERANCE, O_INFER_WINDOW,
-    O_CSV_DIR, O_CHECK, O_FAIL_ON,
+    O_CSV_DIR, O_CHECK, O_FAIL_ON, O_BASIS,
 };
 
 static const struct option longopts[] = {
@@ -28,6 +28,7 @@ static const struct option longopts[] = {
     {"csv-dir", required_argument, NULL, O_CSV_DIR},
     {"check", no_argument, NULL, O_CHECK},
     {"fail-on", required_argument, NULL, O_FAIL_ON},
+    {"basis", required_argument, NULL, O_BASIS},
     {"quiet", no_argument, NULL, 'q'},
     {"verbose", no_argument, NULL, 'v'},
     {"version", no_argument, NULL, 'V'},
@@ -55,6 +56,9 @@ void fx_opts_usage(FILE *f)
           "      --rounding half-even|half-up|down   the one final rounding (half-even)\n"
           "      --tolerance PCT      'close' and 'about' tolerance in percent (2)\n"
           "      --infer-window DAYS  days searched for the rate a source used (30)\n"
+          "      --basis spot|month-average|quarter-average|year-average\n"
+          "                           the rate: of the day, or the mean of the period's daily\n"
+          "                           rates up to the day; a fact's basis column wins (spot)\n"
           "      --csv-dir DIR        also write facts.csv, comparison.csv, conversions.csv\n"
           "      --check              validate facts and rates, look up every rate; write nothing\n"
           "      --fail-on never|inconsistent|disagree   exit 1 on such findings (never)\n"
@@ -174,7 +178,7 @@ fx_status fx_opts_parse(fx_opts *o, int argc, char **argv, fx_diags *d)
     optind = 1;
     int ch, li;
     long n;
-    const char *seen[O_FAIL_ON + 1] = {0};
+    const char *seen[O_BASIS + 1] = {0};
     while ((li = -1, ch = getopt_long(argc, argv, ":o:r:t:qvh", longopts, &li)) != -1) {
         /* the option as written, for messages: "--output" or "-o" */
         char opt[32];
@@ -264,6 +268,11 @@ fx_status fx_opts_parse(fx_opts *o, int argc, char **argv, fx_diags *d)
                 return usage(d, "--fail-on: \"%s\": expected never, inconsistent or disagree",
                              arg);
             break;
+        case O_BASIS:
+            if (!fx_basis_parse(arg, strlen(arg), &o->conv.basis))
+                return usage(d, "--basis: \"%s\": expected spot, month-average, quarter-average "
+                                "or year-average", arg);
+            break;
         case 'q':
             o->verbosity = -1;
             break;
@@ -313,10 +322,11 @@ fx_status fx_opts_parse(fx_opts *o, int argc, char **argv, fx_diags *d)
         snprintf(stale, sizeof stale, "%ld", o->conv.lookup.max_stale);
     snprintf(o->options, sizeof o->options,
              "--target %s%s%s --fallback %s --max-stale %s --places %d --rounding %s "
-             "--tolerance %s --infer-window %ld",
+             "--basis %s --tolerance %s --infer-window %ld",
              targets, o->conv.has_date ? " --date " : "", date,
              o->conv.lookup.fallback == FX_FALLBACK_NONE ? "none" : "previous", stale,
-             o->conv.places, rnames[o->conv.rounding], tolerance, o->audit.infer_window);
+             o->conv.places, rnames[o->conv.rounding], fx_basis_name(o->conv.basis), tolerance,
+             o->audit.infer_window);
     return FX_OK;
 }
 

@@ -121,6 +121,23 @@ static void rates_rows(const fx_book *b, const uint32_t legs[2], char *buf, size
     }
 }
 
+/* "spot", or "month-average 2025-01, 17 days" (SPEC 3: the basis, the
+ * period, the days averaged; the first and last are in the Rates rows). */
+static void basis_text(const fx_conv *v, fx_day valuation, char *buf, size_t n)
+{
+    if (v->basis == FX_BASIS_SPOT) {
+        snprintf(buf, n, "spot");
+        return;
+    }
+    char period[FX_BASIS_PERIOD_MAX];
+    fx_basis_period_name((fx_basis)v->basis, valuation, period);
+    if (v->ndays == 0)
+        snprintf(buf, n, "%s %s", fx_basis_name((fx_basis)v->basis), period);
+    else
+        snprintf(buf, n, "%s %s, %lu day%s", fx_basis_name((fx_basis)v->basis), period,
+                 (unsigned long)v->ndays, v->ndays == 1 ? "" : "s");
+}
+
 void fx_sheet_facts_row(fx_book *b, const fx_converted *c, const fx_check *k, fx_audit_ref ref)
 {
     const fx_fact *f = c->fact;
@@ -145,19 +162,25 @@ void fx_sheet_facts_row(fx_book *b, const fx_converted *c, const fx_check *k, fx
     rec_figure(b, F_AMOUNT, &c->amount, f->fig.kind);
     for (size_t i = 0; i < c->nconv && i < b->ntargets; i++) {
         const fx_conv *v = &c->conv[i];
-        char formula[256], rows[64];
-        uint32_t legs[2];
+        char formula[1024], rows[256] = "", basis[64];
+        uint32_t legs[2] = {0, 0};
         uint8_t inv[2];
         fx_rows_num(w, tcol(b, i, T_AMOUNT), fx_dec_to_double(&v->rounded), b->f_money);
-        if (fx_sheet_rate_formula(b, &v->priced, r, F_AMOUNT, formula, sizeof formula, legs, inv))
+        bool ok;
+        if (v->basis != FX_BASIS_SPOT && v->ndays > 0)
+            ok = fx_sheet_avg_formula(b, v, f->fig.ccy, r, F_AMOUNT, formula, sizeof formula, rows,
+                                      sizeof rows);
+        else if ((ok = fx_sheet_rate_formula(b, &v->priced, r, F_AMOUNT, formula, sizeof formula,
+                                             legs, inv)))
+            rates_rows(b, legs, rows, sizeof rows);
+        if (ok)
             fx_rows_formula(w, tcol(b, i, T_UNROUNDED), formula, fx_ratio_to_double(&v->exact),
                             b->f_unrounded);
-        fx_ratio_set_quot(&b->r1, v->priced.num, v->priced.den);
-        fx_rows_num(w, tcol(b, i, T_RATE), fx_ratio_to_double(&b->r1), b->f_rate);
+        fx_rows_num(w, tcol(b, i, T_RATE), fx_ratio_to_double(&v->rate), b->f_rate);
         fx_rows_day(b, w, tcol(b, i, T_RATE_DATE), v->priced.day);
         rec_str(b, tcol(b, i, T_PROVIDER), fx_sheet_provider(&v->priced));
-        rec_str(b, tcol(b, i, T_BASIS), "spot");
-        rates_rows(b, legs, rows, sizeof rows);
+        basis_text(v, c->valuation, basis, sizeof basis);
+        rec_str(b, tcol(b, i, T_BASIS), basis);
         rec_str(b, tcol(b, i, T_RATES_ROWS), rows);
         fx_rows_exact(b, w, xcol(b, X_TARGETS + (int)i), &v->rounded);
     }

@@ -68,6 +68,8 @@ void fx_sheet_rates_write(fx_book *b)
         lxw_row_t row;
         if (!fx_sheet_next_row(b, &s, &row))
             break;
+        if (!r)
+            continue; /* padding: an average's block starts on the next sheet */
         char v[FX_DEC_STR_MAX];
         if (!small_to_str(r->value, v, sizeof v)) {
             fx_sheet_fail(b, FX_E_INTERNAL, "rates", "rate too long");

@@ -76,6 +76,8 @@ static void copy_fact(slot *s, const fx_fact *f)
     d->published = f->published;
     d->has_as_of = f->has_as_of;
     d->as_of = f->as_of;
+    d->has_basis = f->has_basis;
+    d->basis = f->basis;
     d->qual = f->qual;
     d->has_reported = f->has_reported;
     d->fig = f->fig;
@@ -105,6 +107,10 @@ static void copy_converted(slot *s, const fx_converted *c)
     for (size_t i = 0; i < c->nconv; i++) {
         d->conv[i].target = c->conv[i].target;
         d->conv[i].priced = c->conv[i].priced; /* legs point into the rate table */
+        d->conv[i].basis = c->conv[i].basis;
+        d->conv[i].ndays = c->conv[i].ndays;
+        d->conv[i].first = c->conv[i].first;
+        fx_ratio_set(&d->conv[i].rate, &c->conv[i].rate);
         fx_ratio_set(&d->conv[i].exact, &c->conv[i].exact);
         fx_dec_set(&d->conv[i].rounded, &c->conv[i].rounded);
     }

@@ -127,7 +127,7 @@ static const struct {
     {"duplicate fact_id", H "f1,E,c,s,2025-01-22,1,USD,q\nf1,E,c,s,2025-01-22,2,USD,q\n",
      "t.csv:3:1: error: duplicate fact_id \"f1\"; first defined at t.csv:2:1\n"},
     {"unknown column", "fact_id,entity,claim,source,published,value,unit,quote,colour\n",
-     "t.csv:1:56: error: unknown column \"colour\"; expected fact_id, entity, claim, source, published, value, scale, unit, qualifier, as_of, reported_value, reported_scale, reported_unit, quote, note\n"},
+     "t.csv:1:56: error: unknown column \"colour\"; expected fact_id, entity, claim, source, published, value, scale, unit, qualifier, as_of, reported_value, reported_scale, reported_unit, quote, note, basis\n"},
     {"repeated column", "fact_id,entity,claim,source,published,value,unit,quote,unit\n",
      "t.csv:1:56: error: column \"unit\" repeated (first in column 45)\n"},
     {"missing column", "fact_id,entity,claim,source,published,value,unit\n",
@@ -159,7 +159,7 @@ static const struct {
      "t.csv:2:10: error: published: \"2025-13-01\" is not a date; expected YYYY-MM-DD, a day that exists\n"
      "t.csv:3:27: error: invalid UTF-8 byte 0xFF; save the file as UTF-8\n"},
     {"control characters are escaped in messages", "fact_id,\"ent\nity\",claim,source,published,value,unit,quote\n",
-     "t.csv:1:9: error: unknown column \"ent\\nity\"; expected fact_id, entity, claim, source, published, value, scale, unit, qualifier, as_of, reported_value, reported_scale, reported_unit, quote, note\n"
+     "t.csv:1:9: error: unknown column \"ent\\nity\"; expected fact_id, entity, claim, source, published, value, scale, unit, qualifier, as_of, reported_value, reported_scale, reported_unit, quote, note, basis\n"
      "t.csv:1:1: error: missing required column \"entity\"\n"},
     /* U+FFFE, U+FFFF: a workbook cannot store them; at the start of their field */
     {"noncharacter in a quote", H "f1,E,c,s,2025-01-22,1,USD,\"He said \xEF\xBF\xBE$5\"\n",

@@ -20,6 +20,10 @@ import csv, sys
 import re
 import openpyxl
 OURS = re.compile(r"^=[A-Z]+[0-9]+([*/](Rates|'Rates \([0-9]+\)')!\$[A-Z]+\$[0-9]+)*$")
+# an average (SPEC 3): the amount times the mean of Rates ranges
+R = r"(?:Rates|'Rates \([0-9]+\)')!\$D\$[0-9]+:\$D\$[0-9]+"
+TERM = rf"(?:SUM\({R}\)|SUMPRODUCT\((?:1/{R}|{R}[*/]{R}|1/\({R}\*{R}\))\))"
+AVG = re.compile(rf"^=[A-Z]+[0-9]+\*(?:AVERAGE\({R}\)|{TERM}/[0-9]+|\({TERM}(?:\+{TERM})+\)/[0-9]+)$")
 rows = list(csv.DictReader(open(sys.argv[1], newline="", encoding="utf-8-sig")))
 wb = openpyxl.load_workbook(sys.argv[2])
 ws = wb["Facts"]
@@ -40,7 +44,7 @@ for want, cells in zip(rows, got):
 for sheet in wb.worksheets:
     for row in sheet.iter_rows():
         for c in row:
-            if c.data_type == "f" and not OURS.match(str(c.value)):
+            if c.data_type == "f" and not (OURS.match(str(c.value)) or AVG.match(str(c.value))):
                 print(f"unexpected formula {c.value!r} in {sheet.title}!{c.coordinate}"); bad += 1
 sys.exit(1 if bad else 0)
 PYEOF
