@@ -228,6 +228,11 @@ static void verdicts(about *a)
     row2(a, "disagree", "They do not.");
 }
 
+static const char *basis_of(const about *a)
+{
+    return fx_basis_name(a->b->info->conv ? a->b->info->conv->basis : FX_BASIS_SPOT);
+}
+
 static void rates(about *a)
 {
     heading(a, "Rates and dates");
@@ -249,6 +254,16 @@ static void rates(about *a)
              "An earlier R is accepted when D - R <= %s calendar days (--fallback previous "
              "--max-stale %s); older is an error.",
              a->stale, a->stale);
+    rowf(a, "basis",
+         "%s (--basis %s; a fact's basis column overrides it). spot: the rate of R. "
+         "month-average, quarter-average, year-average: the exact mean of the provider's "
+         "published daily rates of the pair over the calendar month, quarter or year that holds "
+         "D, up to and including D (a period not over yet is averaged to date); for a cross, "
+         "the mean of the daily crosses of the days both legs were published. Facts names the "
+         "period and the days averaged; Rates lists every daily rate averaged, on consecutive "
+         "rows, and the formula averages them (AVERAGE, or SUMPRODUCT for inverse and cross "
+         "days). The audit of printed conversions stays at spot.",
+         basis_of(a), basis_of(a));
     rowf(a, "rounding",
          "Every converted amount is the exact rational result, rounded once, at the end, to %s "
          "decimal places, %s (--places %s --rounding %s; half-even: ties to the even last "
