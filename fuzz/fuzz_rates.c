@@ -176,7 +176,7 @@ static void on_day(void *vctx, const fx_priced *p)
     FZ_CHECK(c->n == 0 || p->day > c->last, "each_day: days not ascending");
     c->last = p->day;
     c->n++;
-    fx_lookup_opts o = {FX_FALLBACK_NONE, -1};
+    fx_lookup_opts o = {FX_FALLBACK_NONE, -1, NULL, 0};
     fx_priced q;
     fx_lookup_err e = lookup(c->t, c->from, c->to, p->day, &o, &q);
     FZ_CHECK(e == FX_LOOKUP_OK && same_priced(p, &q),
@@ -187,9 +187,9 @@ static void on_day(void *vctx, const fx_priced *p)
 static void lookups(const fx_rate_table *t, const fx_ccy *codes, size_t nc, const fx_day *days,
                     size_t nd)
 {
-    static const fx_lookup_opts prev = {FX_FALLBACK_PREVIOUS, -1};
-    static const fx_lookup_opts none = {FX_FALLBACK_NONE, -1};
-    static const fx_lookup_opts stale = {FX_FALLBACK_PREVIOUS, 7};
+    static const fx_lookup_opts prev = {FX_FALLBACK_PREVIOUS, -1, NULL, 0};
+    static const fx_lookup_opts none = {FX_FALLBACK_NONE, -1, NULL, 0};
+    static const fx_lookup_opts stale = {FX_FALLBACK_PREVIOUS, 7, NULL, 0};
     for (size_t i = 0; i < nc; i++)
         for (size_t j = 0; j < nc; j++)
             for (size_t k = 0; k < nd; k++) {
