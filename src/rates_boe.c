@@ -88,7 +88,7 @@ static bool parse_boe_day(const char *p, size_t len, fx_day *out)
         if ((i < 2 || i > 6) && (p[i] < '0' || p[i] > '9'))
             return false;
     int m = 0;
-    while (m < 12 && memcmp(months + 3 * m, p + 3, 3) != 0)
+    while (m < 12 && memcmp(&months[(size_t)m * 3], p + 3, 3) != 0)
         m++;
     if (m == 12)
         return false;
