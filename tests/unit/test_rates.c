@@ -728,6 +728,125 @@ static void identical_duplicates(void **state)
     fx_rates_free(t);
 }
 
+/* ---- FRED (H.10) and Bank of England ---- */
+
+static void fred_real(void **state)
+{
+    (void)state;
+    fx_diags *d = fx_diags_new();
+    const char *paths[] = {"rates/fred", NULL};
+    fx_rate_table *t = load(d, paths, FX_OK, FX_OK);
+    assert_int_equal(fx_diags_count(d), 0);
+    assert_int_equal(fx_rates_providers(t), 1);
+    assert_string_equal(fx_rates_provider(t, 0), "FED-H10");
+    /* DEXUSUK 2025-01-22 1.2324: 1 GBP = 1.2324 USD (US first) */
+    fx_lookup_opts o = {FX_FALLBACK_NONE, 0, NULL, 0};
+    fx_priced p;
+    assert_int_equal(fx_rates_lookup(t, fixture_ccy("GBP"), fixture_ccy("USD"),
+                                     fixture_day("2025-01-22"), &o, &p, NULL, 0),
+                     FX_LOOKUP_OK);
+    assert_int_equal(p.num.coef, 12324);
+    assert_int_equal(p.num.exp, -4);
+    assert_string_equal(p.leg[0]->base.s, "GBP");
+    assert_string_equal(p.leg[0]->origin->provider, "FED-H10");
+    /* DEXCHUS 2025-01-22 7.2728: 1 USD = 7.2728 CNY (US last) */
+    assert_int_equal(fx_rates_lookup(t, fixture_ccy("USD"), fixture_ccy("CNY"),
+                                     fixture_day("2025-01-22"), &o, &p, NULL, 0),
+                     FX_LOOKUP_OK);
+    assert_int_equal(p.num.coef, 72728);
+    assert_string_equal(p.leg[0]->base.s, "USD");
+    /* CNY -> GBP: a cross through USD, both legs H.10 */
+    assert_int_equal(fx_rates_lookup(t, fixture_ccy("CNY"), fixture_ccy("GBP"),
+                                     fixture_day("2025-01-22"), &o, &p, NULL, 0),
+                     FX_LOOKUP_OK);
+    assert_non_null(p.leg[1]);
+    /* 2025-01-20, Martin Luther King Day: an empty value, no rate */
+    char why[FX_DEC_STR_MAX];
+    assert_int_equal(fx_rates_lookup(t, fixture_ccy("GBP"), fixture_ccy("USD"),
+                                     fixture_day("2025-01-20"), &o, &p, why, sizeof why),
+                     FX_LOOKUP_NOT_ON_DAY);
+    fx_rates_free(t);
+    fx_diags_free(d);
+}
+
+static void boe_fixture(void **state)
+{
+    (void)state;
+    fx_diags *d = fx_diags_new();
+    const char *paths[] = {"fixtures/good/rates-boe", "rates/fred", NULL};
+    fx_rate_table *t = load(d, paths, FX_OK, FX_OK);
+    assert_int_equal(fx_diags_count(d), 0);
+    assert_string_equal(fx_rates_provider(t, 0), "BOE");
+    const char *const boe[] = {"BOE"};
+    fx_lookup_opts o = {FX_FALLBACK_NONE, 0, boe, 1};
+    fx_priced p;
+    /* 1 GBP = 1.2318 USD (XUDLUSS), line 6 */
+    assert_int_equal(fx_rates_lookup(t, fixture_ccy("GBP"), fixture_ccy("USD"),
+                                     fixture_day("2025-01-22"), &o, &p, NULL, 0),
+                     FX_LOOKUP_OK);
+    assert_int_equal(p.num.coef, 12318);
+    assert_int_equal(p.leg[0]->line, 6);
+    /* the same pair from FED-H10 (1.2324): no conflict, each its own */
+    const char *const fed[] = {"FED-H10"};
+    fx_lookup_opts f = {FX_FALLBACK_NONE, 0, fed, 1};
+    assert_int_equal(fx_rates_lookup(t, fixture_ccy("GBP"), fixture_ccy("USD"),
+                                     fixture_day("2025-01-22"), &f, &p, NULL, 0),
+                     FX_LOOKUP_OK);
+    assert_int_equal(p.num.coef, 12324);
+    /* CNY -> EUR through GBP, both BOE; 27 Jan has EUR but no CNY */
+    assert_int_equal(fx_rates_lookup(t, fixture_ccy("CNY"), fixture_ccy("EUR"),
+                                     fixture_day("2025-01-22"), &o, &p, NULL, 0),
+                     FX_LOOKUP_OK);
+    assert_int_equal(p.num.coef, 11838);
+    assert_int_equal(p.den.coef, 89627);
+    o.fallback = FX_FALLBACK_PREVIOUS;
+    o.max_stale = 7;
+    assert_int_equal(fx_rates_lookup(t, fixture_ccy("CNY"), fixture_ccy("EUR"),
+                                     fixture_day("2025-01-27"), &o, &p, NULL, 0),
+                     FX_LOOKUP_OK);
+    assert_int_equal(p.day, fixture_day("2025-01-24"));
+    fx_rates_free(t);
+    fx_diags_free(d);
+}
+
+static void fred_boe_errors(void **state)
+{
+    (void)state;
+    static const struct {
+        const char *path;
+        const char *want[3];
+    } rows[] = {
+        {"fixtures/bad/rates/fred-two-series.csv",
+         {"fixtures/bad/rates/fred-two-series.csv:1:26: error: a second series column "
+          "\"DEXCHUS\": a FRED file holds one series; download each as its own file",
+          NULL}},
+        {"fixtures/bad/rates/fred-unknown-series.csv",
+         {"fixtures/bad/rates/fred-unknown-series.csv:1:18: error: unknown FRED series "
+          "\"DGS10\": expected an H.10 exchange rate series (DEX and two country codes, US "
+          "first or last, e.g. DEXUSUK or DEXCHUS)",
+          NULL}},
+        {"fixtures/bad/rates/boe-unknown-code.csv",
+         {"fixtures/bad/rates/boe-unknown-code.csv:1:14: error: unknown Bank of England series "
+          "code \"XUDLXXX\": expected a daily spot rate against sterling such as XUDLUSS (US "
+          "dollars), XUDLERS (euros) or XUDLBK89 (yuan); see fxbook(1) for the list",
+          NULL}},
+        {"fixtures/bad/rates/boe-date-layout.csv",
+         {"fixtures/bad/rates/boe-date-layout.csv:3:1: error: DATE: expected a date like 02 Jan "
+          "2025 (the Bank of England's layout) that exists, got \"2025-01-03\"",
+          "fixtures/bad/rates/boe-date-layout.csv:4:1: error: DATE: expected a date like 02 Jan "
+          "2025 (the Bank of England's layout) that exists, got \"6 Jan 2025\"",
+          NULL}},
+    };
+    for (size_t i = 0; i < N(rows); i++) {
+        fx_diags *d = fx_diags_new();
+        const char *paths[] = {rows[i].path, NULL};
+        fx_rate_table *t = load(d, paths, FX_E_DATA, FX_OK);
+        expect_msgs(d, rows[i].want);
+        fx_rates_free(t);
+        fx_diags_free(d);
+    }
+}
+
 /* ---- folders, aliases ---- */
 
 static void folder(void **state)
@@ -1185,6 +1304,9 @@ int main(void)
         cmocka_unit_test(errors),
         cmocka_unit_test(errors_keep_going),
         cmocka_unit_test(identical_duplicates),
+        cmocka_unit_test(fred_real),
+        cmocka_unit_test(boe_fixture),
+        cmocka_unit_test(fred_boe_errors),
         cmocka_unit_test(folder),
         cmocka_unit_test(empty_folder),
         cmocka_unit_test(aliases),
