@@ -410,7 +410,7 @@ static size_t fast_rows(reader *r, const char *buf, size_t len)
             continue;
         }
         size_t n = (size_t)(nl - s);
-        if (n + 1 > r->textcap) {
+        if (!r->text || n + 1 > r->textcap) {
             while (n + 1 > r->textcap)
                 r->textcap = r->textcap ? 2 * r->textcap : 4096;
             r->text = fx_xrealloc(r->text, r->textcap);

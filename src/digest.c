@@ -47,7 +47,7 @@ void fx_digest_hex(fx_digest *g, char out[FX_SHA256_HEX])
     if (EVP_DigestFinal_ex(g->sum, md, &len) != 1 || len != 32)
         fx_mem_fail(0);
     static const char hex[] = "0123456789abcdef";
-    for (unsigned i = 0; i < 32; i++) {
+    for (size_t i = 0; i < 32; i++) {
         out[2 * i] = hex[md[i] >> 4];
         out[2 * i + 1] = hex[md[i] & 15];
     }
