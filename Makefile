@@ -2,7 +2,7 @@
 CC      ?= cc
 PREFIX  ?= /usr/local
 DESTDIR ?=
-PKGS     = xlsxwriter mpfr gmp glib-2.0
+PKGS     = xlsxwriter mpfr gmp glib-2.0 libcrypto
 WARN     = -std=c11 -Wall -Wextra -Werror -Wstrict-prototypes -Wmissing-prototypes \
            -Wvla -Wwrite-strings -Wshadow -Wformat=2
 CPPFLAGS = -D_POSIX_C_SOURCE=200809L -pthread -Isrc -Ibuild/gen

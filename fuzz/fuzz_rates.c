@@ -1,5 +1,5 @@
-/* fuzz_rates - the input bytes as a rates file (ECB history, long or
- * aliases: the header decides), loaded from a temporary file made once
+/* fuzz_rates - the input bytes as a rates file (ECB history, long,
+ * aliases, FRED or Bank of England: the header decides), loaded from a temporary file made once
  * (rates.h has no loader from memory), then fx_rates_finish and lookups
  * between the codes and on the dates the input names. Depending on
  * size % 3 the fixed fuzz/data/rates-small.csv is loaded before or after
@@ -17,7 +17,9 @@
  * - from -> to and to -> from, both priced, are exact inverses on the
  *   same day (conflicting inverses are dropped by finish);
  * - fx_rates_each_day over the 10 days up to D reports exactly what
- *   lookups on those days give, and its last day is the lookup's R. */
+ *   lookups on those days give, and its last day is the lookup's R;
+ * - those hold per provider (each one asked alone); a cross never takes
+ *   its legs from two providers. */
 #include "dec.h"
 #include "fuzz_util.h"
 #include "rates.h"
@@ -127,6 +129,9 @@ static void check_priced(const fx_rate_table *t, fx_ccy from, fx_ccy to, fx_day 
         fx_ratio_mul(&want, &want, &leg);
     }
     FZ_CHECK(fx_ccy_eq(at, to), "%s->%s: the legs end at %s", from.s, to.s, at.s);
+    FZ_CHECK(!p->leg[1] || p->leg[0]->origin->provider == p->leg[1]->origin->provider,
+             "%s->%s: a cross of two providers' legs (%s, %s)", from.s, to.s,
+             p->leg[0]->origin->provider, p->leg[1]->origin->provider);
     priced_ratio(&leg, p);
     FZ_CHECK(fx_ratio_cmp(&leg, &want) == 0, "%s->%s: num/den is not the product of the legs",
              from.s, to.s);
@@ -166,6 +171,7 @@ typedef struct {
     fx_ccy from, to;
     fx_day lo, hi, last;
     size_t n;
+    const fx_lookup_opts *one; /* the provider each_day was asked for */
 } each_ctx;
 
 static void on_day(void *vctx, const fx_priced *p)
@@ -176,7 +182,9 @@ static void on_day(void *vctx, const fx_priced *p)
     FZ_CHECK(c->n == 0 || p->day > c->last, "each_day: days not ascending");
     c->last = p->day;
     c->n++;
-    fx_lookup_opts o = {FX_FALLBACK_NONE, -1};
+    fx_lookup_opts o = *c->one;
+    o.fallback = FX_FALLBACK_NONE;
+    o.max_stale = -1;
     fx_priced q;
     fx_lookup_err e = lookup(c->t, c->from, c->to, p->day, &o, &q);
     FZ_CHECK(e == FX_LOOKUP_OK && same_priced(p, &q),
@@ -184,12 +192,15 @@ static void on_day(void *vctx, const fx_priced *p)
              (long)p->day, (int)e);
 }
 
+/* The invariants hold for one provider at a time (SPEC 3: the first
+ * provider that can price a pair wins, so with two, --fallback none may
+ * find the second's rate of the day where the first's is older). */
 static void lookups(const fx_rate_table *t, const fx_ccy *codes, size_t nc, const fx_day *days,
-                    size_t nd)
+                    size_t nd, const char *const *provider)
 {
-    static const fx_lookup_opts prev = {FX_FALLBACK_PREVIOUS, -1};
-    static const fx_lookup_opts none = {FX_FALLBACK_NONE, -1};
-    static const fx_lookup_opts stale = {FX_FALLBACK_PREVIOUS, 7};
+    const fx_lookup_opts prev = {FX_FALLBACK_PREVIOUS, -1, provider, 1};
+    const fx_lookup_opts none = {FX_FALLBACK_NONE, -1, provider, 1};
+    const fx_lookup_opts stale = {FX_FALLBACK_PREVIOUS, 7, provider, 1};
     for (size_t i = 0; i < nc; i++)
         for (size_t j = 0; j < nc; j++)
             for (size_t k = 0; k < nd; k++) {
@@ -233,8 +244,8 @@ static void lookups(const fx_rate_table *t, const fx_ccy *codes, size_t nc, cons
                     fx_ratio_clear(&y);
                 }
                 if (k == 0 || (i + j + k) % 3 == 0) { /* each_day now and then: it allocates */
-                    each_ctx c = {t, a, b, day - 10, day, 0, 0};
-                    fx_rates_each_day(t, a, b, day - 10, day, on_day, &c);
+                    each_ctx c = {t, a, b, day - 10, day, 0, 0, &prev};
+                    fx_rates_each_day_of(t, *provider, a, b, day - 10, day, on_day, &c);
                     if (fx_ccy_eq(a, b))
                         FZ_CHECK(c.n == 11, "each_day %s->%s: %zu days", a.s, b.s, c.n);
                     else if (e == FX_LOOKUP_OK && p.day >= day - 10)
@@ -319,7 +330,17 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
             i += 9;
         }
     }
-    lookups(t, codes, nc, days, nd);
+    for (size_t i = 0; i < fx_rates_providers(t) && i < 4; i++) {
+        const char *one = fx_rates_provider(t, i);
+        lookups(t, codes, nc, days, nd, &one);
+    }
+    /* the default order: whatever prices, prices by the rules */
+    static const fx_lookup_opts byorder = {FX_FALLBACK_PREVIOUS, 7, NULL, 0};
+    for (size_t i = 0; i < nc; i++)
+        for (size_t k = 0; k < nd; k++) {
+            fx_priced p;
+            (void)lookup(t, codes[i], codes[(i + 1) % nc], days[k], &byorder, &p);
+        }
 
     /* resolve: a code that is ISO or has rates is itself */
     for (size_t i = 0; i < nc; i++) {

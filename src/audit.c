@@ -254,8 +254,12 @@ void fx_audit_check(fx_check *k, const fx_converted *c, const fx_rate_table *t,
     m.hi_d = fx_ratio_to_double(&iv.hi);
     fx_ratio_init(&m.scratch);
     m.gap = false;
-    fx_rates_each_day(t, f->fig.ccy, k->reported_ccy, c->valuation - (fx_day)o->infer_window,
-                      c->valuation, match_day, &m);
+    /* Matching days are searched among the rates of the provider whose
+     * rate valued the conversion (README: Decisions), so each day's rate
+     * is that provider's. */
+    const char *provider = k->rate.leg[0] ? k->rate.leg[0]->origin->provider : NULL;
+    fx_rates_each_day_of(t, provider, f->fig.ccy, k->reported_ccy,
+                         c->valuation - (fx_day)o->infer_window, c->valuation, match_day, &m);
     fx_ratio_clear(&m.scratch);
     fx_interval_clear(&iv);
 }

@@ -39,31 +39,12 @@ const char *fx_convert_provider(const fx_priced *p)
     return p->leg[0] && p->leg[0]->origin ? p->leg[0]->origin->provider : NULL;
 }
 
-typedef struct {
-    const char *provider;
-    void (*fn)(void *ctx, const fx_priced *p);
-    void *ctx;
-} avg_filter;
-
-static void avg_filter_day(void *ctx, const fx_priced *p)
-{
-    const avg_filter *a = ctx;
-    for (int i = 0; i < 2 && a->provider; i++) {
-        const char *pv = p->leg[i] && p->leg[i]->origin ? p->leg[i]->origin->provider : NULL;
-        if (p->leg[i] && (!pv || strcmp(pv, a->provider) != 0))
-            return;
-    }
-    a->fn(a->ctx, p);
-}
-
 void fx_convert_each_avg_day(const fx_rate_table *t, const char *provider, fx_ccy from, fx_ccy to,
                              fx_day lo, fx_day hi, void (*fn)(void *ctx, const fx_priced *p),
                              void *ctx)
 {
-    /* MERGE (providers): give fx_rates_each_day `provider` and drop the
-     * filter; until then every leg of a day must be that provider's. */
-    avg_filter a = {provider, fn, ctx};
-    fx_rates_each_day(t, from, to, lo, hi, avg_filter_day, &a);
+    /* one provider's days only: an average never mixes providers */
+    fx_rates_each_day_of(t, provider, from, to, lo, hi, fn, ctx);
 }
 
 /* The running sum of an average. */
@@ -98,13 +79,16 @@ static fx_pos avg_at(const fx_fact *f, const fx_convert_opts *o)
 /* No published day in [start, day]: why, in the words of the lookup that
  * found none ("no CNY rate in 2004-Q4 up to 2004-12-31: the CNY series
  * starts on 2005-04-01"). */
-static void no_day(const fx_rate_table *t, fx_ccy from, fx_ccy to, fx_day day, const char *period,
-                   fx_lookup_err e, const char *lwhy, char *why, size_t whylen)
+static void no_day(const fx_rate_table *t, const fx_lookup_opts *o, fx_ccy from, fx_ccy to,
+                   fx_day day, const char *period, fx_lookup_err e, const char *lwhy, char *why,
+                   size_t whylen)
 {
     char d[11], r[11];
     fx_date_format(day, d);
     if (e == FX_LOOKUP_STALE) {
-        fx_lookup_opts any = {FX_FALLBACK_PREVIOUS, -1};
+        fx_lookup_opts any = *o; /* the same providers, any age */
+        any.fallback = FX_FALLBACK_PREVIOUS;
+        any.max_stale = -1;
         fx_priced p;
         if (fx_rates_lookup(t, from, to, day, &any, &p, NULL, 0) == FX_LOOKUP_OK) {
             fx_date_format(p.day, r);
@@ -135,7 +119,9 @@ static fx_status average(fx_conv *v, const fx_fact *f, const fx_rate_table *t, f
     char lwhy[FX_DEC_STR_MAX];
     /* the provider: the one whose rate the spot lookup takes, any day of
      * the period accepted */
-    fx_lookup_opts in_period = {FX_FALLBACK_PREVIOUS, (long)day - (long)start};
+    fx_lookup_opts in_period = o->lookup; /* --provider's order, any day of the period */
+    in_period.fallback = FX_FALLBACK_PREVIOUS;
+    in_period.max_stale = (long)day - (long)start;
     fx_priced spot;
     fx_lookup_err e = fx_rates_lookup(t, from, to, day, &in_period, &spot, lwhy, sizeof lwhy);
     if (e == FX_LOOKUP_OK && fx_ccy_eq(from, to)) {
@@ -165,7 +151,7 @@ static fx_status average(fx_conv *v, const fx_fact *f, const fx_rate_table *t, f
     }
     char period[FX_BASIS_PERIOD_MAX], why[FX_DEC_STR_MAX + 128];
     fx_basis_period_name(basis, day, period);
-    no_day(t, from, to, day, period, e, lwhy, why, sizeof why);
+    no_day(t, &o->lookup, from, to, day, period, e, lwhy, why, sizeof why);
     return fx_diag_error(d, avg_at(f, o), "fact \"%.*s\": cannot convert %s to %s at the %s: %s",
                          (int)f->fact_id.len, f->fact_id.s, from.s, to.s, fx_basis_name(basis),
                          why);

@@ -11,7 +11,7 @@
 #define FX_SHA256_HEX 65
 
 typedef struct {
-    void *sum;      /* GLib's GChecksum (SHA-256): the header stays GLib-free */
+    void *sum;      /* libcrypto's EVP_MD_CTX (SHA-256): the header stays free of it */
     long long size; /* bytes seen */
 } fx_digest;
 

@@ -28,7 +28,8 @@ fx_export *fx_export_new(FILE *facts, FILE *conversions, FILE *comparison, FILE 
     e->co = *co;
     e->ao = *ao;
     fx_ratio_init(&e->scratch);
-    fputs("fact_id,claim,source,valuation_date,amount,unit,target,rate_date,rate,amount_target\n",
+    fputs("fact_id,claim,source,valuation_date,amount,unit,target,rate_date,provider,rate,"
+          "amount_target\n",
           facts);
     fputs("fact_id,source,amount,unit,reported_amount,reported_unit,computed_amount,deviation_pct,"
           "verdict,matching_rate_dates,explained_by,alternatives\n",
@@ -60,6 +61,25 @@ static void put_field(FILE *f, const char *s)
     fputc('"', f);
 }
 
+/* A provider's name (SPEC 3): ECB, FED-H10, BOE, or a long file's
+ * source cell or file name, which a curator wrote. Quoted as any field;
+ * one that a spreadsheet would read as a formula (= + - @, a tab or a
+ * carriage return first) gets a ' before it, so that no cell of the
+ * export can start one. */
+static void put_provider(FILE *f, const char *s)
+{
+    if (strchr("=+-@\t\r", *s) && *s) {
+        size_t n = strlen(s);
+        char *q = fx_xmalloc(n + 2);
+        q[0] = '\'';
+        memcpy(q + 1, s, n + 1);
+        put_field(f, q);
+        free(q);
+        return;
+    }
+    put_field(f, s);
+}
+
 void fx_export_add(fx_export *e, const fx_converted *c, const fx_check *k)
 {
     const fx_fact *f = c->fact;
@@ -73,7 +93,7 @@ void fx_export_add(fx_export *e, const fx_converted *c, const fx_check *k)
         put_text(e->facts, f->claim);
         fputc(',', e->facts);
         put_text(e->facts, f->source);
-        fprintf(e->facts, ",%s,%s,%s,%s,,,%s\n", day, amount, unit, unit, amount);
+        fprintf(e->facts, ",%s,%s,%s,%s,,,,%s\n", day, amount, unit, unit, amount);
     }
     for (size_t i = 0; i < c->nconv; i++) {
         const fx_conv *v = &c->conv[i];
@@ -86,8 +106,9 @@ void fx_export_add(fx_export *e, const fx_converted *c, const fx_check *k)
         put_text(e->facts, f->claim);
         fputc(',', e->facts);
         put_text(e->facts, f->source);
-        fprintf(e->facts, ",%s,%s,%s,%s,%s,%s,%s\n", day, amount, unit, v->target.s, rday, rate,
-                buf);
+        fprintf(e->facts, ",%s,%s,%s,%s,%s,", day, amount, unit, v->target.s, rday);
+        put_provider(e->facts, v->priced.leg[0] ? v->priced.leg[0]->origin->provider : "");
+        fprintf(e->facts, ",%s,%s\n", rate, buf);
     }
     if (!k || !k->present)
         return;

@@ -54,15 +54,22 @@ static _Noreturn void oom_exit(size_t n)
             oom_hook();
     }
     char msg[192];
-    int k = snprintf(msg, sizeof msg,
-                     "fxbook: error: out of memory%s%s (a request for %zu bytes failed)\n",
-                     oom_where ? " while " : "", oom_where ? oom_where : "", n);
+    int k = n ? snprintf(msg, sizeof msg,
+                         "fxbook: error: out of memory%s%s (a request for %zu bytes failed)\n",
+                         oom_where ? " while " : "", oom_where ? oom_where : "", n)
+              : snprintf(msg, sizeof msg, "fxbook: error: out of memory%s%s\n",
+                         oom_where ? " while " : "", oom_where ? oom_where : "");
     if (k > 0)
         (void)!write(err_fd, msg, (size_t)k < sizeof msg ? (size_t)k : sizeof msg - 1);
     _exit(70); /* EX_SOFTWARE: the one exit outside main.c */
 }
 
 static _Noreturn void oom(size_t n)
+{
+    oom_exit(n);
+}
+
+void fx_mem_fail(size_t n)
 {
     oom_exit(n);
 }

@@ -15,6 +15,10 @@ char *fx_xstrdup(const char *s);
  * doubles from 16 until it does. */
 void *fx_xgrow(void *p, size_t *cap, size_t need, size_t size);
 char *fx_xstrndup(const char *s, size_t n);
+/* Out of memory reported by a library that allocates on its own (a
+ * failed libcrypto context): as for a failed fx_xmalloc of n bytes (0:
+ * not known). Never returns. */
+_Noreturn void fx_mem_fail(size_t n);
 
 /* Called before exiting on out of memory (e.g. removes a temporary output):
  * from any thread, from inside any library's allocation, so it must only

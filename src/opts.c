@@ -11,7 +11,7 @@
 
 enum {
     O_DATE = 256, O_FALLBACK, O_MAX_STALE, O_PLACES, O_ROUNDING, O_TOLERANCE, O_INFER_WINDOW,
-    O_CSV_DIR, O_CHECK, O_FAIL_ON, O_BASIS,
+    O_CSV_DIR, O_CHECK, O_FAIL_ON, O_BASIS, O_PROVIDER,
 };
 
 static const struct option longopts[] = {
@@ -29,6 +29,7 @@ static const struct option longopts[] = {
     {"check", no_argument, NULL, O_CHECK},
     {"fail-on", required_argument, NULL, O_FAIL_ON},
     {"basis", required_argument, NULL, O_BASIS},
+    {"provider", required_argument, NULL, O_PROVIDER},
     {"quiet", no_argument, NULL, 'q'},
     {"verbose", no_argument, NULL, 'v'},
     {"version", no_argument, NULL, 'V'},
@@ -62,6 +63,8 @@ void fx_opts_usage(FILE *f)
           "      --csv-dir DIR        also write facts.csv, comparison.csv, conversions.csv\n"
           "      --check              validate facts and rates, look up every rate; write nothing\n"
           "      --fail-on never|inconsistent|disagree   exit 1 on such findings (never)\n"
+          "      --provider NAME[,NAME]   rate providers in order of preference (ECB when\n"
+          "                           loaded, else every loaded provider), e.g. FED-H10,ECB\n"
           "  -q, --quiet              only errors on standard error\n"
           "  -v, --verbose            more on standard error\n"
           "      --version            print the version\n"
@@ -100,6 +103,31 @@ static bool parse_count(const char *s, long lo, long hi, long *out)
         return false;
     *out = v;
     return true;
+}
+
+/* --provider: names as the rates give them (ECB, FED-H10, BOE, a long
+ * file's source or name); checked against the loaded rates later. */
+static fx_status parse_providers(fx_opts *o, const char *arg, fx_diags *d)
+{
+    free(o->provider_buf);
+    o->provider_buf = fx_xstrdup(arg);
+    o->nproviders = 0;
+    for (char *p = o->provider_buf;;) {
+        char *comma = strchr(p, ',');
+        if (comma)
+            *comma = '\0';
+        if (!*p)
+            return usage(d, "--provider: \"%s\": a provider name is empty", arg);
+        for (size_t i = 0; i < o->nproviders; i++)
+            if (strcmp(o->providers[i], p) == 0)
+                return usage(d, "--provider: \"%s\" names %s twice", arg, p);
+        if (o->nproviders == FX_MAX_PROVIDERS)
+            return usage(d, "--provider: \"%s\": at most %d providers", arg, FX_MAX_PROVIDERS);
+        o->providers[o->nproviders++] = p;
+        if (!comma)
+            return FX_OK;
+        p = comma + 1;
+    }
 }
 
 static fx_status parse_targets(fx_opts *o, const char *arg, fx_diags *d)
@@ -164,7 +192,7 @@ fx_status fx_opts_parse(fx_opts *o, int argc, char **argv, fx_diags *d)
     memset(o, 0, sizeof *o);
     o->conv.targets[0] = (fx_ccy){"USD"};
     o->conv.ntargets = 1;
-    o->conv.lookup = (fx_lookup_opts){FX_FALLBACK_PREVIOUS, 7};
+    o->conv.lookup = (fx_lookup_opts){FX_FALLBACK_PREVIOUS, 7, NULL, 0};
     o->conv.places = 2;
     o->conv.rounding = FX_ROUND_HALF_EVEN;
     o->audit.infer_window = 30;
@@ -178,7 +206,7 @@ fx_status fx_opts_parse(fx_opts *o, int argc, char **argv, fx_diags *d)
     optind = 1;
     int ch, li;
     long n;
-    const char *seen[O_BASIS + 1] = {0};
+    const char *seen[O_PROVIDER + 1] = {0};
     while ((li = -1, ch = getopt_long(argc, argv, ":o:r:t:qvh", longopts, &li)) != -1) {
         /* the option as written, for messages: "--output" or "-o" */
         char opt[32];
@@ -273,6 +301,10 @@ fx_status fx_opts_parse(fx_opts *o, int argc, char **argv, fx_diags *d)
                 return usage(d, "--basis: \"%s\": expected spot, month-average, quarter-average "
                                 "or year-average", arg);
             break;
+        case O_PROVIDER:
+            if (parse_providers(o, arg, d) != FX_OK)
+                return FX_E_USAGE;
+            break;
         case 'q':
             o->verbosity = -1;
             break;
@@ -302,6 +334,8 @@ fx_status fx_opts_parse(fx_opts *o, int argc, char **argv, fx_diags *d)
         return usage(d, "%s", "no output: give -o OUT.xlsx (or --csv-dir DIR, or --check)");
     if (parse_epoch(o, d) != FX_OK)
         return FX_E_USAGE;
+    o->conv.lookup.providers = o->providers;
+    o->conv.lookup.nproviders = o->nproviders;
     o->audit.places = o->conv.places;
     o->audit.rounding = o->conv.rounding;
     o->audit.lookup = o->conv.lookup;
@@ -327,11 +361,19 @@ fx_status fx_opts_parse(fx_opts *o, int argc, char **argv, fx_diags *d)
              o->conv.lookup.fallback == FX_FALLBACK_NONE ? "none" : "previous", stale,
              o->conv.places, rnames[o->conv.rounding], fx_basis_name(o->conv.basis), tolerance,
              o->audit.infer_window);
+    if (o->nproviders) { /* the default (ECB when loaded) adds nothing: runs without it read the same */
+        size_t at = strlen(o->options);
+        at += (size_t)snprintf(o->options + at, sizeof o->options - at, " --provider ");
+        for (size_t i = 0; i < o->nproviders && at < sizeof o->options; i++)
+            at += (size_t)snprintf(o->options + at, sizeof o->options - at, "%s%s", i ? "," : "",
+                                   o->providers[i]);
+    }
     return FX_OK;
 }
 
 void fx_opts_clear(fx_opts *o)
 {
+    free(o->provider_buf);
     fx_dec_clear(&o->audit.tolerance);
     free(o->rates);
     free(o->inputs);

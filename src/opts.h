@@ -25,6 +25,9 @@ typedef struct {
     bool check;
     fx_fail_on fail_on;
     int verbosity; /* -1 quiet, 0, 1 verbose */
+    const char *providers[FX_MAX_PROVIDERS]; /* --provider, in order (in provider_buf) */
+    size_t nproviders;                       /* 0: the default (rates.h) */
+    char *provider_buf;
     fx_convert_opts conv;
     fx_audit_opts audit; /* owns audit.tolerance: call fx_opts_clear */
     char options[1024];  /* the effective options in full, for Summary */

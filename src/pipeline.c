@@ -209,6 +209,27 @@ static fx_status check_targets(const fx_opts *o, const fx_rate_table *rates, fx_
     return FX_OK;
 }
 
+/* SPEC 1: a --provider name that no loaded rate has is a usage error
+ * naming it and the providers there are. */
+static fx_status check_providers(const fx_opts *o, const fx_rate_table *rates, fx_diags *d)
+{
+    for (size_t i = 0; i < o->nproviders; i++) {
+        if (fx_rates_has_provider(rates, o->providers[i]))
+            continue;
+        char have[512] = "";
+        size_t at = 0;
+        for (size_t k = 0; k < fx_rates_providers(rates) && at < sizeof have; k++)
+            at += (size_t)snprintf(have + at, sizeof have - at, "%s%s", k ? ", " : "",
+                                   fx_rates_provider(rates, k));
+        return fx_diag_status(d, FX_E_USAGE, (fx_pos){0},
+                              "--provider: no loaded rate is from %s (the loaded rates are "
+                              "from: %s)",
+                              fx_diag_show(o->providers[i], strlen(o->providers[i])),
+                              at ? have : "none");
+    }
+    return FX_OK;
+}
+
 /* The name an input has in messages and the workbook, and the path the
  * facts reader opens: "-" is standard input. */
 static const char *input_name(const char *arg)
@@ -244,6 +265,8 @@ fx_status fx_pipeline_run(const fx_opts *o, fx_diags *d, fx_run_result *res,
     }
     st = load_rates(rates, o, d);
     fx_status tst = check_targets(o, rates, d);
+    if (tst == FX_OK)
+        tst = check_providers(o, rates, d);
     if (st != FX_OK || tst != FX_OK) {
         st = fx_diags_status(d); /* 64 of a target before 65 of the rates */
         goto done; /* facts cannot be checked without their rates */

@@ -1,104 +1,32 @@
-/* rates - dated exchange rates: loading (ECB history, long, aliases),
- * checking, indexing, lookup (SPEC 3).
+/* rates - the rate table (SPEC 3): rates grouped by provider and pair,
+ * checked and indexed by finish, and the lookup. The files are read by
+ * rates_load.c and one reader per format (rates_int.h).
  *
- * Layout. Rates are grouped by *unordered* pair {X, Y} as they are read:
- * each pair owns one array of fx_rate (X->Y and Y->X mixed), which finish
- * sorts by day in place (the ECB file is newest first: a reversal),
- * cleans of duplicates (at most one rate per direction and day remains)
- * and numbers (id). Lookups hand out pointers into these arrays, so
- * nothing is copied into a second index: the whole ECB history is one
- * 48-byte fx_rate per published rate, ~10 MB, and loading it costs little
- * more than reading the CSV. Each currency has an adjacency list of
- * (other currency, pair) sorted by the other's code. A lookup is a binary
- * search in one pair (direct or inverse) plus, for each neighbour C of
- * `from` that also neighbours `to`, a search for the latest day the two
- * legs share. For the ECB file that is 41 pairs {EUR, X}, and every cross
- * X->Y is one walk over two sorted arrays.
+ * Layout. Rates are grouped by provider and *unordered* pair {X, Y} as
+ * they are read: each (provider, pair) owns one array of fx_rate (X->Y
+ * and Y->X mixed), which finish sorts by day in place (the ECB file is
+ * newest first: a reversal), cleans of duplicates (at most one rate per
+ * direction and day remains) and numbers (id). Lookups hand out pointers
+ * into these arrays, so nothing is copied into a second index: the whole
+ * ECB history is one 48-byte fx_rate per published rate, ~10 MB. Each
+ * currency has an adjacency list of (provider, other currency, pair)
+ * sorted by provider, then the other's code. A lookup, per provider in
+ * the order asked, is a binary search in one pair (direct or inverse)
+ * plus, for each neighbour C of `from` of that provider that also
+ * neighbours `to`, a search for the latest day the two legs share: a
+ * cross never mixes providers. For the ECB file that is 41 pairs {EUR,
+ * X}, and every cross X->Y is one walk over two sorted arrays.
  *
  * Invariants: after fx_rates_finish the table is read-only; lookups do
  * not allocate (each_day excepted) and never read the locale. */
-#include "rates.h"
-
-#include <dirent.h>
-#include <errno.h>
-#include <glib.h>
 #include <limits.h>
 #include <stdarg.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
-#include <unistd.h>
 
-#include "csvin.h"
-#include "digest.h"
-#include "mem.h"
-#include "xltext.h"
-
-enum { NCODES = 26 * 26 * 26 };
-
-/* One unordered pair: x has the smaller code. */
-typedef struct {
-    uint32_t key;  /* code(x) * NCODES + code(y) */
-    uint32_t x, y; /* dense currency indexes */
-    fx_rate *r;    /* load order; after finish sorted by day, duplicates gone */
-    uint32_t *col; /* column of each rate, for messages; freed by finish */
-    size_t n, cap;
-    bool asc;  /* days so far never decrease */
-    bool desc; /* days so far strictly decrease (the ECB file: newest first) */
-} pair_t;
-
-typedef struct {
-    uint32_t other; /* dense index */
-    uint32_t pair;
-    uint32_t code; /* code_of(other): the sort key */
-} adj_t;
-
-typedef struct {
-    const char *name;  /* as read (messages) */
-    const char *shown; /* as the workbook names it */
-    fx_day first, last;
-    size_t n;
-    long long size;            /* bytes read */
-    char sha256[FX_SHA256_HEX]; /* of those bytes */
-} file_t;
-
-typedef struct {
-    const char *s; /* in the arena */
-    size_t len;
-    fx_ccy code;
-    fx_pos at;
-    size_t order; /* load order, for a stable sort */
-} alias_t;
-
-struct fx_rate_table {
-    fx_arena *arena; /* file names, origins, providers, alias strings */
-
-    size_t n; /* rates in all pairs */
-
-    int32_t dense[NCODES]; /* code -> dense currency index, -1 if absent */
-    fx_ccy *ccys;          /* dense -> code */
-    size_t nccy, ccycap;
-
-    pair_t *pairs;
-    size_t npairs, paircap;
-    uint32_t *phash; /* open addressing: pair id + 1, 0 = empty */
-    size_t phcap;
-
-    file_t *files;
-    size_t nfiles, filecap;
-
-    alias_t *aliases;
-    size_t naliases, aliascap;
-    bool has_aliases;
-
-    /* built by fx_rates_finish */
-    bool finished;
-    size_t *adjoff; /* nccy + 1 */
-    adj_t *adj;
-    fx_day *cfirst, *clast; /* per currency: first and last day it appears */
-};
+#include "rates_int.h"
 
 /* ---- small helpers ---- */
 
@@ -138,9 +66,10 @@ static uint32_t intern_ccy(fx_rate_table *t, fx_ccy c)
     return (uint32_t)t->nccy++;
 }
 
-static size_t hash_slot(uint32_t key, size_t cap)
+static size_t hash_slot(uint64_t key, size_t cap)
 {
-    return (size_t)((key * 2654435761u) & (uint32_t)(cap - 1));
+    uint64_t h = key * 0x9E3779B97F4A7C15ull;
+    return (size_t)(h >> 32) & (cap - 1);
 }
 
 static void phash_grow(fx_rate_table *t)
@@ -156,28 +85,29 @@ static void phash_grow(fx_rate_table *t)
     }
 }
 
-static uint32_t pair_key(fx_ccy a, fx_ccy b)
+static uint64_t pair_key(uint32_t prov, fx_ccy a, fx_ccy b)
 {
     unsigned ka = code_of(a), kb = code_of(b);
-    return ka < kb ? ka * NCODES + kb : kb * NCODES + ka;
+    return (uint64_t)prov << 32 |
+           (uint64_t)(ka < kb ? ka * FX_NCODES + kb : kb * FX_NCODES + ka);
 }
 
-/* Pair id of {a, b}, or -1. */
-static long find_pair(const fx_rate_table *t, fx_ccy a, fx_ccy b)
+/* Pair id of {a, b} of provider prov, or -1. */
+static long find_pair(const fx_rate_table *t, uint32_t prov, fx_ccy a, fx_ccy b)
 {
     if (!t->phcap)
         return -1;
-    uint32_t key = pair_key(a, b);
+    uint64_t key = pair_key(prov, a, b);
     for (size_t h = hash_slot(key, t->phcap); t->phash[h]; h = (h + 1) & (t->phcap - 1))
         if (t->pairs[t->phash[h] - 1].key == key)
             return (long)t->phash[h] - 1;
     return -1;
 }
 
-/* Pair id of {a, b} (a != b), registered on first use. */
-static uint32_t intern_pair(fx_rate_table *t, fx_ccy a, fx_ccy b)
+uint32_t fx_rates_pair(fx_rate_table *t, const fx_rate_origin *o, fx_ccy a, fx_ccy b)
 {
-    long p = find_pair(t, a, b);
+    uint32_t prov = (uint32_t)o->provider_id;
+    long p = find_pair(t, prov, a, b);
     if (p >= 0)
         return (uint32_t)p;
     if (2 * (t->npairs + 1) > t->phcap)
@@ -187,10 +117,11 @@ static uint32_t intern_pair(fx_rate_table *t, fx_ccy a, fx_ccy b)
         t->pairs = fx_xrealloc(t->pairs, t->paircap * sizeof *t->pairs);
     }
     bool a_first = code_of(a) < code_of(b);
-    pair_t *np = &t->pairs[t->npairs];
-    np->key = pair_key(a, b);
+    fx_rpair *np = &t->pairs[t->npairs];
+    np->key = pair_key(prov, a, b);
     np->x = intern_ccy(t, a_first ? a : b);
     np->y = intern_ccy(t, a_first ? b : a);
+    np->prov = prov;
     np->r = NULL;
     np->col = NULL;
     np->n = np->cap = 0;
@@ -306,7 +237,7 @@ fx_rate_table *fx_rates_new(void)
 {
     fx_rate_table *t = fx_xcalloc(1, sizeof *t);
     t->arena = fx_arena_new();
-    for (size_t i = 0; i < NCODES; i++)
+    for (size_t i = 0; i < FX_NCODES; i++)
         t->dense[i] = -1;
     return t;
 }
@@ -326,6 +257,8 @@ void fx_rates_free(fx_rate_table *t)
     free(t->ccys);
     free(t->pairs);
     free(t->phash);
+    free(t->provs);
+    free(t->loaded);
     free(t->files);
     free(t->aliases);
     fx_arena_free(t->arena);
@@ -417,32 +350,31 @@ bool fx_rates_file_range(const fx_rate_table *t, size_t i, fx_day *first, fx_day
     return true;
 }
 
-/* ---- loading ---- */
+/* ---- what the readers add ---- */
 
-typedef enum { K_UNKNOWN, K_ECB, K_LONG, K_ALIAS } file_kind;
-
-typedef struct {
-    fx_rate_table *t;
-    fx_diags *d;
-    size_t file; /* index into t->files */
-    const char *name;
-    file_kind kind;
-    fx_rate_origin *origin; /* the file's own provider (ECB; a long file's name) */
-    GHashTable *by_provider; /* long file with a source column: provider -> origin */
-    size_t ncols;       /* fields a row must have */
-    bool trailing;      /* ECB: the last column is the empty one after the final comma */
-    fx_ccy *col_ccy;    /* ECB: currency of column i (i >= 1) */
-    long *col_pair;     /* ECB: pair {EUR, ccy} of column i, -1 until its first rate */
-    size_t reserve;     /* ECB: rates to expect per column (from the file size) */
-    size_t size;        /* bytes in the file */
-    size_t errors_before; /* errors of this file's name before it was read */
-    fx_status st;
-} loader;
-
-/* Room for `more` rates in p without a realloc: growing 41 arrays of
- * 300 KB by doubling would copy them and fault their pages twice. */
-static void reserve(pair_t *p, size_t more)
+const fx_rate_origin *fx_rates_origin(fx_rates_loader *L, const char *provider, size_t len)
 {
+    fx_rate_table *t = L->t;
+    size_t id = 0;
+    while (id < t->nprov &&
+           !(strlen(t->provs[id].name) == len && memcmp(t->provs[id].name, provider, len) == 0))
+        id++;
+    if (id == t->nprov) {
+        if (t->nprov == t->provcap) {
+            t->provcap = t->provcap ? 2 * t->provcap : 8;
+            t->provs = fx_xrealloc(t->provs, t->provcap * sizeof *t->provs);
+        }
+        t->provs[id] = (fx_rprov){fx_arena_strndup(t->arena, provider, len), false, 0};
+        t->nprov++;
+    }
+    fx_rate_origin *o = fx_arena_alloc(t->arena, sizeof *o);
+    *o = (fx_rate_origin){L->name, t->files[L->file].shown, t->provs[id].name, L->file, id};
+    return o;
+}
+
+void fx_rates_reserve(fx_rate_table *t, uint32_t pair, size_t more)
+{
+    fx_rpair *p = &t->pairs[pair];
     if (p->cap - p->n >= more)
         return;
     p->cap = p->n + more;
@@ -450,11 +382,11 @@ static void reserve(pair_t *p, size_t more)
     p->col = fx_xrealloc(p->col, p->cap * sizeof *p->col);
 }
 
-static void add_rate(loader *L, fx_day day, fx_ccy base, fx_ccy quote, fx_small v, fx_pos at,
-                     uint32_t pair, const fx_rate_origin *origin)
+void fx_rates_add(fx_rates_loader *L, uint32_t pair, fx_day day, fx_ccy base, fx_ccy quote,
+                  fx_small v, fx_pos at, const fx_rate_origin *origin)
 {
     fx_rate_table *t = L->t;
-    pair_t *pp = &t->pairs[pair];
+    fx_rpair *pp = &t->pairs[pair];
     if (pp->n == pp->cap) {
         pp->cap = pp->cap ? 2 * pp->cap : 64;
         pp->r = fx_xrealloc(pp->r, pp->cap * sizeof *pp->r);
@@ -473,10 +405,18 @@ static void add_rate(loader *L, fx_day day, fx_ccy base, fx_ccy quote, fx_small 
             pp->asc = false;
         if (prev <= day)
             pp->desc = false;
+    } else {
+        fx_rprov *pv = &t->provs[pp->prov];
+        if (!pv->loaded) { /* SPEC 1: providers in the order their first rates came */
+            pv->loaded = true;
+            pv->order = (uint32_t)t->nloaded;
+            t->loaded = fx_xrealloc(t->loaded, (t->nloaded + 1) * sizeof *t->loaded);
+            t->loaded[t->nloaded++] = pp->prov;
+        }
     }
     pp->col[pp->n++] = (uint32_t)(at.col > UINT32_MAX ? UINT32_MAX : at.col);
     t->n++;
-    file_t *f = &t->files[L->file];
+    fx_rfile *f = &t->files[L->file];
     if (f->n == 0 || day < f->first)
         f->first = day;
     if (f->n == 0 || day > f->last)
@@ -484,506 +424,75 @@ static void add_rate(loader *L, fx_day day, fx_ccy base, fx_ccy quote, fx_small 
     f->n++;
 }
 
-/* How many bytes of a cell a message quotes: at most 60, never half a
- * UTF-8 character. */
-static bool cell_is(const fx_cell *c, const char *s)
+void fx_rates_add_alias(fx_rate_table *t, const char *s, size_t len, fx_ccy code, fx_pos at)
 {
-    return c->len == strlen(s) && memcmp(c->text, s, c->len) == 0;
-}
-
-/* Parses a rate cell; reports and returns false when it is not a
- * positive decimal of at most 18 significant digits. */
-static bool parse_rate(loader *L, const fx_cell *c, fx_small *v)
-{
-    fx_dec_err e = fx_small_parse(v, c->text, c->len);
-    if (e == FX_DEC_SYNTAX) {
-        char hint[64];
-        if (fx_dec_hint(c->text, c->len, hint, sizeof hint))
-            fx_diag_error(L->d, c->at, "rate: expected a plain decimal, got \"%s\"; %s",
-                          fx_diag_show(c->text, c->len), hint);
-        else
-            fx_diag_error(L->d, c->at,
-                          "rate: expected a plain decimal (digits, optionally '.' and digits), "
-                          "got \"%s\"",
-                          fx_diag_show(c->text, c->len));
-        return false;
-    }
-    if (e == FX_DEC_TOO_LONG) {
-        /* two limits: 18 significant digits, and (as for every value) 100
-         * digits counting every decimal place */
-        size_t sig = 0, places = 0;
-        bool nonzero = false, frac = false;
-        for (size_t i = 0; i < c->len; i++) {
-            char ch = c->text[i];
-            if (ch == '.')
-                frac = true;
-            else if (ch >= '0' && ch <= '9') {
-                nonzero |= ch != '0';
-                sig += nonzero;
-                places += frac;
-            }
-        }
-        if (sig > FX_SMALL_MAX_DIGITS)
-            fx_diag_error(L->d, c->at, "rate: \"%s\" has more than %d significant digits",
-                          fx_diag_show(c->text, c->len), FX_SMALL_MAX_DIGITS);
-        else
-            fx_diag_error(L->d, c->at,
-                          "rate: \"%s\" has %zu decimal places; at most %d digits are read, "
-                          "counting every decimal place and the integer digits from the first "
-                          "nonzero one",
-                          fx_diag_show(c->text, c->len), places, FX_DEC_MAX_DIGITS);
-        return false;
-    }
-    if (v->coef <= 0) {
-        fx_diag_error(L->d, c->at, "rate: must be greater than zero, got \"%s\"", 
-                      fx_diag_show(c->text, c->len));
-        return false;
-    }
-    return true;
-}
-
-static bool parse_day(loader *L, const fx_cell *c, const char *what, fx_day *day)
-{
-    if (fx_date_parse(c->text, c->len, day))
-        return true;
-    fx_diag_error(L->d, c->at, "%s: expected a date YYYY-MM-DD that exists, got \"%s\"", what,
-                  fx_diag_show(c->text, c->len));
-    return false;
-}
-
-static bool parse_code(loader *L, const fx_cell *c, const char *what, fx_ccy *out)
-{
-    if (fx_ccy_parse(c->text, c->len, out))
-        return true;
-    fx_diag_error(L->d, c->at, "%s: expected a currency code (3 capital letters), got \"%s\"",
-                  what, fx_diag_show(c->text, c->len));
-    return false;
-}
-
-static fx_status header_ecb(loader *L, const fx_cell *c, size_t n)
-{
-    size_t ncur = n - 1;
-    if (n >= 2 && c[n - 1].len == 0) { /* the real file's final comma */
-        L->trailing = true;
-        ncur--;
-    }
-    if (ncur == 0)
-        return fx_diag_error(L->d, c[0].at, "ECB header: no currency columns after \"Date\"");
-    L->ncols = n;
-    /* A row holds n fields; ECB fields average 5-6 bytes ("1.1252,"), so
-     * size / (4 n) rows is a generous guess, and a wrong one only costs
-     * reallocs. Untouched reserved pages cost nothing. */
-    L->reserve = L->size / (4 * (n ? n : 1)) + 16;
-    size_t most = ((size_t)64 << 20) / ((sizeof(fx_rate) + sizeof(uint32_t)) * ncur);
-    if (L->reserve > most) /* a huge file: no more than 64 MB up front */
-        L->reserve = most;
-    L->col_ccy = fx_xcalloc(n, sizeof *L->col_ccy);
-    L->col_pair = fx_xcalloc(n, sizeof *L->col_pair);
-    fx_status st = FX_OK;
-    for (size_t i = 1; i <= ncur; i++) {
-        L->col_pair[i] = -1;
-        if (!parse_code(L, &c[i], "ECB header", &L->col_ccy[i])) {
-            st = FX_E_DATA;
-            continue;
-        }
-        if (strcmp(L->col_ccy[i].s, "EUR") == 0) {
-            st = fx_diag_error(L->d, c[i].at, "ECB header: a EUR column in a file of EUR rates");
-            continue;
-        }
-        for (size_t j = 1; j < i; j++)
-            if (fx_ccy_eq(L->col_ccy[i], L->col_ccy[j])) {
-                st = fx_diag_error(L->d, c[i].at, "ECB header: %s is also column %zu",
-                                   L->col_ccy[i].s, j + 1);
-                break;
-            }
-    }
-    return st;
-}
-
-static fx_status header(loader *L, const fx_cell *c, size_t n)
-{
-    if (cell_is(&c[0], "Date")) {
-        L->kind = K_ECB;
-        L->origin->provider = "ECB"; /* SPEC 3 */
-        return header_ecb(L, c, n);
-    }
-    if (cell_is(&c[0], "date") && (n == 4 || n == 5) && cell_is(&c[1], "base") &&
-        cell_is(&c[2], "quote") && cell_is(&c[3], "rate") && (n == 4 || cell_is(&c[4], "source"))) {
-        L->kind = K_LONG;
-        L->ncols = n;
-        return FX_OK;
-    }
-    if (n == 2 && cell_is(&c[0], "alias") && cell_is(&c[1], "code")) {
-        L->kind = K_ALIAS;
-        L->ncols = 2;
-        L->t->has_aliases = true;
-        return FX_OK;
-    }
-    char got[96]; /* the header as read, cut (at a character) after 80 bytes */
-    size_t o = 0;
-    bool cut = false;
-    for (size_t i = 0; i < n && !cut; i++) {
-        for (size_t k = 0; k < c[i].len + (i > 0) && !cut; k++) {
-            char next = i > 0 && k == 0 ? ',' : c[i].text[k - (i > 0)];
-            if (o == 80) {
-                if (((unsigned char)next & 0xC0) == 0x80) { /* drop the half character */
-                    while (o > 0 && ((unsigned char)got[o - 1] & 0xC0) == 0x80)
-                        o--;
-                    if (o > 0)
-                        o--;
-                }
-                cut = true;
-                break;
-            }
-            got[o++] = next;
-        }
-    }
-    if (cut)
-        memcpy(got + o, "...", 3), o += 3;
-    got[o] = '\0';
-    return fx_diag_error(L->d, c[0].at,
-                         "unknown rates header \"%s\": expected ECB history (Date,USD,JPY,...), "
-                         "long (date,base,quote,rate[,source]) or aliases (alias,code)",
-                         fx_diag_show(got, o));
-}
-
-static void row_ecb(loader *L, const fx_cell *c, size_t n)
-{
-    fx_day day;
-    if (!parse_day(L, &c[0], "Date", &day)) {
-        L->st = FX_E_DATA;
-        return;
-    }
-    size_t ncur = L->trailing ? n - 2 : n - 1;
-    for (size_t i = 1; i <= ncur; i++) {
-        const fx_cell *v = &c[i];
-        if (v->len == 0 || (v->len == 3 && memcmp(v->text, "N/A", 3) == 0))
-            continue; /* no rate that day */
-        fx_small val;
-        if (!parse_rate(L, v, &val)) {
-            L->st = FX_E_DATA;
-            continue;
-        }
-        static const fx_ccy eur = {"EUR"};
-        if (L->col_pair[i] < 0) {
-            L->col_pair[i] = intern_pair(L->t, eur, L->col_ccy[i]);
-            reserve(&L->t->pairs[L->col_pair[i]], L->reserve);
-        }
-        add_rate(L, day, eur, L->col_ccy[i], val, v->at, (uint32_t)L->col_pair[i], L->origin);
-    }
-    if (L->trailing && c[n - 1].len != 0)
-        L->st = fx_diag_error(L->d, c[n - 1].at,
-                              "a value in the unnamed last column (the header ends with a comma)");
-}
-
-static fx_rate_origin *new_origin(loader *L, const char *provider)
-{
-    fx_rate_origin *o = fx_arena_alloc(L->t->arena, sizeof *o);
-    *o = (fx_rate_origin){L->name, L->t->files[L->file].shown, provider, L->file};
-    return o;
-}
-
-/* The origin of a long row: its source cell's provider, one origin per
- * distinct provider of the file (interned: the rates share it); an empty
- * cell, or no source column, is the file's own. NULL (reported) when the
- * cell cannot be a workbook cell. */
-static const fx_rate_origin *row_origin(loader *L, const fx_cell *c, size_t n)
-{
-    if (n < 5 || c[4].len == 0)
-        return L->origin;
-    const fx_cell *src = &c[4];
-    size_t stored = fx_xltext_len(src->text, src->len);
-    if (stored > FX_XLTEXT_MAX) {
-        fx_diag_error(L->d, src->at,
-                      "source: %zu characters as a workbook stores them; a cell holds at most %d",
-                      stored, FX_XLTEXT_MAX);
-        return NULL;
-    }
-    if (!L->by_provider)
-        L->by_provider = g_hash_table_new(g_str_hash, g_str_equal);
-    fx_rate_origin *o = g_hash_table_lookup(L->by_provider, src->text); /* csvin: NUL-ended */
-    if (!o) {
-        o = new_origin(L, fx_arena_strndup(L->t->arena, src->text, src->len));
-        g_hash_table_insert(L->by_provider, (char *)o->provider, o);
-    }
-    return o;
-}
-
-static void row_long(loader *L, const fx_cell *c, size_t n)
-{
-    fx_day day;
-    fx_ccy base, quote;
-    fx_small val;
-    bool ok = parse_day(L, &c[0], "date", &day);
-    ok &= parse_code(L, &c[1], "base", &base);
-    ok &= parse_code(L, &c[2], "quote", &quote);
-    ok &= parse_rate(L, &c[3], &val);
-    const fx_rate_origin *origin = row_origin(L, c, n);
-    ok &= origin != NULL;
-    if (ok && fx_ccy_eq(base, quote)) {
-        fx_diag_error(L->d, c[2].at, "quote: the same currency as base (%s)", base.s);
-        ok = false;
-    }
-    if (!ok) {
-        L->st = FX_E_DATA;
-        return;
-    }
-    add_rate(L, day, base, quote, val, c[3].at, intern_pair(L->t, base, quote), origin);
-}
-
-static void row_alias(loader *L, const fx_cell *c)
-{
-    fx_ccy code;
-    bool ok = true;
-    size_t stored = fx_xltext_len(c[0].text, c[0].len);
-    if (c[0].len == 0) {
-        fx_diag_error(L->d, c[0].at, "alias: empty");
-        ok = false;
-    } else if (fx_rates_is_unit_word(c[0].text, c[0].len)) {
-        /* a fact's unit "percent" is the unit: such an alias would never apply */
-        fx_diag_error(L->d, c[0].at,
-                      "alias \"%s\" is a unit word (count, percent, days, months, years), "
-                      "which a fact's unit always means as such; an alias cannot rename it",
-                      fx_diag_show(c[0].text, c[0].len));
-        ok = false;
-    } else if (stored > FX_XLTEXT_MAX) { /* a fact's unit is written as typed */
-        fx_diag_error(L->d, c[0].at,
-                      "alias: %zu characters as a workbook stores them; a cell holds at most %d",
-                      stored, FX_XLTEXT_MAX);
-        ok = false;
-    }
-    ok &= parse_code(L, &c[1], "code", &code);
-    if (!ok) {
-        L->st = FX_E_DATA;
-        return;
-    }
-    fx_rate_table *t = L->t;
     if (t->naliases == t->aliascap) {
         t->aliascap = t->aliascap ? 2 * t->aliascap : 64;
         t->aliases = fx_xrealloc(t->aliases, t->aliascap * sizeof *t->aliases);
     }
-    t->aliases[t->naliases] = (alias_t){fx_arena_strndup(t->arena, c[0].text, c[0].len),
-                                        c[0].len, code, c[0].at, t->naliases};
+    t->aliases[t->naliases] =
+        (fx_ralias){fx_arena_strndup(t->arena, s, len), len, code, at, t->naliases};
     t->naliases++;
 }
 
-static fx_status on_row(void *ctx, const fx_cell *c, size_t n)
+/* ---- providers ---- */
+
+size_t fx_rates_providers(const fx_rate_table *t)
 {
-    loader *L = ctx;
-    if (L->kind == K_UNKNOWN) {
-        /* the first record was not handed on (csvin said why): it was the
-         * header, and its rows mean nothing without it */
-        if (fx_diags_errors_in(L->d, L->name) > L->errors_before)
-            return L->st = FX_E_DATA;
-        fx_status st = header(L, c, n);
-        if (st != FX_OK)
-            L->st = st;
-        return st; /* a bad header stops the file: its rows mean nothing */
-    }
-    if (n != L->ncols) {
-        L->st = fx_diag_error(L->d, c[0].at, "expected %zu fields as in the header, got %zu%s",
-                              L->ncols, n,
-                              L->kind == K_ECB && L->trailing && n + 1 == L->ncols
-                                  ? " (every line of an ECB file ends with a comma)"
-                                  : "");
-        return FX_OK;
-    }
-    switch (L->kind) {
-    case K_ECB:
-        row_ecb(L, c, n);
-        break;
-    case K_LONG:
-        row_long(L, c, n);
-        break;
-    case K_ALIAS:
-        row_alias(L, c);
-        break;
-    case K_UNKNOWN:
-        break;
-    }
-    return FX_OK;
+    return t->nloaded;
 }
 
-/* SPEC 3: a long file's provider when a row names none: the file's name
- * without its folder and ".csv". */
-static const char *file_provider(fx_arena *a, const char *shown)
+const char *fx_rates_provider(const fx_rate_table *t, size_t i)
 {
-    const char *base = strrchr(shown, '/');
-    base = base ? base + 1 : shown;
-    size_t n = strlen(base);
-    if (n > 4 && strcmp(base + n - 4, ".csv") == 0)
-        n -= 4;
-    return fx_arena_strndup(a, base, n);
+    return i < t->nloaded ? t->provs[t->loaded[i]].name : NULL;
 }
 
-static fx_status load_file(fx_rate_table *t, const char *path, const char *shown, fx_diags *d)
+/* The id of a loaded provider, or -1. */
+static long provider_id(const fx_rate_table *t, const char *name)
 {
-    struct stat sb;
-    size_t size = stat(path, &sb) == 0 && sb.st_size > 0 ? (size_t)sb.st_size : 0;
-    if (t->nfiles == t->filecap) {
-        t->filecap = t->filecap ? 2 * t->filecap : 8;
-        t->files = fx_xrealloc(t->files, t->filecap * sizeof *t->files);
-    }
-    const char *name = fx_arena_strndup(t->arena, path, strlen(path));
-    size_t fi = t->nfiles++;
-    const char *as = shown == path ? name : fx_arena_strndup(t->arena, shown, strlen(shown));
-    t->files[fi] = (file_t){.name = name, .shown = as};
-    loader L = {.t = t, .d = d, .file = fi, .name = name, .kind = K_UNKNOWN, .size = size,
-                .errors_before = fx_diags_errors_in(d, name)};
-    L.origin = new_origin(&L, file_provider(t->arena, t->files[fi].shown));
-    fx_pos cut = {0};
-    /* size and SHA-256 from the bytes the reader reads: the file is read once */
-    fx_digest dg;
-    fx_digest_init(&dg);
-    fx_csvin_opts o = {.tap = fx_digest_tap, .tap_ctx = &dg, .unterminated = &cut};
-    fx_status st = fx_csvin_read_opts(path, name, on_row, &L, &o, d);
-    t->files[fi].size = dg.size;
-    fx_digest_hex(&dg, t->files[fi].sha256);
-    fx_digest_clear(&dg);
-    if (L.by_provider)
-        g_hash_table_destroy(L.by_provider);
-    /* The real ECB file ends every line with ",\n"; a last line without
-     * its line end is a download cut short. The reader keeps every byte
-     * it got, but a cut number still parses ("162.72" arrives as "162.7"):
-     * in a file without the final comma column (an ECB-format file saved
-     * by another tool) nothing else would tell. */
-    if (L.kind == K_ECB && cut.file) {
-        fx_diag_error(d, cut,
-                      "the last line has no line end, so the file looks cut short (a truncated "
-                      "download?): every line of the ECB history ends with one; download it "
-                      "again");
-        if (st == FX_OK)
-            st = FX_E_DATA;
-    }
-    if (st == FX_OK && L.kind == K_UNKNOWN)
-        st = fx_diag_error(d, (fx_pos){name, 0, 0},
-                           "empty file: expected a rates header: ECB history (Date,USD,JPY,...), "
-                           "long (date,base,quote,rate[,source]) or aliases (alias,code)");
-    free(L.col_ccy);
-    free(L.col_pair);
-    if (st == FX_OK)
-        st = L.st;
-    return st;
+    for (size_t i = 0; i < t->nloaded; i++)
+        if (strcmp(t->provs[t->loaded[i]].name, name) == 0)
+            return (long)t->loaded[i];
+    return -1;
 }
 
-static int cmp_str(const void *a, const void *b)
+bool fx_rates_has_provider(const fx_rate_table *t, const char *name)
 {
-    return strcmp(*(char *const *)a, *(char *const *)b);
+    return provider_id(t, name) >= 0;
 }
 
-static bool ends_with_csv(const char *s)
+/* The providers a lookup tries, in order (SPEC 1): those asked that are
+ * loaded; none asked: ECB when loaded, else every loaded one in load
+ * order. Returns how many (at most `cap`). */
+static size_t provider_order(const fx_rate_table *t, const fx_lookup_opts *o, uint32_t *out,
+                             size_t cap)
 {
-    size_t n = strlen(s);
-    return n > 4 && strcmp(s + n - 4, ".csv") == 0;
-}
-
-/* A *.csv in a rates folder is read, never skipped (SPEC 8): one that
- * cannot be (a link to a missing file, e.g. an unmounted share; no
- * permission to reach it; a folder or a device named *.csv) is
- * FX_E_NOINPUT with its path, since without it the numbers would change
- * without a word. A file without read permission passes here and fails
- * to open in load_file, with the same status. */
-static bool readable_entry(const char *full, fx_diags *d)
-{
-    struct stat sb;
-    if (stat(full, &sb) != 0) {
-        int err = errno;
-        char target[512];
-        ssize_t tn = readlink(full, target, sizeof target - 1);
-        if (tn >= 0) {
-            target[tn] = '\0';
-            fx_diag_status(d, FX_E_NOINPUT, (fx_pos){0},
-                           "cannot open %s: %s (a symbolic link to %s)", full, strerror(err),
-                           target);
-        } else
-            fx_diag_status(d, FX_E_NOINPUT, (fx_pos){0}, "cannot open %s: %s", full,
-                           strerror(err));
-        return false;
-    }
-    if (!S_ISREG(sb.st_mode)) {
-        fx_diag_status(d, FX_E_NOINPUT, (fx_pos){0}, "cannot read %s: %s", full,
-                       S_ISDIR(sb.st_mode) ? strerror(EISDIR)
-                                           : "not a regular file (a rates file must be one)");
-        return false;
-    }
-    return true;
-}
-
-static fx_status load_dir(fx_rate_table *t, const char *path, const char *shown, fx_diags *d)
-{
-    DIR *dir = opendir(path);
-    if (!dir)
-        return fx_diag_status(d, FX_E_NOINPUT, (fx_pos){0}, "cannot open %s: %s", path,
-                              strerror(errno));
-    char **names = NULL;
-    size_t n = 0, cap = 0;
-    size_t plen = strlen(path), slen = strlen(shown);
-    bool slash = plen > 0 && path[plen - 1] == '/';
-    bool sslash = slen > 0 && shown[slen - 1] == '/';
-    struct dirent *e;
-    int err;
-    bool cut = false;
-    while ((errno = 0, e = readdir(dir)) != NULL || (err = errno) != 0) {
-        if (!e) { /* a listing cut short (an I/O error on a share) is no shorter folder */
-            fx_diag_status(d, FX_E_NOINPUT, (fx_pos){0}, "cannot read %s: %s", path,
-                           strerror(err));
-            cut = true;
-            break;
+    size_t n = 0;
+    if (o && o->nproviders) {
+        for (size_t i = 0; i < o->nproviders && n < cap; i++) {
+            long id = provider_id(t, o->providers[i]);
+            if (id >= 0)
+                out[n++] = (uint32_t)id;
         }
-        if (e->d_name[0] == '.' || !ends_with_csv(e->d_name))
-            continue; /* hidden files are not part of "*.csv" */
-        size_t len = plen + 1 + strlen(e->d_name) + 1;
-        char *full = fx_xmalloc(len);
-        snprintf(full, len, "%s%s%s", path, slash ? "" : "/", e->d_name);
-        if (n == cap) {
-            cap = cap ? 2 * cap : 16;
-            names = fx_xrealloc(names, cap * sizeof *names);
-        }
-        names[n++] = full;
+        return n;
     }
-    closedir(dir);
-    fx_status st = cut ? FX_E_NOINPUT : FX_OK;
-    if (n == 0 && !cut)
-        st = fx_diag_status(d, FX_E_NOINPUT, (fx_pos){0}, "no *.csv rates files in %s", path);
-    /* strcmp, not strcoll: the same order in every locale */
-    if (n > 1)
-        qsort(names, n, sizeof *names, cmp_str);
-    char *as = NULL;
-    size_t ascap = 0;
-    for (size_t i = 0; i < n; i++) {
-        const char *file = names[i] + plen + !slash; /* the entry's own name */
-        size_t len = slen + 1 + strlen(file) + 1;
-        as = fx_xgrow(as, &ascap, len, 1);
-        snprintf(as, len, "%s%s%s", shown, sslash ? "" : "/", file);
-        fx_status s =
-            readable_entry(names[i], d) ? load_file(t, names[i], shown == path ? names[i] : as, d)
-                                        : FX_E_NOINPUT;
-        if (s != FX_OK && (st == FX_OK || s < st))
-            st = s;
-        free(names[i]);
+    long ecb = provider_id(t, "ECB");
+    if (ecb >= 0) {
+        out[0] = (uint32_t)ecb;
+        return 1;
     }
-    free(as);
-    free(names);
-    return st;
+    for (size_t i = 0; i < t->nloaded && n < cap; i++)
+        out[n++] = t->loaded[i];
+    return n;
 }
 
-fx_status fx_rates_load(fx_rate_table *t, const char *path, fx_diags *d)
+size_t fx_rates_default_providers(const fx_rate_table *t, const char **out, size_t cap)
 {
-    return fx_rates_load_as(t, path, path, d);
-}
-
-fx_status fx_rates_load_as(fx_rate_table *t, const char *path, const char *shown, fx_diags *d)
-{
-    if (t->finished) /* finish handed out pointers that more rates would move */
-        return fx_diag_status(d, FX_E_INTERNAL, (fx_pos){0},
-                              "rates: %s loaded after fx_rates_finish", path);
-    struct stat sb;
-    if (stat(path, &sb) != 0)
-        return fx_diag_status(d, FX_E_NOINPUT, (fx_pos){0}, "cannot open %s: %s", path,
-                              strerror(errno));
-    if (S_ISDIR(sb.st_mode))
-        return load_dir(t, path, shown, d);
-    return load_file(t, path, shown, d);
+    uint32_t ids[FX_MAX_PROVIDERS];
+    size_t n = provider_order(t, NULL, ids, cap < FX_MAX_PROVIDERS ? cap : FX_MAX_PROVIDERS);
+    for (size_t i = 0; i < n; i++)
+        out[i] = t->provs[ids[i]].name;
+    return n;
 }
 
 /* ---- finish: sort, check duplicates, index ---- */
@@ -1067,7 +576,7 @@ static int cmp_load_order(const void *a, const void *b)
 
 /* Sorts a pair's rates by (day, load order): a stable sort through an
  * index, for files that are in no date order. */
-static void sort_pair_rates(pair_t *p)
+static void sort_pair_rates(fx_rpair *p)
 {
     size_t n = p->n;
     order_key *idx = fx_xmalloc(n * sizeof *idx);
@@ -1091,7 +600,7 @@ static void sort_pair_rates(pair_t *p)
 
 /* Strictly descending days (no duplicates possible): reverse and number
  * in one pass. */
-static void reverse_and_number(pair_t *p, size_t base)
+static void reverse_and_number(fx_rpair *p, size_t base)
 {
     size_t n = p->n;
     for (size_t i = 0, j = n - 1; i < j; i++, j--) {
@@ -1108,7 +617,7 @@ static void reverse_and_number(pair_t *p, size_t base)
 /* Keeps the first rate of each direction per day; reports the others
  * unless they say the same. Only days with more than one rate cost
  * anything. */
-static void dedup_and_number(pair_t *p, size_t base, pendings *errs)
+static void dedup_and_number(fx_rpair *p, size_t base, pendings *errs)
 {
     size_t out = 0, n = p->n;
     for (size_t s = 0; s < n;) {
@@ -1172,13 +681,15 @@ static void dedup_and_number(pair_t *p, size_t base, pendings *errs)
 
 static int cmp_adj(const void *a, const void *b)
 {
-    const adj_t *x = a, *y = b;
+    const fx_radj *x = a, *y = b;
+    if (x->prov != y->prov)
+        return x->prov < y->prov ? -1 : 1;
     return x->code < y->code ? -1 : x->code > y->code;
 }
 
 static int cmp_alias(const void *a, const void *b)
 {
-    const alias_t *x = a, *y = b;
+    const fx_ralias *x = a, *y = b;
     size_t m = x->len < y->len ? x->len : y->len;
     int r = memcmp(x->s, y->s, m);
     if (r)
@@ -1194,10 +705,10 @@ static void finish_aliases(fx_rate_table *t, pendings *errs)
         qsort(t->aliases, t->naliases, sizeof *t->aliases, cmp_alias);
     size_t out = 0;
     for (size_t i = 0; i < t->naliases; i++) {
-        alias_t *a = &t->aliases[i];
+        fx_ralias *a = &t->aliases[i];
         if (out > 0 && t->aliases[out - 1].len == a->len &&
             memcmp(t->aliases[out - 1].s, a->s, a->len) == 0) {
-            const alias_t *f = &t->aliases[out - 1];
+            const fx_ralias *f = &t->aliases[out - 1];
             if (!fx_ccy_eq(f->code, a->code))
                 pend(errs, a->at, "alias \"%s\" is %s here but %s at %s:%lu:%lu",
                                    a->s, a->code.s, f->code.s, f->at.file, f->at.line,
@@ -1234,7 +745,7 @@ fx_status fx_rates_finish(fx_rate_table *t, fx_diags *d)
      * pair's rates in the usual cases (ECB: reversed; long files: sorted). */
     size_t id = 0;
     for (size_t p = 0; p < np; p++) {
-        pair_t *pp = &t->pairs[p];
+        fx_rpair *pp = &t->pairs[p];
         if (pp->desc && pp->n > 1) {
             reverse_and_number(pp, id);
         } else {
@@ -1250,14 +761,14 @@ fx_status fx_rates_finish(fx_rate_table *t, fx_diags *d)
     }
     t->n = id;
 
-    /* Adjacency, sorted by the neighbour's code (the order crosses are
-     * tried in, which decides ties deterministically). */
-    size_t nc = t->nccy;
+    /* Adjacency, sorted by provider, then the neighbour's code (the order
+     * crosses are tried in, which decides ties deterministically). */
+    size_t nc = t->nccy, npv = t->nprov ? t->nprov : 1;
     t->adjoff = fx_xcalloc(nc + 1, sizeof *t->adjoff);
     t->adj = fx_xmalloc((np ? 2 * np : 1) * sizeof *t->adj);
-    t->cfirst = fx_xmalloc((nc ? nc : 1) * sizeof *t->cfirst);
-    t->clast = fx_xmalloc((nc ? nc : 1) * sizeof *t->clast);
-    for (size_t c = 0; c < nc; c++) {
+    t->cfirst = fx_xmalloc((nc ? nc * npv : 1) * sizeof *t->cfirst);
+    t->clast = fx_xmalloc((nc ? nc * npv : 1) * sizeof *t->clast);
+    for (size_t c = 0; c < nc * npv; c++) {
         t->cfirst[c] = INT32_MAX;
         t->clast[c] = INT32_MIN;
     }
@@ -1270,16 +781,19 @@ fx_status fx_rates_finish(fx_rate_table *t, fx_diags *d)
     size_t *pos = fx_xmalloc((nc ? nc : 1) * sizeof *pos);
     memcpy(pos, t->adjoff, nc * sizeof *pos);
     for (size_t p = 0; p < np; p++) {
-        const pair_t *pp = &t->pairs[p];
-        t->adj[pos[pp->x]++] = (adj_t){pp->y, (uint32_t)p, code_of(t->ccys[pp->y])};
-        t->adj[pos[pp->y]++] = (adj_t){pp->x, (uint32_t)p, code_of(t->ccys[pp->x])};
+        const fx_rpair *pp = &t->pairs[p];
+        t->adj[pos[pp->x]++] = (fx_radj){pp->y, (uint32_t)p, pp->prov, code_of(t->ccys[pp->y])};
+        t->adj[pos[pp->y]++] = (fx_radj){pp->x, (uint32_t)p, pp->prov, code_of(t->ccys[pp->x])};
+        if (pp->n == 0)
+            continue;
         fx_day f = pp->r[0].day, l = pp->r[pp->n - 1].day;
         uint32_t ends[2] = {pp->x, pp->y};
         for (int i = 0; i < 2; i++) {
-            if (f < t->cfirst[ends[i]])
-                t->cfirst[ends[i]] = f;
-            if (l > t->clast[ends[i]])
-                t->clast[ends[i]] = l;
+            size_t k = (size_t)pp->prov * nc + ends[i];
+            if (f < t->cfirst[k])
+                t->cfirst[k] = f;
+            if (l > t->clast[k])
+                t->clast[k] = l;
         }
     }
     free(pos);
@@ -1303,7 +817,7 @@ bool fx_rates_resolve(const fx_rate_table *t, const char *s, size_t len, fx_ccy 
         return true;
     }
     if (t->finished) {
-        alias_t key = {.s = s, .len = len, .order = 0};
+        fx_ralias key = {.s = s, .len = len, .order = 0};
         size_t lo = 0, hi = t->naliases;
         while (lo < hi) { /* first alias >= s (order 0 sorts first) */
             size_t mid = lo + (hi - lo) / 2;
@@ -1404,13 +918,15 @@ static const fx_rate *prates(const fx_rate_table *t, uint32_t p)
     return t->pairs[p].r;
 }
 
-/* The best way to price a -> b: the latest day <= v (after = false) or
- * the earliest day >= v (after = true); on equal days a direct or inverse
- * rate beats a cross, and crosses go by the intermediate's code. */
-static route best_route(const fx_rate_table *t, uint32_t a, uint32_t b, fx_day v, bool after)
+/* The best way for provider prov to price a -> b: the latest day <= v
+ * (after = false) or the earliest day >= v (after = true); on equal days
+ * a direct or inverse rate beats a cross, and crosses go by the
+ * intermediate's code. Both legs of a cross are prov's. */
+static route best_route(const fx_rate_table *t, uint32_t prov, uint32_t a, uint32_t b, fx_day v,
+                        bool after)
 {
     route r = {0};
-    long p = find_pair(t, t->ccys[a], t->ccys[b]);
+    long p = find_pair(t, prov, t->ccys[a], t->ccys[b]);
     if (p >= 0) {
         const fx_rate *dd = prates(t, (uint32_t)p);
         size_t n = t->pairs[p].n;
@@ -1425,14 +941,18 @@ static route best_route(const fx_rate_table *t, uint32_t a, uint32_t b, fx_day v
         }
     }
     for (size_t k = t->adjoff[a]; k < t->adjoff[a + 1]; k++) {
+        if (t->adj[k].prov != prov)
+            continue;
         uint32_t c = t->adj[k].other, p1 = t->adj[k].pair;
         if (c == b)
             continue;
-        long p2 = find_pair(t, t->ccys[c], t->ccys[b]);
+        long p2 = find_pair(t, prov, t->ccys[c], t->ccys[b]);
         if (p2 < 0)
             continue;
         const fx_rate *d1 = prates(t, p1), *d2 = prates(t, (uint32_t)p2);
         size_t n1 = t->pairs[p1].n, n2 = t->pairs[p2].n;
+        if (n1 == 0 || n2 == 0)
+            continue;
         /* skip legs that cannot beat what we have */
         if (r.found && !after && (d1[n1 - 1].day <= r.day || d2[n2 - 1].day <= r.day))
             continue;
@@ -1480,7 +1000,7 @@ static bool price_route(const fx_rate_table *t, fx_ccy from, const route *r, fx_
         return true;
     }
     size_t n2 = rates_on(t, r->p2, r->day, l2);
-    const pair_t *pp = &t->pairs[r->p1];
+    const fx_rpair *pp = &t->pairs[r->p1];
     fx_ccy mid = fx_ccy_eq(t->ccys[pp->x], from) ? t->ccys[pp->y] : t->ccys[pp->x];
     /* from -> mid is leg 0 (direct when its base is from), mid -> to is
      * leg 1 (direct when its base is mid). Mixed directions need no
@@ -1520,10 +1040,13 @@ static bool price_route(const fx_rate_table *t, fx_ccy from, const route *r, fx_
     return false;
 }
 
-/* Does currency c appear in any rate dated in (lo, hi]? */
-static bool quoted_between(const fx_rate_table *t, uint32_t c, fx_day lo, fx_day hi)
+/* Does provider prov quote currency c in any rate dated in (lo, hi]? */
+static bool quoted_between(const fx_rate_table *t, uint32_t prov, uint32_t c, fx_day lo,
+                           fx_day hi)
 {
     for (size_t k = t->adjoff[c]; k < t->adjoff[c + 1]; k++) {
+        if (t->adj[k].prov != prov)
+            continue;
         uint32_t p = t->adj[k].pair;
         const fx_rate *dd = prates(t, p);
         size_t n = t->pairs[p].n;
@@ -1543,28 +1066,18 @@ static void say(char *why, size_t whylen, const char *fmt, ...)
     va_end(ap);
 }
 
-fx_lookup_err fx_rates_lookup(const fx_rate_table *t, fx_ccy from, fx_ccy to, fx_day day,
-                              const fx_lookup_opts *o, fx_priced *out, char *why, size_t whylen)
+/* SPEC 3 for one provider: fx_rates_lookup's rules and messages. */
+static fx_lookup_err lookup_one(const fx_rate_table *t, uint32_t prov, uint32_t a, uint32_t b,
+                                fx_ccy from, fx_ccy to, fx_day day, const fx_lookup_opts *o,
+                                fx_priced *out, char *why, size_t whylen)
 {
     char dbuf[11], rbuf[11];
-    if (fx_ccy_eq(from, to)) {
-        *out = (fx_priced){.day = day, .num = {1, 0}, .den = {1, 0}};
-        return FX_LOOKUP_OK;
-    }
-    if (!t->finished) {
-        say(why, whylen, "the rates are not indexed (fx_rates_finish was not called)");
-        return FX_LOOKUP_NO_RATE;
-    }
-    int32_t a = dense_of(t, from), b = dense_of(t, to);
-    if (a < 0 || b < 0) {
-        say(why, whylen, "no %s rate in the loaded rates", (a < 0 ? from : to).s);
-        return FX_LOOKUP_NO_RATE;
-    }
-    route r = best_route(t, (uint32_t)a, (uint32_t)b, day, false);
+    size_t nc = t->nccy, ka = (size_t)prov * nc + a, kb = (size_t)prov * nc + b;
+    route r = best_route(t, prov, a, b, day, false);
     if (!r.found || r.day != day)
         fx_date_format(day, dbuf); /* only messages need the text */
     if (!r.found) {
-        route f = best_route(t, (uint32_t)a, (uint32_t)b, day, true);
+        route f = best_route(t, prov, a, b, day, true);
         if (!f.found) {
             say(why, whylen,
                 "no rate links %s and %s, directly or through one common currency on the same "
@@ -1572,7 +1085,7 @@ fx_lookup_err fx_rates_lookup(const fx_rate_table *t, fx_ccy from, fx_ccy to, fx
                 from.s, to.s);
             return FX_LOOKUP_NO_RATE;
         }
-        fx_day fa = t->cfirst[a], fb = t->cfirst[b];
+        fx_day fa = t->cfirst[ka], fb = t->cfirst[kb];
         if (fa > day || fb > day) {
             bool name_a = fa >= fb;
             fx_date_format(name_a ? fa : fb, rbuf);
@@ -1601,11 +1114,11 @@ fx_lookup_err fx_rates_lookup(const fx_rate_table *t, fx_ccy from, fx_ccy to, fx
         long age = (long)day - (long)r.day;
         /* Name the currency that stopped being quoted: the one without
          * rates after R, or of two such, the one whose series ended first. */
-        bool qa = quoted_between(t, (uint32_t)a, r.day, day);
-        bool qb = quoted_between(t, (uint32_t)b, r.day, day);
+        bool qa = quoted_between(t, prov, a, r.day, day);
+        bool qb = quoted_between(t, prov, b, r.day, day);
         int name = qa && !qb ? 1 : !qa && qb ? 0 : -1;
-        if (!qa && !qb && t->clast[a] != t->clast[b])
-            name = t->clast[a] < t->clast[b] ? 0 : 1;
+        if (!qa && !qb && t->clast[ka] != t->clast[kb])
+            name = t->clast[ka] < t->clast[kb] ? 0 : 1;
         if (name >= 0)
             say(why, whylen, "the latest %s rate is from %s, %ld %s before %s (--max-stale %ld)",
                 (name == 0 ? from : to).s, rbuf, age, age == 1 ? "day" : "days", dbuf,
@@ -1627,8 +1140,88 @@ fx_lookup_err fx_rates_lookup(const fx_rate_table *t, fx_ccy from, fx_ccy to, fx
     return FX_LOOKUP_OK;
 }
 
-void fx_rates_each_day(const fx_rate_table *t, fx_ccy from, fx_ccy to, fx_day lo, fx_day hi,
-                       void (*fn)(void *ctx, const fx_priced *p), void *ctx)
+fx_lookup_err fx_rates_lookup(const fx_rate_table *t, fx_ccy from, fx_ccy to, fx_day day,
+                              const fx_lookup_opts *o, fx_priced *out, char *why, size_t whylen)
+{
+    if (fx_ccy_eq(from, to)) {
+        *out = (fx_priced){.day = day, .num = {1, 0}, .den = {1, 0}};
+        return FX_LOOKUP_OK;
+    }
+    if (!t->finished) {
+        say(why, whylen, "the rates are not indexed (fx_rates_finish was not called)");
+        return FX_LOOKUP_NO_RATE;
+    }
+    int32_t a = dense_of(t, from), b = dense_of(t, to);
+    if (a < 0 || b < 0) {
+        say(why, whylen, "no %s rate in the loaded rates", (a < 0 ? from : to).s);
+        return FX_LOOKUP_NO_RATE;
+    }
+    uint32_t order[FX_MAX_PROVIDERS];
+    size_t n = provider_order(t, o, order, FX_MAX_PROVIDERS);
+    /* Only providers that quote both currencies can price the pair; when
+     * none does, say which currency the providers asked lack. */
+    uint32_t can[FX_MAX_PROVIDERS];
+    size_t ncan = 0;
+    for (size_t i = 0; i < n; i++) {
+        size_t base = (size_t)order[i] * t->nccy;
+        if (t->cfirst[base + (size_t)a] != INT32_MAX && t->cfirst[base + (size_t)b] != INT32_MAX)
+            can[ncan++] = order[i];
+    }
+    if (ncan == 0) {
+        bool lacks_from = false;
+        for (size_t i = 0; i < n; i++)
+            lacks_from |= t->cfirst[(size_t)order[i] * t->nccy + (size_t)a] == INT32_MAX;
+        size_t at = 0;
+        say(why, whylen, "no %s rate from ", (lacks_from ? from : to).s);
+        for (size_t i = 0; why && i < n && (at = strlen(why)) < whylen; i++)
+            snprintf(why + at, whylen - at, "%s%s", i == 0 ? "" : i + 1 == n ? " or " : ", ",
+                     t->provs[order[i]].name);
+        if (n == 0)
+            say(why, whylen, "none of the providers asked for is loaded");
+        return FX_LOOKUP_NO_RATE;
+    }
+    if (ncan == 1)
+        return lookup_one(t, can[0], (uint32_t)a, (uint32_t)b, from, to, day, o, out, why,
+                          whylen);
+    /* the first provider that can price it; else why each cannot, in order */
+    fx_lookup_err first = FX_LOOKUP_OK;
+    size_t at = 0;
+    if (why && whylen)
+        why[0] = '\0';
+    for (size_t i = 0; i < ncan; i++) {
+        char one[FX_DEC_STR_MAX];
+        fx_lookup_err e = lookup_one(t, can[i], (uint32_t)a, (uint32_t)b, from, to, day, o, out,
+                                     one, sizeof one);
+        if (e == FX_LOOKUP_OK)
+            return e;
+        if (i == 0)
+            first = e;
+        if (why && at < whylen) {
+            int k = snprintf(why + at, whylen - at, "%s%s: %s", i ? "; " : "",
+                             t->provs[can[i]].name, one);
+            at += k > 0 ? (size_t)k : 0;
+        }
+    }
+    return first;
+}
+
+/* A day's pricing and the rank of its provider in the order asked. */
+typedef struct {
+    fx_priced p;
+    size_t rank;
+} ranked;
+
+static int cmp_ranked(const void *x, const void *y)
+{
+    const ranked *a = x, *b = y;
+    if (a->p.day != b->p.day)
+        return a->p.day < b->p.day ? -1 : 1;
+    return a->rank < b->rank ? -1 : a->rank > b->rank;
+}
+
+void fx_rates_each_day_of(const fx_rate_table *t, const char *provider, fx_ccy from, fx_ccy to,
+                          fx_day lo, fx_day hi, void (*fn)(void *ctx, const fx_priced *p),
+                          void *ctx)
 {
     if (lo > hi)
         return;
@@ -1646,25 +1239,48 @@ void fx_rates_each_day(const fx_rate_table *t, fx_ccy from, fx_ccy to, fx_day lo
     int32_t a = dense_of(t, from), b = dense_of(t, to);
     if (a < 0 || b < 0)
         return;
-    fx_priced *found = NULL;
+    uint32_t order[FX_MAX_PROVIDERS];
+    size_t np;
+    if (provider) {
+        long id = provider_id(t, provider);
+        if (id < 0)
+            return;
+        order[0] = (uint32_t)id;
+        np = 1;
+    } else
+        np = provider_order(t, NULL, order, FX_MAX_PROVIDERS);
+    ranked *found = NULL;
     size_t n = 0, cap = 0;
-    for (fx_day v = hi;;) {
-        route r = best_route(t, (uint32_t)a, (uint32_t)b, v, false);
-        if (!r.found || r.day < lo)
-            break;
-        fx_priced p;
-        if (price_route(t, from, &r, &p)) {
-            if (n == cap) {
-                cap = cap ? 2 * cap : 32;
-                found = fx_xrealloc(found, cap * sizeof *found);
+    for (size_t k = 0; k < np; k++)
+        for (fx_day v = hi;;) {
+            route r = best_route(t, order[k], (uint32_t)a, (uint32_t)b, v, false);
+            if (!r.found || r.day < lo)
+                break;
+            fx_priced p;
+            if (price_route(t, from, &r, &p)) {
+                if (n == cap) {
+                    cap = cap ? 2 * cap : 32;
+                    found = fx_xrealloc(found, cap * sizeof *found);
+                }
+                found[n++] = (ranked){p, k};
             }
-            found[n++] = p;
+            if (r.day == INT32_MIN)
+                break;
+            v = r.day - 1;
         }
-        if (r.day == INT32_MIN)
-            break;
-        v = r.day - 1;
+    if (np > 1 && n > 1) /* by day; of one day, the provider first in the order */
+        qsort(found, n, sizeof *found, cmp_ranked);
+    for (size_t i = 0; i < n; i++) {
+        size_t j = np > 1 ? i : n - 1 - i; /* one provider: collected latest first */
+        if (np > 1 && i > 0 && found[i].p.day == found[i - 1].p.day)
+            continue;
+        fn(ctx, &found[j].p);
     }
-    for (size_t i = n; i > 0; i--)
-        fn(ctx, &found[i - 1]);
     free(found);
+}
+
+void fx_rates_each_day(const fx_rate_table *t, fx_ccy from, fx_ccy to, fx_day lo, fx_day hi,
+                       void (*fn)(void *ctx, const fx_priced *p), void *ctx)
+{
+    fx_rates_each_day_of(t, NULL, from, to, lo, hi, fn, ctx);
 }

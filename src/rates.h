@@ -1,8 +1,10 @@
 /* rates - dated exchange rates; read-only once loaded. Each rate keeps
- * its file:line, which the workbook cites. Lookup follows SPEC 3: the
- * latest rate date R <= D on which the pair can be priced (direct,
- * inverse, or cross through one common currency with both legs from R),
- * a direct pair winning over a cross, within --fallback/--max-stale. */
+ * its file:line and its provider, which the workbook cites. Lookup
+ * follows SPEC 3: per provider in the order asked, the latest rate date
+ * R <= D on which the pair can be priced (direct, inverse, or cross
+ * through one common currency with both legs from R and from that
+ * provider), a direct pair winning over a cross, within
+ * --fallback/--max-stale; the first provider that can price it wins. */
 #ifndef FX_RATES_H
 #define FX_RATES_H
 
@@ -25,8 +27,11 @@ typedef struct {
     const char *shown;    /* as the workbook names it (SPEC 6: as the user named it; see
                              fx_rates_load_as); fx_rates_file_shown(file_index) */
     const char *provider; /* SPEC 3: "ECB" for the ECB history; a long file's source cell,
-                             else the file's name without ".csv" */
+                             else the file's name without ".csv"; "FED-H10" for FRED's H.10
+                             series; "BOE" for the Bank of England's. One pointer per name
+                             in a table: origins of one provider share it */
     size_t file_index;    /* in load order, for fx_rates_file_* */
+    size_t provider_id;   /* the table's own number of the provider */
 } fx_rate_origin;
 
 /* One published rate: 1 base = value quote, on day. (Fields ordered so
@@ -60,20 +65,31 @@ typedef enum {
     FX_FALLBACK_NONE,
 } fx_fallback;
 
+/* Providers a lookup may try at most (--provider names more: the rest
+ * are not tried). */
+#define FX_MAX_PROVIDERS 16
+
 typedef struct {
     fx_fallback fallback;
     long max_stale; /* days; < 0 = none (no limit) */
+    /* --provider: names in order of preference (borrowed); a name no
+     * loaded rate has is skipped. None (0): the default, ECB when loaded,
+     * else every loaded provider in load order (SPEC 1). */
+    const char *const *providers;
+    size_t nproviders;
 } fx_lookup_opts;
 
 fx_rate_table *fx_rates_new(void);
 void fx_rates_free(fx_rate_table *t);
 
-/* Loads a file or every *.csv in a folder (not hidden ones; in strcmp
- * order of their names, so every locale loads the same), each told apart
- * by its header: ECB history (Date,USD,...; an empty last column, as the
- * real file's final commas make, is accepted and must stay empty), long
- * (date,base,quote,rate[,source]) or aliases (alias,code); another header
- * is an error and skips that file. Rates must be positive plain decimals
+/* Loads a file or every *.csv in a folder (not hidden ones, not in
+ * subfolders; in strcmp order of their names, so every locale loads the
+ * same), each told apart by its header: ECB history (Date,USD,...; an
+ * empty last column, as the real file's final commas make, is accepted
+ * and must stay empty), long (date,base,quote,rate[,source]), aliases
+ * (alias,code), FRED (observation_date,SERIES or DATE,DEX...: one H.10
+ * series) or Bank of England (DATE,XUDL...; dates like 02 Jan 2025);
+ * another header is an error and skips that file. Rates must be positive plain decimals
  * of at most 18 significant digits. Every bad row is reported (FX_E_DATA,
  * FILE:LINE:COL in d) and skipped; reading goes on. An ECB file whose last
  * line has no line end is cut short (FX_E_DATA at that line); long and
@@ -133,9 +149,11 @@ typedef enum {
     FX_LOOKUP_NOT_ON_DAY,  /* --fallback none and no rate on D itself */
 } fx_lookup_err;
 
-/* Prices from -> to on day per SPEC 3: R = the latest day <= `day` on
- * which the pair is priced directly, inversely, or crossed through one
- * common currency with both legs from R; on R a direct or inverse rate
+/* Prices from -> to on day per SPEC 3, with the first provider of
+ * o's order (o->providers, else the default) that can: R = the latest
+ * day <= `day` on which that provider prices the pair directly,
+ * inversely, or crossed through one common currency with both legs from
+ * R and from it; on R a direct or inverse rate
  * beats a cross, and of several crosses the intermediate currency with
  * the smallest code wins. FX_FALLBACK_NONE needs R == day; PREVIOUS needs
  * day - R <= max_stale (when >= 0). Nothing is ever clamped: no such R is
@@ -146,7 +164,11 @@ typedef enum {
  *   "no rate to price CNY in USD on 2025-01-25, a Saturday (--fallback none);
  *    the latest before it is from 2025-01-24"
  *   "no XYZ rate in the loaded rates"
- * from == to prices at 1 on `day`, even for a code no rate names. */
+ * from == to prices at 1 on `day`, even for a code no rate names.
+ * With several providers in the order and none able, the error is the
+ * first one's and `why` gives each one's reason, "ECB: ...; BOE: ...".
+ * The provider used is p->leg[0]->origin->provider (a cross's legs are
+ * one provider's). */
 fx_lookup_err fx_rates_lookup(const fx_rate_table *t, fx_ccy from, fx_ccy to, fx_day day,
                               const fx_lookup_opts *o, fx_priced *out, char *why, size_t whylen);
 /* Every rate date R in [lo, hi] on which from -> to can be priced
@@ -155,6 +177,23 @@ fx_lookup_err fx_rates_lookup(const fx_rate_table *t, fx_ccy from, fx_ccy to, fx
  * day in [lo, hi], priced at 1 (no rate is needed, so any day fits). */
 void fx_rates_each_day(const fx_rate_table *t, fx_ccy from, fx_ccy to, fx_day lo, fx_day hi,
                        void (*fn)(void *ctx, const fx_priced *p), void *ctx);
+/* The same over one provider's rates (name as loaded; one no loaded rate
+ * has: no day). provider NULL: the default order, each day priced by the
+ * first provider of it that prices the pair that day; that is what
+ * fx_rates_each_day does. */
+void fx_rates_each_day_of(const fx_rate_table *t, const char *provider, fx_ccy from, fx_ccy to,
+                          fx_day lo, fx_day hi, void (*fn)(void *ctx, const fx_priced *p),
+                          void *ctx);
+
+/* Providers with at least one loaded rate, in load order (of their
+ * first rates); NULL past the last. */
+size_t fx_rates_providers(const fx_rate_table *t);
+const char *fx_rates_provider(const fx_rate_table *t, size_t i);
+/* True when some loaded rate is name's (--provider: else a usage error). */
+bool fx_rates_has_provider(const fx_rate_table *t, const char *name);
+/* The default order (SPEC 1): ECB when loaded, else every loaded provider
+ * in load order; at most cap names into out, their count returned. */
+size_t fx_rates_default_providers(const fx_rate_table *t, const char **out, size_t cap);
 
 size_t fx_rates_count(const fx_rate_table *t);
 /* Files loaded (aliases files included), in load order, with their first

@@ -72,7 +72,7 @@ else
 fi
 # a000-02, 40 billion yuan on 2025-01-22: 15 days, 2025-01-02 .. 2025-01-22
 line=$(grep '^a000-02,' "$T/m/facts.csv")
-if [ "$line" = "a000-02,ai_chips_china_2025,ai-news-digest,2025-01-22,40000000000,CNY,USD,2025-01-22,0.136644384473,5465775378.90" ]; then
+if [ "$line" = "a000-02,ai_chips_china_2025,ai-news-digest,2025-01-22,40000000000,CNY,USD,2025-01-22,ECB,0.136644384473,5465775378.90" ]; then
     ok "a000-02: CNY 40 billion at the 2025-01 average to the 22nd is USD 5,465,775,378.90 (rate 0.136644384473)"
 else
     notok "a000-02 at the month average: $line"
@@ -98,7 +98,7 @@ rc=$?
 /usr/bin/python3 "$T/mean.py" "$T/c/facts.csv" year-average f1=month-average f2=quarter-average \
     f3=year-average f4=spot > "$T/out" 2>&1
 spot=$(grep '^f4,' "$T/c/facts.csv" | cut -d, -f8-)
-if [ $rc -eq 0 ] && [ "$(cat "$T/out")" = "checked 4" ] && [ "$spot" = "2025-01-22,1.00000000000,5.00" ]; then
+if [ $rc -eq 0 ] && [ "$(cat "$T/out")" = "checked 4" ] && [ "$spot" = "2025-01-22,,1.00000000000,5.00" ]; then
     ok "the basis column overrides --basis: month, quarter, year and (empty) --basis's year average exact; USD in USD spot"
 else
     notok "the basis column overrides --basis (exit $rc)"
@@ -106,7 +106,7 @@ else
 fi
 $BIN -q -t USD fixtures/good/basis.csv --csv-dir "$T/s" 2> "$T/err"
 f5=$(grep '^f5,' "$T/s/facts.csv" | cut -d, -f8-)
-f5spot=$(grep '^a000-02,' "$T/m/facts.csv" >/dev/null && $BIN -q -t USD fixtures/bytedance-ai-2025.csv --csv-dir "$T/p" 2>/dev/null; grep '^a000-02,' "$T/p/facts.csv" | cut -d, -f8,9)
+f5spot=$(grep '^a000-02,' "$T/m/facts.csv" >/dev/null && $BIN -q -t USD fixtures/bytedance-ai-2025.csv --csv-dir "$T/p" 2>/dev/null; grep '^a000-02,' "$T/p/facts.csv" | cut -d, -f8-10)
 if [ "${f5%,*}" = "$f5spot" ]; then
     ok "without --basis an empty basis cell is spot ($f5)"
 else

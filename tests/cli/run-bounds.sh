@@ -69,7 +69,7 @@ for m in half-even half-up down; do
     $BIN -q -r "$T/rates" "$T/tie.csv" --places 0 --rounding $m --csv-dir "$T/r0$m" 2> "$T/stderr"
     $BIN -q -r "$T/rates" "$T/tie.csv" --places 2 --rounding $m --csv-dir "$T/r2$m" 2> "$T/stderr"
 done
-col() { cut -d, -f10 "$1" | tail -n +2 | tr '\n' ' '; }
+col() { cut -d, -f11 "$1" | tail -n +2 | tr '\n' ' '; }
 check "--places 0 half-even: -2.5 -> -2, 2.5 -> 2, -0.125 -> 0" '[ "$(col "$T/r0half-even/facts.csv")" = "-2 2 0 " ]'
 check "--places 0 half-up: -2.5 -> -3, 2.5 -> 3" '[ "$(col "$T/r0half-up/facts.csv")" = "-3 3 0 " ]'
 check "--places 0 down: -2.5 -> -2, 2.5 -> 2" '[ "$(col "$T/r0down/facts.csv")" = "-2 2 0 " ]'

@@ -59,7 +59,7 @@ $BIN -q fixtures/bytedance-ai-2025.csv --csv-dir "$T/csv" 2> "$T/stderr"
 rc=$?
 check "--csv-dir alone writes the four files" '[ $rc -eq 0 ] && [ -s "$T/csv/facts.csv" ] && [ -s "$T/csv/conversions.csv" ] && [ -s "$T/csv/comparison.csv" ] && [ -s "$T/csv/findings.csv" ]'
 check "RMB 40 billion on 2025-01-22 is 5504137458.49 USD" \
-    'grep -q "^a000-02,ai_chips_china_2025,ai-news-digest,2025-01-22,40000000000,CNY,USD,2025-01-22,0.137603436462,5504137458.49$" "$T/csv/facts.csv"'
+    'grep -q "^a000-02,ai_chips_china_2025,ai-news-digest,2025-01-22,40000000000,CNY,USD,2025-01-22,ECB,0.137603436462,5504137458.49$" "$T/csv/facts.csv"'
 check "RMB 150 billion -> \$20.64 billion matches 2025-01-22 only" \
     'grep -q "^a001-01,.*,20640000000,USD,.*,close,2025-01-22,\"ECB 2025-01-22 spot, 2 days before\",0$" "$T/csv/conversions.csv"'
 
@@ -69,7 +69,7 @@ check "a Saturday uses Friday's rate, with that date shown" \
     'grep -q "^sat,c,s,2025-01-25,40,CNY,USD,2025-01-24," "$T/sat/facts.csv"'
 $BIN -q "$T/sat.csv" --date 2025-01-22 --places 4 --rounding down --csv-dir "$T/sat2" 2> "$T/stderr"
 check "--date, --places, --rounding" \
-    'grep -q "^sat,c,s,2025-01-22,40,CNY,USD,2025-01-22,0.137603436462,5.5041$" "$T/sat2/facts.csv"'
+    'grep -q "^sat,c,s,2025-01-22,40,CNY,USD,2025-01-22,ECB,0.137603436462,5.5041$" "$T/sat2/facts.csv"'
 $BIN -q "$T/sat.csv" -t EUR,GBP --csv-dir "$T/multi" 2> "$T/stderr"
 check "two targets give two rows" '[ "$(grep -c "^sat," "$T/multi/facts.csv")" -eq 2 ]'
 

@@ -61,7 +61,7 @@ static inline void fixture_opts(fx_convert_opts *c, fx_audit_opts *a)
     memset(c, 0, sizeof *c);
     c->targets[0] = (fx_ccy){"USD"};
     c->ntargets = 1;
-    c->lookup = (fx_lookup_opts){FX_FALLBACK_PREVIOUS, 7};
+    c->lookup = (fx_lookup_opts){FX_FALLBACK_PREVIOUS, 7, NULL, 0};
     c->places = 2;
     c->rounding = FX_ROUND_HALF_EVEN;
     memset(a, 0, sizeof *a);

@@ -85,9 +85,11 @@ typedef struct {
     const char *why; /* error: the exact message */
 } lookup_row;
 
-static void check_lookup(const fx_rate_table *t, const lookup_row *r)
+/* With the providers asked (none: the default order). */
+static void check_lookup_in(const fx_rate_table *t, const lookup_row *r,
+                            const char *const *providers, size_t nproviders)
 {
-    fx_lookup_opts o = {r->fallback, r->max_stale};
+    fx_lookup_opts o = {r->fallback, r->max_stale, providers, nproviders};
     fx_priced p;
     memset(&p, 0xA5, sizeof p);
     fx_priced before = p;
@@ -121,6 +123,11 @@ static void check_lookup(const fx_rate_table *t, const lookup_row *r)
         assert_int_equal(p.leg[i]->day, p.day); /* both legs from R */
         assert_int_equal(p.inverse[i], r->inverse[i]);
     }
+}
+
+static void check_lookup(const fx_rate_table *t, const lookup_row *r)
+{
+    check_lookup_in(t, r, NULL, 0);
 }
 
 /* ---- the real ECB history (loaded once for the group) ---- */
@@ -263,7 +270,7 @@ static void ecb_each_day(void **state)
     static const char *const want[] = {"2025-01-20", "2025-01-21", "2025-01-22", "2025-01-23",
                                        "2025-01-24"};
     assert_int_equal(c.n, N(want));
-    fx_lookup_opts none = {FX_FALLBACK_NONE, 0};
+    fx_lookup_opts none = {FX_FALLBACK_NONE, 0, NULL, 0};
     for (size_t i = 0; i < N(want); i++) {
         assert_int_equal(c.days[i], fixture_day(want[i]));
         fx_priced p;
@@ -324,17 +331,26 @@ static void ecb_resolve(void **state)
 
 /* ---- small fixtures: ECB-like + long + aliases ---- */
 
+/* long.csv has three providers: "PBOC central parity, 2025-01-22" (line
+ * 2), "long" (its name: line 3 has no source) and "made up for a test"
+ * (line 4); ecb-small.csv is ECB. These rows ask for them in that order,
+ * ECB last. */
+static const char *const mixed_order[] = {"PBOC central parity, 2025-01-22", "long",
+                                          "made up for a test", "ECB"};
+
 static const lookup_row mixed_rows[] = {
-    /* a direct pair wins over the cross through EUR on the same day */
+    /* the first provider asked that prices the pair wins, direct or not */
     {"USD", "CNY", "2025-01-22", PREV, 7, FX_LOOKUP_OK, "2025-01-22", "7.2756", "1",
      {DATA "long.csv", NULL}, {2, 0}, {false, false}, NULL},
     /* its inverse */
     {"CNY", "USD", "2025-01-22", PREV, 7, FX_LOOKUP_OK, "2025-01-22", "1", "7.2756",
      {DATA "long.csv", NULL}, {2, 0}, {true, false}, NULL},
-    /* a later cross beats an older direct rate */
-    {"USD", "CNY", "2025-01-24", PREV, 7, FX_LOOKUP_OK, "2025-01-24", "7.5891", "1.0472",
-     {DATA "ecb-small.csv", DATA "ecb-small.csv"}, {2, 2}, {true, false}, NULL},
-    /* the direct rate of 2025-01-20 is the latest on 2025-01-21 */
+    /* the first provider's older rate (within --max-stale) beats a later
+     * ECB cross: the order asked decides, not the date */
+    {"USD", "CNY", "2025-01-24", PREV, 7, FX_LOOKUP_OK, "2025-01-22", "7.2756", "1",
+     {DATA "long.csv", NULL}, {2, 0}, {false, false}, NULL},
+    /* the first provider has nothing on or before 2025-01-21: the next
+     * one's rate of 2025-01-20 */
     {"USD", "CNY", "2025-01-21", PREV, 7, FX_LOOKUP_OK, "2025-01-20", "7.1700", "1",
      {DATA "long.csv", NULL}, {3, 0}, {false, false}, NULL},
     {"CNY", "JPY", "2025-01-23", PREV, 7, FX_LOOKUP_OK, "2025-01-23", "21.5", "1",
@@ -349,12 +365,34 @@ static const lookup_row mixed_rows[] = {
     {"CYP", "USD", "2025-01-22", PREV, 7, FX_LOOKUP_STALE, NULL, NULL, NULL, {NULL, NULL},
      {0, 0}, {false, false},
      "the latest CYP rate is from 2007-12-31, 6232 days before 2025-01-22 (--max-stale 7)"},
+    {"EUR", "USD", "2025-01-26", PREV, 7, FX_LOOKUP_OK, "2025-01-24", "1.0472", "1",
+     {DATA "ecb-small.csv", NULL}, {2, 0}, {false, false}, NULL},
+};
+
+/* the default order: ECB alone, so the long file's direct pair is not
+ * used, and what only other providers have cannot be priced */
+static const lookup_row mixed_default_rows[] = {
     /* the small file's CNY starts on 2007-12-31 (N/A on 2007-12-28) */
     {"CNY", "USD", "2007-12-28", PREV, 7, FX_LOOKUP_BEFORE, NULL, NULL, NULL, {NULL, NULL},
      {0, 0}, {false, false},
      "no CNY rate on or before 2007-12-28: the CNY series starts on 2007-12-31"},
-    {"EUR", "USD", "2025-01-26", PREV, 7, FX_LOOKUP_OK, "2025-01-24", "1.0472", "1",
-     {DATA "ecb-small.csv", NULL}, {2, 0}, {false, false}, NULL},
+    {"USD", "CNY", "2025-01-22", PREV, 7, FX_LOOKUP_OK, "2025-01-22", "7.5892", "1.0443",
+     {DATA "ecb-small.csv", DATA "ecb-small.csv"}, {4, 4}, {true, false}, NULL},
+    {"USD", "CNY", "2025-01-24", PREV, 7, FX_LOOKUP_OK, "2025-01-24", "7.5891", "1.0472",
+     {DATA "ecb-small.csv", DATA "ecb-small.csv"}, {2, 2}, {true, false}, NULL},
+};
+
+/* ECB first, then the PBOC rate: ECB prices whatever it can */
+static const char *const ecb_first[] = {"ECB", "PBOC central parity, 2025-01-22"};
+static const lookup_row mixed_ecb_first_rows[] = {
+    {"USD", "CNY", "2025-01-22", PREV, 7, FX_LOOKUP_OK, "2025-01-22", "7.5892", "1.0443",
+     {DATA "ecb-small.csv", DATA "ecb-small.csv"}, {4, 4}, {true, false}, NULL},
+    /* ECB's CNY starts later than asked; the PBOC rate is not yet out */
+    {"USD", "CNY", "2007-12-30", PREV, 7, FX_LOOKUP_BEFORE, NULL, NULL, NULL, {NULL, NULL},
+     {0, 0}, {false, false},
+     "ECB: no CNY rate on or before 2007-12-30: the CNY series starts on 2007-12-31; PBOC "
+     "central parity, 2025-01-22: no USD rate on or before 2007-12-30: the USD series starts "
+     "on 2025-01-22"},
 };
 
 static void mixed_lookups(void **state)
@@ -366,22 +404,56 @@ static void mixed_lookups(void **state)
     assert_int_equal(fx_diags_count(d), 0);
     assert_int_equal(fx_rates_count(t), 19);
     for (size_t i = 0; i < N(mixed_rows); i++)
-        check_lookup(t, &mixed_rows[i]);
+        check_lookup_in(t, &mixed_rows[i], mixed_order, N(mixed_order));
+    for (size_t i = 0; i < N(mixed_default_rows); i++)
+        check_lookup(t, &mixed_default_rows[i]);
+    for (size_t i = 0; i < N(mixed_ecb_first_rows); i++)
+        check_lookup_in(t, &mixed_ecb_first_rows[i], ecb_first, N(ecb_first));
 
-    /* each_day: direct days and cross days, each priced as a lookup would */
+    /* the providers, in load order; the default is ECB */
+    assert_int_equal(fx_rates_providers(t), 4);
+    assert_string_equal(fx_rates_provider(t, 0), "ECB");
+    assert_string_equal(fx_rates_provider(t, 1), "PBOC central parity, 2025-01-22");
+    assert_string_equal(fx_rates_provider(t, 2), "long");
+    assert_string_equal(fx_rates_provider(t, 3), "made up for a test");
+    assert_null(fx_rates_provider(t, 4));
+    assert_true(fx_rates_has_provider(t, "long"));
+    assert_false(fx_rates_has_provider(t, "aliases")); /* a file without rates */
+    assert_false(fx_rates_has_provider(t, "Long"));
+    const char *def[4];
+    assert_int_equal(fx_rates_default_providers(t, def, 4), 1);
+    assert_string_equal(def[0], "ECB");
+
+    /* each_day: the ECB's days by default, all crosses */
     collect c = {.t = t};
-    fx_rates_each_day(t, fixture_ccy("USD"), fixture_ccy("CNY"), fixture_day("2025-01-19"), fixture_day("2025-01-24"),
-                      collect_day, &c);
-    static const struct {
-        const char *day;
-        bool cross;
-    } want[] = {{"2025-01-20", false}, {"2025-01-22", false}, {"2025-01-23", true},
-                {"2025-01-24", true}};
-    assert_int_equal(c.n, N(want));
-    for (size_t i = 0; i < N(want); i++) {
-        assert_int_equal(c.days[i], fixture_day(want[i].day));
-        assert_int_equal(c.p[i].leg[1] != NULL, want[i].cross);
+    fx_rates_each_day(t, fixture_ccy("USD"), fixture_ccy("CNY"), fixture_day("2025-01-19"),
+                      fixture_day("2025-01-24"), collect_day, &c);
+    static const char *const ecb_days[] = {"2025-01-22", "2025-01-23", "2025-01-24"};
+    assert_int_equal(c.n, N(ecb_days));
+    for (size_t i = 0; i < N(ecb_days); i++) {
+        assert_int_equal(c.days[i], fixture_day(ecb_days[i]));
+        assert_non_null(c.p[i].leg[1]);
+        assert_string_equal(c.p[i].leg[0]->origin->provider, "ECB");
+        assert_string_equal(c.p[i].leg[1]->origin->provider, "ECB");
     }
+    /* one provider's days only */
+    c.n = 0;
+    fx_rates_each_day_of(t, "long", fixture_ccy("USD"), fixture_ccy("CNY"),
+                         fixture_day("2025-01-19"), fixture_day("2025-01-24"), collect_day, &c);
+    assert_int_equal(c.n, 1);
+    assert_int_equal(c.days[0], fixture_day("2025-01-20"));
+    assert_null(c.p[0].leg[1]);
+    c.n = 0;
+    fx_rates_each_day_of(t, "PBOC central parity, 2025-01-22", fixture_ccy("CNY"),
+                         fixture_ccy("USD"), fixture_day("2025-01-19"), fixture_day("2025-01-24"),
+                         collect_day, &c);
+    assert_int_equal(c.n, 1);
+    assert_int_equal(c.days[0], fixture_day("2025-01-22"));
+    assert_true(c.p[0].inverse[0]);
+    c.n = 0; /* a provider no rate has: no day */
+    fx_rates_each_day_of(t, "BOE", fixture_ccy("USD"), fixture_ccy("CNY"),
+                         fixture_day("2025-01-19"), fixture_day("2025-01-24"), collect_day, &c);
+    assert_int_equal(c.n, 0);
     fx_rates_free(t);
     fx_diags_free(d);
 }
@@ -406,9 +478,14 @@ static const lookup_row cross_rows[] = {
     {"USD", "JPY", "2024-03-01", PREV, 7, FX_LOOKUP_NO_RATE, NULL, NULL, NULL, {NULL, NULL},
      {0, 0}, {false, false},
      "the cross rate of USD in JPY on 2024-03-01 needs more than 18 significant digits"},
-    /* one leg inverted, one direct: no product, any length */
-    {"CHF", "JPY", "2024-03-01", PREV, 7, FX_LOOKUP_OK, "2024-03-01", "190.123456789012345",
-     "1.1150", {DATA "long-cross.csv", DATA "long-digits.csv"}, {2, 3}, {true, false}, NULL},
+    /* GBP links CHF (long-cross) and JPY (long-digits), but a cross takes
+     * both legs from one provider */
+    {"CHF", "JPY", "2024-03-01", PREV, 7, FX_LOOKUP_NO_RATE, NULL, NULL, NULL, {NULL, NULL},
+     {0, 0}, {false, false},
+     "no rate links CHF and JPY, directly or through one common currency on the same day"},
+    /* a currency no provider asked has */
+    {"SEK", "JPY", "2024-03-01", PREV, 7, FX_LOOKUP_NO_RATE, NULL, NULL, NULL, {NULL, NULL},
+     {0, 0}, {false, false}, "no SEK rate from long-cross or long-digits"},
     /* both legs direct: the product fits */
     {"CHF", "GBP", "2024-03-01", PREV, 7, FX_LOOKUP_OK, "2024-03-01", "1", "1.1150",
      {DATA "long-cross.csv", NULL}, {2, 0}, {true, false}, NULL},
@@ -424,14 +501,17 @@ static void cross_lookups(void **state)
     fx_rate_table *t = load(d, paths, FX_OK, FX_OK);
     for (size_t i = 0; i < N(cross_rows); i++)
         check_lookup(t, &cross_rows[i]);
-    /* JPY -> GBP -> CHF: leg 0 inverted, leg 1 direct, so num and den are
-     * one rate each, however long */
-    fx_lookup_opts o = {FX_FALLBACK_PREVIOUS, 7};
+    /* JPY -> GBP -> CHF would take its legs from two providers */
+    fx_lookup_opts o = {FX_FALLBACK_PREVIOUS, 7, NULL, 0};
     fx_priced p;
-    assert_int_equal(fx_rates_lookup(t, fixture_ccy("JPY"), fixture_ccy("CHF"), fixture_day("2024-03-01"), &o, &p,
-                                     NULL, 0),
-                     FX_LOOKUP_OK); /* mixed: 1.1150 / 190.123456789012345 */
-    assert_int_equal(p.num.coef, 11150);
+    assert_int_equal(fx_rates_lookup(t, fixture_ccy("JPY"), fixture_ccy("CHF"),
+                                     fixture_day("2024-03-01"), &o, &p, NULL, 0),
+                     FX_LOOKUP_NO_RATE);
+    /* the default order is every provider in load order (no ECB) */
+    const char *def[4];
+    assert_int_equal(fx_rates_default_providers(t, def, 4), 2);
+    assert_string_equal(def[0], "long-cross");
+    assert_string_equal(def[1], "long-digits");
     fx_rates_free(t);
     fx_diags_free(d);
 }
@@ -611,7 +691,7 @@ static void errors_keep_going(void **state)
     fx_diags *d = fx_diags_new();
     const char *paths[] = {DATA "bad/long-rows.csv", NULL};
     fx_rate_table *t = load(d, paths, FX_E_DATA, FX_OK);
-    fx_lookup_opts o = {FX_FALLBACK_NONE, 0};
+    fx_lookup_opts o = {FX_FALLBACK_NONE, 0, NULL, 0};
     fx_priced p;
     assert_int_equal(
         fx_rates_lookup(t, fixture_ccy("USD"), fixture_ccy("HUF"), fixture_day("2025-01-02"), &o, &p, NULL, 0),
@@ -638,7 +718,7 @@ static void identical_duplicates(void **state)
     assert_int_equal(fx_rates_count(t), 16);
     /* the first loaded is kept: both copies have the same name, so look
      * at the name pointer */
-    fx_lookup_opts o = {FX_FALLBACK_NONE, 0};
+    fx_lookup_opts o = {FX_FALLBACK_NONE, 0, NULL, 0};
     fx_priced p;
     assert_int_equal(
         fx_rates_lookup(t, fixture_ccy("EUR"), fixture_ccy("USD"), fixture_day("2025-01-24"), &o, &p, NULL, 0),
@@ -646,6 +726,125 @@ static void identical_duplicates(void **state)
     assert_ptr_equal(p.leg[0]->origin->file, fx_rates_file_name(t, 0));
     fx_diags_free(d);
     fx_rates_free(t);
+}
+
+/* ---- FRED (H.10) and Bank of England ---- */
+
+static void fred_real(void **state)
+{
+    (void)state;
+    fx_diags *d = fx_diags_new();
+    const char *paths[] = {"rates/fred", NULL};
+    fx_rate_table *t = load(d, paths, FX_OK, FX_OK);
+    assert_int_equal(fx_diags_count(d), 0);
+    assert_int_equal(fx_rates_providers(t), 1);
+    assert_string_equal(fx_rates_provider(t, 0), "FED-H10");
+    /* DEXUSUK 2025-01-22 1.2324: 1 GBP = 1.2324 USD (US first) */
+    fx_lookup_opts o = {FX_FALLBACK_NONE, 0, NULL, 0};
+    fx_priced p;
+    assert_int_equal(fx_rates_lookup(t, fixture_ccy("GBP"), fixture_ccy("USD"),
+                                     fixture_day("2025-01-22"), &o, &p, NULL, 0),
+                     FX_LOOKUP_OK);
+    assert_int_equal(p.num.coef, 12324);
+    assert_int_equal(p.num.exp, -4);
+    assert_string_equal(p.leg[0]->base.s, "GBP");
+    assert_string_equal(p.leg[0]->origin->provider, "FED-H10");
+    /* DEXCHUS 2025-01-22 7.2728: 1 USD = 7.2728 CNY (US last) */
+    assert_int_equal(fx_rates_lookup(t, fixture_ccy("USD"), fixture_ccy("CNY"),
+                                     fixture_day("2025-01-22"), &o, &p, NULL, 0),
+                     FX_LOOKUP_OK);
+    assert_int_equal(p.num.coef, 72728);
+    assert_string_equal(p.leg[0]->base.s, "USD");
+    /* CNY -> GBP: a cross through USD, both legs H.10 */
+    assert_int_equal(fx_rates_lookup(t, fixture_ccy("CNY"), fixture_ccy("GBP"),
+                                     fixture_day("2025-01-22"), &o, &p, NULL, 0),
+                     FX_LOOKUP_OK);
+    assert_non_null(p.leg[1]);
+    /* 2025-01-20, Martin Luther King Day: an empty value, no rate */
+    char why[FX_DEC_STR_MAX];
+    assert_int_equal(fx_rates_lookup(t, fixture_ccy("GBP"), fixture_ccy("USD"),
+                                     fixture_day("2025-01-20"), &o, &p, why, sizeof why),
+                     FX_LOOKUP_NOT_ON_DAY);
+    fx_rates_free(t);
+    fx_diags_free(d);
+}
+
+static void boe_fixture(void **state)
+{
+    (void)state;
+    fx_diags *d = fx_diags_new();
+    const char *paths[] = {"fixtures/good/rates-boe", "rates/fred", NULL};
+    fx_rate_table *t = load(d, paths, FX_OK, FX_OK);
+    assert_int_equal(fx_diags_count(d), 0);
+    assert_string_equal(fx_rates_provider(t, 0), "BOE");
+    const char *const boe[] = {"BOE"};
+    fx_lookup_opts o = {FX_FALLBACK_NONE, 0, boe, 1};
+    fx_priced p;
+    /* 1 GBP = 1.2318 USD (XUDLUSS), line 6 */
+    assert_int_equal(fx_rates_lookup(t, fixture_ccy("GBP"), fixture_ccy("USD"),
+                                     fixture_day("2025-01-22"), &o, &p, NULL, 0),
+                     FX_LOOKUP_OK);
+    assert_int_equal(p.num.coef, 12318);
+    assert_int_equal(p.leg[0]->line, 6);
+    /* the same pair from FED-H10 (1.2324): no conflict, each its own */
+    const char *const fed[] = {"FED-H10"};
+    fx_lookup_opts f = {FX_FALLBACK_NONE, 0, fed, 1};
+    assert_int_equal(fx_rates_lookup(t, fixture_ccy("GBP"), fixture_ccy("USD"),
+                                     fixture_day("2025-01-22"), &f, &p, NULL, 0),
+                     FX_LOOKUP_OK);
+    assert_int_equal(p.num.coef, 12324);
+    /* CNY -> EUR through GBP, both BOE; 27 Jan has EUR but no CNY */
+    assert_int_equal(fx_rates_lookup(t, fixture_ccy("CNY"), fixture_ccy("EUR"),
+                                     fixture_day("2025-01-22"), &o, &p, NULL, 0),
+                     FX_LOOKUP_OK);
+    assert_int_equal(p.num.coef, 11838);
+    assert_int_equal(p.den.coef, 89627);
+    o.fallback = FX_FALLBACK_PREVIOUS;
+    o.max_stale = 7;
+    assert_int_equal(fx_rates_lookup(t, fixture_ccy("CNY"), fixture_ccy("EUR"),
+                                     fixture_day("2025-01-27"), &o, &p, NULL, 0),
+                     FX_LOOKUP_OK);
+    assert_int_equal(p.day, fixture_day("2025-01-24"));
+    fx_rates_free(t);
+    fx_diags_free(d);
+}
+
+static void fred_boe_errors(void **state)
+{
+    (void)state;
+    static const struct {
+        const char *path;
+        const char *want[3];
+    } rows[] = {
+        {"fixtures/bad/rates/fred-two-series.csv",
+         {"fixtures/bad/rates/fred-two-series.csv:1:26: error: a second series column "
+          "\"DEXCHUS\": a FRED file holds one series; download each as its own file",
+          NULL}},
+        {"fixtures/bad/rates/fred-unknown-series.csv",
+         {"fixtures/bad/rates/fred-unknown-series.csv:1:18: error: unknown FRED series "
+          "\"DGS10\": expected an H.10 exchange rate series (DEX and two country codes, US "
+          "first or last, e.g. DEXUSUK or DEXCHUS)",
+          NULL}},
+        {"fixtures/bad/rates/boe-unknown-code.csv",
+         {"fixtures/bad/rates/boe-unknown-code.csv:1:14: error: unknown Bank of England series "
+          "code \"XUDLXXX\": expected a daily spot rate against sterling such as XUDLUSS (US "
+          "dollars), XUDLERS (euros) or XUDLBK89 (yuan); see fxbook(1) for the list",
+          NULL}},
+        {"fixtures/bad/rates/boe-date-layout.csv",
+         {"fixtures/bad/rates/boe-date-layout.csv:3:1: error: DATE: expected a date like 02 Jan "
+          "2025 (the Bank of England's layout) that exists, got \"2025-01-03\"",
+          "fixtures/bad/rates/boe-date-layout.csv:4:1: error: DATE: expected a date like 02 Jan "
+          "2025 (the Bank of England's layout) that exists, got \"6 Jan 2025\"",
+          NULL}},
+    };
+    for (size_t i = 0; i < N(rows); i++) {
+        fx_diags *d = fx_diags_new();
+        const char *paths[] = {rows[i].path, NULL};
+        fx_rate_table *t = load(d, paths, FX_E_DATA, FX_OK);
+        expect_msgs(d, rows[i].want);
+        fx_rates_free(t);
+        fx_diags_free(d);
+    }
 }
 
 /* ---- folders, aliases ---- */
@@ -673,13 +872,22 @@ static void folder(void **state)
     fx_ccy c;
     assert_true(fx_rates_resolve(t, "$", 1, &c));
     assert_string_equal(c.s, "USD");
-    /* the long file's USD -> CAD, inverted */
-    fx_lookup_opts o = {FX_FALLBACK_PREVIOUS, 7};
+    /* the long file's USD -> CAD, inverted, when its provider is asked;
+     * by default ECB alone, which has no CAD */
+    const char *const blong[] = {"b-long"};
+    fx_lookup_opts o = {FX_FALLBACK_PREVIOUS, 7, blong, 1};
     fx_priced p;
     assert_int_equal(
         fx_rates_lookup(t, fixture_ccy("CAD"), fixture_ccy("USD"), fixture_day("2025-01-03"), &o, &p, NULL, 0),
         FX_LOOKUP_OK);
     assert_string_equal(p.leg[0]->origin->file, DATA "dir/b-long.csv");
+    assert_string_equal(p.leg[0]->origin->provider, "b-long");
+    char why[FX_DEC_STR_MAX];
+    o.nproviders = 0;
+    assert_int_equal(fx_rates_lookup(t, fixture_ccy("CAD"), fixture_ccy("USD"),
+                                     fixture_day("2025-01-03"), &o, &p, why, sizeof why),
+                     FX_LOOKUP_NO_RATE);
+    assert_string_equal(why, "no CAD rate from ECB");
     fx_diags_free(d);
     fx_rates_free(t);
 
@@ -767,7 +975,7 @@ static void no_final_line_end(void **state)
     const char *paths[] = {DATA "long-no-eol.csv", DATA "aliases-no-eol.csv", NULL};
     fx_rate_table *t = load(d, paths, FX_OK, FX_OK);
     assert_int_equal(fx_diags_count(d), 0);
-    fx_lookup_opts o = {FX_FALLBACK_NONE, 0};
+    fx_lookup_opts o = {FX_FALLBACK_NONE, 0, NULL, 0};
     fx_priced p;
     assert_int_equal(
         fx_rates_lookup(t, fixture_ccy("USD"), fixture_ccy("JPY"), fixture_day("2025-01-03"), &o, &p, NULL, 0),
@@ -865,7 +1073,11 @@ static void targets(void **state)
 static const fx_rate *lookup_leg(const fx_rate_table *t, const char *from, const char *to,
                                  const char *day)
 {
-    fx_lookup_opts o = {FX_FALLBACK_NONE, 0};
+    const char *all[8]; /* every loaded provider, in load order */
+    size_t n = 0;
+    while (n < 8 && fx_rates_provider(t, n))
+        all[n] = fx_rates_provider(t, n), n++;
+    fx_lookup_opts o = {FX_FALLBACK_NONE, 0, all, n};
     fx_priced p;
     assert_int_equal(fx_rates_lookup(t, fixture_ccy(from), fixture_ccy(to), fixture_day(day), &o,
                                      &p, NULL, 0),
@@ -1062,7 +1274,7 @@ static void api_edges(void **state)
     assert_int_equal(fx_rates_count(t), 0);
     assert_int_equal(fx_rates_files(t), 0);
     assert_null(fx_rates_file_name(t, 0));
-    fx_lookup_opts o = {FX_FALLBACK_PREVIOUS, -1};
+    fx_lookup_opts o = {FX_FALLBACK_PREVIOUS, -1, NULL, 0};
     fx_priced p;
     char why[FX_DEC_STR_MAX];
     assert_int_equal(fx_rates_lookup(t, fixture_ccy("USD"), fixture_ccy("EUR"), 0, &o, &p, why, sizeof why),
@@ -1092,6 +1304,9 @@ int main(void)
         cmocka_unit_test(errors),
         cmocka_unit_test(errors_keep_going),
         cmocka_unit_test(identical_duplicates),
+        cmocka_unit_test(fred_real),
+        cmocka_unit_test(boe_fixture),
+        cmocka_unit_test(fred_boe_errors),
         cmocka_unit_test(folder),
         cmocka_unit_test(empty_folder),
         cmocka_unit_test(aliases),

@@ -128,7 +128,7 @@ static void lookups(void **state)
     (void)state;
     for (size_t i = 0; i < N(rows); i++) {
         const row *w = &rows[i];
-        fx_lookup_opts o = {w->fallback, w->max_stale};
+        fx_lookup_opts o = {w->fallback, w->max_stale, NULL, 0};
         fx_priced p;
         char why[FX_DEC_STR_MAX] = "";
         fx_lookup_err e = fx_rates_lookup(rates, fixture_ccy(w->from), fixture_ccy(w->to), fixture_day(w->day), &o,
@@ -170,7 +170,7 @@ static void lookups(void **state)
 static void stale_message(void **state)
 {
     (void)state;
-    fx_lookup_opts o = {PREV, 6};
+    fx_lookup_opts o = {PREV, 6, NULL, 0};
     fx_priced p;
     char why[FX_DEC_STR_MAX] = "";
     assert_int_equal(fx_rates_lookup(rates, fixture_ccy("USD"), fixture_ccy("JPY"), fixture_day("2025-01-17"), &o, &p,

@@ -1,0 +1,109 @@
+/* rates_ecb - the ECB history (SPEC 3): `Date,USD,JPY,...`, one row per
+ * TARGET day, 1 EUR = x CCY, `N/A` or empty for no rate; the real file
+ * ends every line with a comma (an empty last column, which must stay
+ * empty). Provider ECB. Invariant: a column's rates go to one pair,
+ * looked up once per column, not once per cell. */
+#include <stdlib.h>
+#include <string.h>
+
+#include "rates_int.h"
+
+typedef struct {
+    bool trailing;   /* the last column is the empty one after the final comma */
+    fx_ccy *col_ccy; /* currency of column i (i >= 1) */
+    long *col_pair;  /* pair {EUR, ccy} of column i, -1 until its first rate */
+    size_t reserve;  /* rates to expect per column (from the file size) */
+} ecb_state;
+
+static bool claims(const fx_cell *c, size_t n)
+{
+    (void)n;
+    return fx_rates_cell_is(&c[0], "Date");
+}
+
+static fx_status header(fx_rates_loader *L, const fx_cell *c, size_t n)
+{
+    ecb_state *s = fx_xcalloc(1, sizeof *s);
+    L->state = s;
+    L->origin = fx_rates_origin(L, "ECB", 3); /* SPEC 3 */
+    size_t ncur = n - 1;
+    if (n >= 2 && c[n - 1].len == 0) { /* the real file's final comma */
+        s->trailing = true;
+        L->short_hint = " (every line of an ECB file ends with a comma)";
+        ncur--;
+    }
+    if (ncur == 0)
+        return fx_diag_error(L->d, c[0].at, "ECB header: no currency columns after \"Date\"");
+    L->ncols = n;
+    /* A row holds n fields; ECB fields average 5-6 bytes ("1.1252,"), so
+     * size / (4 n) rows is a generous guess, and a wrong one only costs
+     * reallocs. Untouched reserved pages cost nothing. */
+    s->reserve = L->size / (4 * (n ? n : 1)) + 16;
+    size_t most = ((size_t)64 << 20) / ((sizeof(fx_rate) + sizeof(uint32_t)) * ncur);
+    if (s->reserve > most) /* a huge file: no more than 64 MB up front */
+        s->reserve = most;
+    s->col_ccy = fx_xcalloc(n, sizeof *s->col_ccy);
+    s->col_pair = fx_xcalloc(n, sizeof *s->col_pair);
+    fx_status st = FX_OK;
+    for (size_t i = 1; i <= ncur; i++) {
+        s->col_pair[i] = -1;
+        if (!fx_rates_parse_code(L, &c[i], "ECB header", &s->col_ccy[i])) {
+            st = FX_E_DATA;
+            continue;
+        }
+        if (strcmp(s->col_ccy[i].s, "EUR") == 0) {
+            st = fx_diag_error(L->d, c[i].at, "ECB header: a EUR column in a file of EUR rates");
+            continue;
+        }
+        for (size_t j = 1; j < i; j++)
+            if (fx_ccy_eq(s->col_ccy[i], s->col_ccy[j])) {
+                st = fx_diag_error(L->d, c[i].at, "ECB header: %s is also column %zu",
+                                   s->col_ccy[i].s, j + 1);
+                break;
+            }
+    }
+    return st;
+}
+
+static void row(fx_rates_loader *L, const fx_cell *c, size_t n)
+{
+    ecb_state *s = L->state;
+    fx_day day;
+    if (!fx_rates_parse_day(L, &c[0], "Date", &day)) {
+        L->st = FX_E_DATA;
+        return;
+    }
+    size_t ncur = s->trailing ? n - 2 : n - 1;
+    for (size_t i = 1; i <= ncur; i++) {
+        const fx_cell *v = &c[i];
+        if (v->len == 0 || (v->len == 3 && memcmp(v->text, "N/A", 3) == 0))
+            continue; /* no rate that day */
+        fx_small val;
+        if (!fx_rates_parse_rate(L, v, &val)) {
+            L->st = FX_E_DATA;
+            continue;
+        }
+        static const fx_ccy eur = {"EUR"};
+        if (s->col_pair[i] < 0) {
+            s->col_pair[i] = fx_rates_pair(L->t, L->origin, eur, s->col_ccy[i]);
+            fx_rates_reserve(L->t, (uint32_t)s->col_pair[i], s->reserve);
+        }
+        fx_rates_add(L, (uint32_t)s->col_pair[i], day, eur, s->col_ccy[i], val, v->at, L->origin);
+    }
+    if (s->trailing && c[n - 1].len != 0)
+        L->st = fx_diag_error(L->d, c[n - 1].at,
+                              "a value in the unnamed last column (the header ends with a comma)");
+}
+
+static void done(fx_rates_loader *L)
+{
+    ecb_state *s = L->state;
+    if (!s)
+        return;
+    free(s->col_ccy);
+    free(s->col_pair);
+    free(s);
+    L->state = NULL;
+}
+
+const fx_rates_reader fx_rates_ecb = {claims, header, row, done, true};
