@@ -114,7 +114,7 @@ struct fx_book {
     lxw_format *f_places[SHOWN_PLACES_MAX + 1];  /* "#,##0.000": created on demand */
     lxw_format *f_percent[SHOWN_PLACES_MAX + 1]; /* "#,##0.0\"%\"": created on demand */
     fx_fmt_info fmts[256];
-    size_t nfmts;
+    size_t nfmts, fmt_last; /* fmt_last: the format looked up last */
     fx_widths *widths;
     size_t nwidths;
     size_t last_width; /* the widths entry used last */

@@ -205,11 +205,17 @@ void fx_sheet_note_text(fx_book *b, lxw_worksheet *ws, lxw_col_t c, const char *
     note(b, ws, c, chars_of(s, strlen(s)), false);
 }
 
-static const fx_fmt_info *fmt_info(const fx_book *b, const lxw_format *f)
+static const fx_fmt_info *fmt_info(fx_book *b, const lxw_format *f)
 {
-    for (size_t i = 0; f && i < b->nfmts; i++)
-        if (b->fmts[i].f == f)
+    if (!f)
+        return NULL;
+    if (b->fmt_last < b->nfmts && b->fmts[b->fmt_last].f == f) /* a column's cells share one */
+        return &b->fmts[b->fmt_last];
+    for (size_t i = 0; i < b->nfmts; i++)
+        if (b->fmts[i].f == f) {
+            b->fmt_last = i;
             return &b->fmts[i];
+        }
     return NULL;
 }
 
@@ -250,27 +256,30 @@ static void fmt_register(fx_book *b, const lxw_format *f, const char *num)
 }
 
 /* Characters a number shows under format f. */
-static size_t num_chars(const fx_book *b, double v, const lxw_format *f)
+/* Characters a number shows under format f, never fewer (a column may be
+ * a character wider than needed, never narrower): no printing, a million
+ * rows of cells pass here. */
+static size_t num_chars(fx_book *b, double v, const lxw_format *f)
 {
     const fx_fmt_info *in = fmt_info(b, f);
-    char t[400];
-    if (!in || in->kind == FMT_GENERAL) { /* General: at most 11 characters */
-        int k = snprintf(t, sizeof t, "%.10g", v);
-        return k > 11 ? 11 : (size_t)k;
-    }
+    if (!in || in->kind == FMT_GENERAL)
+        return 11; /* General shows at most 11 characters */
     if (in->kind == FMT_DATE)
         return 10;
     double x = fabs(v);
     for (int i = 0; i < in->scale3; i++)
         x /= 1000;
-    int k = snprintf(t, sizeof t, "%.*f", in->places, x);
-    if (k < 0)
-        return 11;
-    size_t intd = (size_t)k - (in->places ? (size_t)in->places + 1 : 0);
-    size_t n = (size_t)k + (intd - 1) / 3 + in->extra; /* the group separators */
-    if (v < 0 && strspn(t, "0.") != (size_t)k)
-        n++;
-    return n;
+    size_t intd = 1; /* digits of floor(x) + 1: x's as rounded, or one more */
+    if (x >= 1e18) {
+        for (double y = x; y >= 10; y /= 10)
+            intd++;
+        intd++;
+    } else {
+        for (unsigned long long ip = (unsigned long long)x + 1; ip >= 10; ip /= 10)
+            intd++;
+    }
+    size_t n = intd + (intd - 1) / 3 + (in->places ? (size_t)in->places + 1 : 0) + in->extra;
+    return v < 0 ? n + 1 : n;
 }
 
 double fx_sheet_fit(fx_book *b, lxw_worksheet *ws, const fx_col_spec *cols, size_t ncols,
