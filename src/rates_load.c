@@ -155,7 +155,8 @@ static fx_status unknown_header(fx_rates_loader *L, const fx_cell *c, size_t n)
     got[o] = '\0';
     return fx_diag_error(L->d, c[0].at,
                          "unknown rates header \"%s\": expected ECB history (Date,USD,JPY,...), "
-                         "long (date,base,quote,rate[,source]) or aliases (alias,code)",
+                         "long (date,base,quote,rate[,source]), FRED (observation_date,DEXUSUK), "
+                         "Bank of England (DATE,XUDLUSS,...) or aliases (alias,code)",
                          fx_diag_show(got, o));
 }
 
@@ -242,7 +243,8 @@ static fx_status load_file(fx_rate_table *t, const char *path, const char *shown
     if (st == FX_OK && !L.reader && L.st == FX_OK)
         st = fx_diag_error(d, (fx_pos){name, 0, 0},
                            "empty file: expected a rates header: ECB history (Date,USD,JPY,...), "
-                           "long (date,base,quote,rate[,source]) or aliases (alias,code)");
+                           "long (date,base,quote,rate[,source]), FRED (observation_date,DEXUSUK), "
+                           "Bank of England (DATE,XUDLUSS,...) or aliases (alias,code)");
     if (L.reader && L.reader->done)
         L.reader->done(&L);
     if (st == FX_OK)

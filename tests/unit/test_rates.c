@@ -600,7 +600,8 @@ static const error_row error_rows[] = {
      3}, /* 157.5 (157.50 is the same), 0.8 and its exact inverse 1.25 */
     {DATA "bad/unknown-header.csv", FX_E_DATA, FX_OK,
      {DATA "bad/unknown-header.csv:1:1: error: unknown rates header \"date,from,to,rate\": "
-           "expected ECB history (Date,USD,JPY,...), long (date,base,quote,rate[,source]) or "
+           "expected ECB history (Date,USD,JPY,...), long (date,base,quote,rate[,source]), "
+           "FRED (observation_date,DEXUSUK), Bank of England (DATE,XUDLUSS,...) or "
            "aliases (alias,code)"},
      0},
     {DATA "bad/broken.csv", FX_E_DATA, FX_OK,
@@ -609,7 +610,9 @@ static const error_row error_rows[] = {
      1},
     {DATA "bad/empty.csv", FX_E_DATA, FX_OK,
      {DATA "bad/empty.csv: error: empty file: expected a rates header: ECB history "
-           "(Date,USD,JPY,...), long (date,base,quote,rate[,source]) or aliases (alias,code)"},
+           "(Date,USD,JPY,...), long (date,base,quote,rate[,source]), FRED "
+           "(observation_date,DEXUSUK), Bank of England (DATE,XUDLUSS,...) or aliases "
+           "(alias,code)"},
      0},
     {DATA "bad/aliases.csv", FX_E_DATA, FX_E_DATA,
      {DATA "bad/aliases.csv:7:1: error: alias: empty",
