@@ -130,7 +130,7 @@ void fx_export_add(fx_export *e, const fx_converted *c, const fx_check *k)
     fx_explanation ex = fx_explain(k, c->valuation);
     char text[160];
     fputc(',', e->conv);
-    put_field(e->conv, fx_explanation_text(&ex, text, sizeof text));
+    put_provider(e->conv, fx_explanation_text(&ex, text, sizeof text)); /* starts with one */
     fprintf(e->conv, ",%zu\n", ex.alternatives);
 }
 

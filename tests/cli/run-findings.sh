@@ -90,4 +90,13 @@ check "the valuation day's own rate: spot, no age" \
     'grep -q "^b1,.*,consistent,2025-03-10,fx 2025-03-10 spot,0$" "$T/st/o/conversions.csv"'
 check "inconsistent findings by |deviation|, largest first" \
     '[ "$(cut -d, -f4 "$T/st/o/findings.csv" | tr "\n" " ")" = "fact_id b3 b2 " ]'
+# A provider is a long file's source cell, free text: explained_by starts
+# with it, so one that would start a formula gets a ' first.
+mkdir -p "$T/inj/r"
+printf 'date,base,quote,rate,source\n2025-03-10,GBP,USD,4,=cmd\n' > "$T/inj/r/fx.csv"
+printf '%s\n' 'fact_id,entity,claim,source,published,value,unit,quote,reported_value,reported_unit' \
+    'i1,E,c1,s,2025-03-10,1000,GBP,q,4000,USD' > "$T/inj/f.csv"
+$BIN -q -r "$T/inj/r" "$T/inj/f.csv" --provider =cmd --csv-dir "$T/inj/o" 2> "$T/stderr"
+check "an explanation whose provider starts with = cannot start a formula in conversions.csv" \
+    'grep -q ",'"'"'=cmd 2025-03-10 spot,0$" "$T/inj/o/conversions.csv"'
 echo "1..$n"
