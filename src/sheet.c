@@ -270,9 +270,12 @@ static size_t num_chars(fx_book *b, double v, const lxw_format *f)
     for (int i = 0; i < in->scale3; i++)
         x /= 1000;
     size_t intd = 1; /* digits of floor(x) + 1: x's as rounded, or one more */
-    if (x >= 1e18) {
-        for (double y = x; y >= 10; y /= 10)
+    if (x >= 1e18) { /* past an integer's range: count by tens */
+        double y = x;
+        while (y >= 10 && intd < 400) {
+            y /= 10;
             intd++;
+        }
         intd++;
     } else {
         for (unsigned long long ip = (unsigned long long)x + 1; ip >= 10; ip /= 10)
