@@ -99,4 +99,24 @@ printf '%s\n' 'fact_id,entity,claim,source,published,value,unit,quote,reported_v
 $BIN -q -r "$T/inj/r" "$T/inj/f.csv" --provider =cmd --csv-dir "$T/inj/o" 2> "$T/stderr"
 check "an explanation whose provider starts with = cannot start a formula in conversions.csv" \
     'grep -q ",'"'"'=cmd 2025-03-10 spot,0$" "$T/inj/o/conversions.csv"'
+# The Summary lists six inputs and counts the rest (About lists them all):
+# six inputs, no "more" line; seven, the seventh counted.
+for k in 6 7; do
+    rm -rf "$T/in$k" && mkdir -p "$T/in$k"
+    for i in $(seq 1 $k); do
+        printf 'fact_id,entity,claim,source,published,value,unit,quote\nf%s,E,c,s,2025-01-22,1,count,q\n' "$i" \
+            > "$T/in$k/f$i.csv"
+    done
+    $BIN -q "$T/in$k"/f*.csv -o "$T/in$k/b.xlsx" 2> "$T/stderr"
+    /usr/bin/python3 - "$T/in$k/b.xlsx" > "$T/in$k/shown" <<'PY'
+import sys, openpyxl
+ws = openpyxl.load_workbook(sys.argv[1], read_only=True)["Summary"]
+a = [r[0] for r in ws.iter_rows(min_col=1, max_col=1, values_only=True) if r[0]]
+print(sum(1 for v in a if str(v).endswith(".csv") and "/f" in str(v)),
+      [v for v in a if str(v).startswith("and ") and "inputs" in str(v)])
+PY
+done
+check "Summary: six inputs listed, none counted" '[ "$(cat "$T/in6/shown")" = "6 []" ]'
+check "Summary: seven inputs, six listed and one counted" \
+    '[ "$(cat "$T/in7/shown")" = "6 ['"'"'and 1 more inputs (About lists every one)'"'"']" ]'
 echo "1..$n"
