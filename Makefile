@@ -10,7 +10,7 @@ OPT     ?= -O2 -g
 SAN      = -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer
 PKG_CFLAGS = $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 PKG_LIBS   = $(shell pkg-config --libs $(PKGS) 2>/dev/null)
-LIBS     = $(PKG_LIBS) -lcsv -pthread
+LIBS     = $(PKG_LIBS) -lcsv -lm -pthread
 RATESDIR = $(PREFIX)/share/fxbook/rates
 Q        = $(if $(V),,@)
 
