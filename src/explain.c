@@ -4,6 +4,7 @@
 #include "explain.h"
 
 #include <stdio.h>
+#include <string.h>
 
 #include "date.h"
 
@@ -29,6 +30,11 @@ fx_explanation fx_explain(const fx_check *k, fx_day valuation)
     e.alternatives = k->ndays - 1;
     e.provider = provider_of(k);
     return e;
+}
+
+size_t fx_explanation_size(const fx_explanation *e)
+{
+    return strlen(e->provider ? e->provider : "") + 64; /* " YYYY-MM-DD spot, N days before" */
 }
 
 int fx_explanation_assumptions(const fx_explanation *e)

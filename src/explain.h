@@ -24,8 +24,11 @@ typedef struct {
 
 /* Only for k->present && k->priced; otherwise not found. */
 fx_explanation fx_explain(const fx_check *k, fx_day valuation);
+/* The bytes fx_explanation_text needs, its NUL included: a provider's
+ * name is a curator's text, as long as a cell allows. */
+size_t fx_explanation_size(const fx_explanation *e);
 /* "ECB 2025-01-22 spot", "ECB 2025-01-22 spot, 2 days before", or
- * "unexplained"; returns buf. */
+ * "unexplained"; returns buf (n: fx_explanation_size, or it is cut). */
 const char *fx_explanation_text(const fx_explanation *e, char *buf, size_t n);
 /* The number of assumptions the best hypothesis makes. */
 int fx_explanation_assumptions(const fx_explanation *e);

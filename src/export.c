@@ -128,9 +128,11 @@ void fx_export_add(fx_export *e, const fx_converted *c, const fx_check *k)
         fprintf(e->conv, "%s%s", i ? ";" : "", day);
     }
     fx_explanation ex = fx_explain(k, c->valuation);
-    char text[160];
+    size_t n = fx_explanation_size(&ex);
+    char *text = fx_xmalloc(n);
     fputc(',', e->conv);
-    put_provider(e->conv, fx_explanation_text(&ex, text, sizeof text)); /* starts with one */
+    put_provider(e->conv, fx_explanation_text(&ex, text, n)); /* starts with one */
+    free(text);
     fprintf(e->conv, ",%zu\n", ex.alternatives);
 }
 

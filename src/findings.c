@@ -334,9 +334,11 @@ static void conversion_finding(fx_findings *f, const fx_converted *c, const fx_c
                    "explains it",
                 printed, base, r);
         } else {
-            char ex[160];
+            size_t n = fx_explanation_size(&e);
+            char *ex = fx_xmalloc(n);
             say(f, "%s matches %s only with an assumption: %s", printed, base,
-                fx_explanation_text(&e, ex, sizeof ex));
+                fx_explanation_text(&e, ex, n));
+            free(ex);
             say(f, " (%zu other hypothes%s)", e.alternatives, e.alternatives == 1 ? "is" : "es");
         }
     }

@@ -115,8 +115,10 @@ void fx_sheet_conversions_add(fx_book *b, const fx_converted *c, const fx_check 
     }
     fx_explanation e = fx_explain(k, c->valuation);
     rec.alternatives = e.alternatives;
-    char explained[160], base[FX_DEC_STR_MAX + 64], shown[FX_DEC_STR_MAX + 64];
-    fx_explanation_text(&e, explained, sizeof explained);
+    char base[FX_DEC_STR_MAX + 64], shown[FX_DEC_STR_MAX + 64];
+    size_t en = fx_explanation_size(&e);
+    char *explained = fx_xmalloc(en);
+    fx_explanation_text(&e, explained, en);
     size_t base_len = printed(&f->fig, base, sizeof base);
     size_t shown_len = printed(&f->reported, shown, sizeof shown);
     size_t dlen = day_ranges(b, k, c->valuation);
@@ -132,9 +134,11 @@ void fx_sheet_conversions_add(fx_book *b, const fx_converted *c, const fx_check 
         [1 + S_DAYS] = {b->sbuf, dlen},
         [1 + S_EXPLAINED] = {explained, strlen(explained)},
     };
+    bool put = b->st == FX_OK && fx_spool_put(b->spill, fields, 1 + S_N);
+    free(explained);
     if (b->st != FX_OK)
         return;
-    if (!fx_spool_put(b->spill, fields, 1 + S_N)) {
+    if (!put) {
         fx_sheet_spill_failed(b);
         return;
     }

@@ -99,6 +99,14 @@ printf '%s\n' 'fact_id,entity,claim,source,published,value,unit,quote,reported_v
 $BIN -q -r "$T/inj/r" "$T/inj/f.csv" --provider =cmd --csv-dir "$T/inj/o" 2> "$T/stderr"
 check "an explanation whose provider starts with = cannot start a formula in conversions.csv" \
     'grep -q ",'"'"'=cmd 2025-03-10 spot,0$" "$T/inj/o/conversions.csv"'
+# A provider's name is a curator's text: explained_by carries it whole.
+long=$(printf 'p%.0s' $(seq 1 300))
+mkdir -p "$T/lp/r"
+printf 'date,base,quote,rate,source\n2025-03-10,GBP,USD,4,%s\n' "$long" > "$T/lp/r/fx.csv"
+$BIN -q -r "$T/lp/r" "$T/inj/f.csv" --csv-dir "$T/lp/o" 2> "$T/stderr"
+check "a 300-character provider is not cut in explained_by" \
+    'grep -q ",$long 2025-03-10 spot,0$" "$T/lp/o/conversions.csv"'
+
 # The Summary lists six inputs and counts the rest (About lists them all):
 # six inputs, no "more" line; seven, the seventh counted.
 for k in 6 7; do
