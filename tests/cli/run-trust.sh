@@ -13,7 +13,7 @@ trap 'rm -rf "$T"' EXIT
 n=0
 ok() { n=$((n + 1)); echo "ok $n - $1"; }
 notok() { n=$((n + 1)); echo "not ok $n - $1"; }
-check() { if eval "$2"; then ok "$1"; else notok "$1"; sed 's/^/# /' "$T/err" 2> /dev/null | head -5; fi; }
+check() { if eval "$2"; then ok "$1"; else notok "$1"; sed 's/^/# /' "$T/err" 2> /dev/null | head -5; return 1; fi; }
 fresh() { rm -rf "$T/w" && mkdir "$T/w" && cp "$F" "$T/w/facts.csv"; }
 same() { cmp -s "$1" "$2"; }
 # writes the facts into FIFO $1; gives up when no one reads it
@@ -151,8 +151,12 @@ for sig in INT:2 TERM:15 HUP:1 QUIT:3 XCPU:24; do
     kill -"$sig" $pid
     wait $pid; rc=$?
     want=$((128 + num))
-    check "SIG$sig mid-run: dies by it (rc $rc), old output, no temporary file, lock or new folder" \
-        '[ $rc -eq $want ] && [ "$(cat "$T/w/out.xlsx")" = old ] && holds "$T/w" facts.csv in.csv out.xlsx'
+    if ! check "SIG$sig mid-run: dies by it (rc $rc), old output, no temporary file, lock or new folder" \
+        '[ $rc -eq $want ] && [ "$(cat "$T/w/out.xlsx")" = old ] && holds "$T/w" facts.csv in.csv out.xlsx'; then
+        # what a failure left, to tell a racy test from a window in fxbook
+        echo "# rc $rc (want $want); out.xlsx: $(head -c 20 "$T/w/out.xlsx" | tr -c '[:print:]' '.')"
+        ls -A "$T/w" | sed 's/^/# left: /'
+    fi
 done
 fresh
 mkfifo "$T/w/in.csv"
