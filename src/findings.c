@@ -244,6 +244,22 @@ static void put(fx_findings *f, const rec_hdr *h, double key, const char *claim,
     f->tlen = 0;
 }
 
+/* The fixed part of a fact's finding: its kind, where it is shown, and
+ * the figure it is about. */
+static void fact_header(rec_hdr *h, fx_find_kind kind, fx_see see, uint64_t see_row,
+                        uint64_t fact_row, const fx_dec *figure)
+{
+    memset(h, 0, sizeof *h); /* no stray padding bytes in the spool */
+    h->kind = (uint8_t)kind;
+    h->see = (uint8_t)see;
+    h->see_row = see_row;
+    h->fact_row = fact_row;
+    h->has_fact_row = 1;
+    h->figure = fx_dec_to_double(figure);
+    h->figure_places = (int32_t)-figure->exp;
+    h->has_figure = 1;
+}
+
 /* "; the rate of 2025-01-22, 2 days before, reproduces it" and the like. */
 static void matching_words(fx_findings *f, const fx_check *k, fx_day d)
 {
@@ -291,15 +307,7 @@ static void conversion_finding(fx_findings *f, const fx_converted *c, const fx_c
     printed_words(&fa->fig, base, sizeof base);
     day_words(c->valuation, d);
     rec_hdr h;
-    memset(&h, 0, sizeof h);
-    h.kind = (uint8_t)kind;
-    h.see = FX_SEE_CONVERSIONS;
-    h.see_row = conv_row;
-    h.fact_row = fact_row;
-    h.has_fact_row = 1;
-    h.figure = fx_dec_to_double(&k->reported);
-    h.figure_places = (int32_t)-k->reported.exp;
-    h.has_figure = 1;
+    fact_header(&h, kind, FX_SEE_CONVERSIONS, conv_row, fact_row, &k->reported);
     double key = 0;
     say(f, "%.*s: ", (int)fa->fact_id.len, fa->fact_id.s);
     if (kind == FX_FIND_UNVERIFIABLE) {
@@ -367,15 +375,7 @@ static void fallback_finding(fx_findings *f, const fx_converted *c, fx_audit_ref
     day_words(v->priced.day, r);
     printed_words(&fa->fig, base, sizeof base);
     rec_hdr h;
-    memset(&h, 0, sizeof h);
-    h.kind = FX_FIND_FALLBACK;
-    h.see = FX_SEE_FACTS;
-    h.see_row = fact_row;
-    h.fact_row = fact_row;
-    h.has_fact_row = 1;
-    h.figure = fx_dec_to_double(&v->rounded);
-    h.figure_places = (int32_t)-v->rounded.exp;
-    h.has_figure = 1;
+    fact_header(&h, FX_FIND_FALLBACK, FX_SEE_FACTS, fact_row, fact_row, &v->rounded);
     char stale[24] = "none";
     if (f->co.lookup.max_stale >= 0)
         snprintf(stale, sizeof stale, "%ld", f->co.lookup.max_stale);
