@@ -129,6 +129,11 @@ static fx_book *book_open(const char *path, const fx_book_info *info, fx_diags *
     return b;
 }
 
+void fx_book_set_explanations(fx_book *b, fx_explain_run *x)
+{
+    b->explain = x;
+}
+
 void fx_book_set_sheet_rows(fx_book *b, unsigned long rows)
 {
     if (rows >= 3 && rows < XL_ROWS && b->nused == 0 && b->nfacts == 0)

@@ -59,6 +59,10 @@ fx_status fx_book_close(fx_book *b, fx_audit *a, fx_findings *fs, fx_diags *d);
 /* Tests only, right after fx_book_open: rows per sheet (header included,
  * at least 3) instead of Excel's 1,048,576, to exercise "Facts (2)". */
 void fx_book_set_sheet_rows(fx_book *b, unsigned long rows);
+/* Where the Conversions sheet finds each conversion's explanation at
+ * close (explain_run.h; borrowed, must outlive fx_book_close). */
+struct fx_explain_run;
+void fx_book_set_explanations(fx_book *b, struct fx_explain_run *x);
 /* Abandons a workbook (an error elsewhere); the caller removes the file. */
 void fx_book_discard(fx_book *b);
 

@@ -14,6 +14,7 @@
 #include <xlsxwriter.h>
 
 #include "book.h"
+#include "explain_run.h"
 #include "findings.h"
 #include "dec.h"
 #include "mem.h"
@@ -105,6 +106,7 @@ struct fx_book {
     fx_rows facts_rows;     /* Facts, recorded as facts stream in */
     const fx_audit *audit;  /* at close */
     const fx_findings *findings; /* at close */
+    fx_explain_run *explain;     /* SPEC 5.1's answers, read at close (NULL: none) */
     uint64_t nfacts;
 
     lxw_format *f_head, *f_head_num, *f_title, *f_bold, *f_date, *f_money, *f_unrounded, *f_pct,

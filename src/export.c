@@ -7,22 +7,30 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "explain.h"
+#include "explain_run.h"
 #include "mem.h"
+#include "spool.h"
 
 struct fx_export {
-    FILE *facts, *conv, *cmp, *find;
+    FILE *facts, *conv, *cmp, *find, *implied;
+    fx_spool *rows; /* conversions.csv rows waiting for their explanations */
+    char *line;     /* the conversions row being built */
+    size_t linelen;
+    FILE *linef;
     fx_convert_opts co;
     fx_audit_opts ao;
     fx_ratio scratch;
 };
 
 fx_export *fx_export_new(FILE *facts, FILE *conversions, FILE *comparison, FILE *findings,
-                         const fx_convert_opts *co, const fx_audit_opts *ao)
+                         FILE *implied, const char *tmpdir, const fx_convert_opts *co,
+                         const fx_audit_opts *ao)
 {
     fx_export *e = fx_xcalloc(1, sizeof *e);
     e->facts = facts;
     e->conv = conversions;
+    e->implied = implied;
+    e->rows = fx_spool_new(tmpdir);
     e->cmp = comparison;
     e->find = findings;
     e->co = *co;
@@ -36,6 +44,7 @@ fx_export *fx_export_new(FILE *facts, FILE *conversions, FILE *comparison, FILE 
           conversions);
     fputs("claim,kind,unit,facts,sources,min,max,spread_pct,verdict\n", comparison);
     fputs("rank,kind,claim,fact_id,sources,verdict,detail\n", findings);
+    fputs("source,from,to,conversions,low,high,provider_days\n", implied);
     return e;
 }
 
@@ -118,22 +127,61 @@ void fx_export_add(fx_export *e, const fx_converted *c, const fx_check *k)
         fx_dec_to_str(&k->computed_rounded, computed, sizeof computed);
     if (k->priced && k->has_deviation)
         fx_ratio_to_fixed(&k->deviation_pct, 4, FX_ROUND_HALF_EVEN, dev, sizeof dev);
-    put_text(e->conv, f->fact_id);
-    fputc(',', e->conv);
-    put_text(e->conv, f->source);
-    fprintf(e->conv, ",%s,%s,%s,%s,%s,%s,%s,", amount, unit, reported, k->reported_ccy.s, computed,
+    /* the row up to its matching dates; explained_by and alternatives
+     * are known at the finish (explain_run.h) */
+    FILE *row = open_memstream(&e->line, &e->linelen);
+    if (!row)
+        fx_mem_fail(0);
+    put_text(row, f->fact_id);
+    fputc(',', row);
+    put_text(row, f->source);
+    fprintf(row, ",%s,%s,%s,%s,%s,%s,%s,", amount, unit, reported, k->reported_ccy.s, computed,
             dev, fx_verdict_name(k->verdict));
     for (size_t i = 0; i < k->ndays; i++) {
         fx_date_format(k->days[i], day);
-        fprintf(e->conv, "%s%s", i ? ";" : "", day);
+        fprintf(row, "%s%s", i ? ";" : "", day);
     }
-    fx_explanation ex = fx_explain(k, c->valuation);
-    size_t n = fx_explanation_size(&ex);
-    char *text = fx_xmalloc(n);
-    fputc(',', e->conv);
-    put_provider(e->conv, fx_explanation_text(&ex, text, n)); /* starts with one */
-    free(text);
-    fprintf(e->conv, ",%zu\n", ex.alternatives);
+    if (fclose(row) != 0)
+        fx_mem_fail(0);
+    fx_spool_field fl = {e->line, e->linelen};
+    fx_spool_put(e->rows, &fl, 1); /* sticky: finish reports it */
+    free(e->line);
+    e->line = NULL;
+}
+
+/* conversions.csv: each waiting row and its explanation. */
+static bool conversions_rows(fx_export *e, fx_explain_run *xr)
+{
+    if (!fx_spool_rewind(e->rows))
+        return false;
+    const fx_spool_field *fl;
+    size_t nf;
+    int got;
+    for (uint64_t i = 0; (got = fx_spool_next(e->rows, &fl, &nf)) == 1; i++) {
+        if (nf != 1)
+            return false;
+        fx_explained x = {false, 0, 0, "unexplained"};
+        if (xr && !fx_explain_run_get(xr, i, &x))
+            return false;
+        fwrite(fl[0].p, 1, fl[0].len, e->conv);
+        fputc(',', e->conv);
+        put_provider(e->conv, x.text); /* starts with one */
+        fprintf(e->conv, ",%zu\n", x.alternatives);
+    }
+    return got == 0;
+}
+
+/* implied_rates.csv (docs/explanations.md). */
+static void implied_rows(fx_export *e, const fx_audit *a, const fx_explain_run *xr)
+{
+    for (size_t i = 0; xr && i < fx_explain_run_ranges(xr); i++) {
+        const fx_implied *g = fx_explain_run_range(xr, i);
+        fputs(fx_audit_source(a, g->source)->source, e->implied);
+        fprintf(e->implied, ",%s,%s,%zu,%s,%s,", g->from.s, g->to.s, g->conversions,
+                g->empty ? "" : g->low, g->empty ? "" : g->high);
+        put_provider(e->implied, g->days);
+        fputc('\n', e->implied);
+    }
 }
 
 bool fx_export_spread(const fx_claim *cl, char *buf, size_t n)
@@ -173,9 +221,11 @@ static void findings_rows(fx_export *e, fx_findings *fs)
     }
 }
 
-fx_status fx_export_finish(fx_export *e, fx_audit *a, fx_findings *fs, const char *dir,
-                           fx_diags *d)
+fx_status fx_export_finish(fx_export *e, fx_audit *a, fx_findings *fs, fx_explain_run *xr,
+                           const char *dir, fx_diags *d)
 {
+    bool rows = conversions_rows(e, xr);
+    implied_rows(e, a, xr);
     const fx_claim *cl;
     bool read = fx_audit_rewind(a);
     while (read && (cl = fx_audit_next(a))) {
@@ -194,22 +244,27 @@ fx_status fx_export_finish(fx_export *e, fx_audit *a, fx_findings *fs, const cha
         st = fx_diag_status(d, FX_E_IO, (fx_pos){0}, "comparison.csv: %s", /* names the folder */
                             fx_audit_read_error(a) ? fx_audit_read_error(a)
                                                    : "the claim rows were not written");
+    if (d && st == FX_OK && !rows)
+        st = fx_diag_status(d, FX_E_IO, (fx_pos){0}, "conversions.csv: %s",
+                            fx_spool_error(e->rows) ? fx_spool_error(e->rows)
+                                                    : "a waiting row is damaged");
     if (fs) {
         findings_rows(e, fs);
         if (d && st == FX_OK && fx_findings_error(fs))
             st = fx_diag_status(d, FX_E_IO, (fx_pos){0}, "findings.csv: %s",
                                 fx_findings_error(fs));
     }
-    FILE *const out[] = {e->facts, e->conv, e->cmp, e->find};
+    FILE *const out[] = {e->facts, e->conv, e->cmp, e->find, e->implied};
     static const char *const names[] = {"facts.csv", "conversions.csv", "comparison.csv",
-                                        "findings.csv"};
-    for (size_t i = 0; i < 4; i++) {
+                                        "findings.csv", "implied_rates.csv"};
+    for (size_t i = 0; i < 5; i++) {
         errno = 0;
         if ((fflush(out[i]) != 0 || ferror(out[i])) && st == FX_OK && d)
             st = fx_diag_status(d, FX_E_IO, (fx_pos){0}, "cannot write %s/%s: %s", dir, names[i],
                                 errno ? strerror(errno) : "write error");
     }
     fx_ratio_clear(&e->scratch);
+    fx_spool_free(e->rows);
     free(e);
     return st;
 }

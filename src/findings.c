@@ -44,6 +44,7 @@ struct fx_findings {
     fx_audit_opts ao;
     fx_convert_opts co;
     fx_spool *spool;
+    fx_spool *pending; /* conversions' findings awaiting their explanations */
     entry *ix;
     size_t n, cap;
     size_t by_kind[FX_FIND_KINDS];
@@ -63,6 +64,7 @@ fx_findings *fx_findings_new(const char *tmpdir, const fx_audit_opts *ao,
     f->ao = *ao;
     f->co = *co;
     f->spool = fx_spool_new(tmpdir);
+    f->pending = fx_spool_new(tmpdir);
     return f;
 }
 
@@ -71,6 +73,7 @@ void fx_findings_free(fx_findings *f)
     if (!f)
         return;
     fx_spool_free(f->spool);
+    fx_spool_free(f->pending);
     free(f->ix);
     free(f->by_source);
     free(f->text);
@@ -260,35 +263,22 @@ static void fact_header(rec_hdr *h, fx_find_kind kind, fx_see see, uint64_t see_
     h->has_figure = 1;
 }
 
-/* "; the rate of 2025-01-22, 2 days before, reproduces it" and the like. */
-static void matching_words(fx_findings *f, const fx_check *k, fx_day d)
-{
-    if (k->ndays == 0) {
-        say(f, "; no rate of the %ld days before reproduces it", f->ao.infer_window);
-        return;
-    }
-    char a[11], b[11];
-    long age_last = (long)d - (long)k->days[k->ndays - 1];
-    long age_first = (long)d - (long)k->days[0];
-    day_words(k->days[k->ndays - 1], a);
-    if (k->ndays == 1) {
-        if (age_last == 0)
-            say(f, "; only the rate of %s, its own day, reproduces it", a);
-        else
-            say(f, "; only the %s rate of %s, %ld day%s before, reproduces it", fx_explain(k, d).provider,
-                a, age_last, age_last == 1 ? "" : "s");
-        return;
-    }
-    day_words(k->days[0], b);
-    say(f, "; the rates of %zu rate days reproduce it, from %s to %s (%ld\u2013%ld days before)",
-        k->ndays, b, a, age_last, age_first);
-}
+/* A conversion's finding waits in the pending spool until the
+ * explanations are known (explain_run.h): its kind and the end of its
+ * sentence depend on them. The header says which conversion it is. */
+typedef struct {
+    rec_hdr h;
+    uint64_t conv_no;
+    uint32_t source;
+    uint8_t verdict;
+    uint8_t pad[3];
+    double key;
+} pending_hdr;
 
 static void conversion_finding(fx_findings *f, const fx_converted *c, const fx_check *k,
                                fx_audit_ref ref, uint64_t fact_row, uint64_t conv_row)
 {
     const fx_fact *fa = c->fact;
-    fx_explanation e = fx_explain(k, c->valuation);
     fx_find_kind kind;
     if (k->verdict == FX_V_INCONSISTENT)
         kind = FX_FIND_INCONSISTENT;
@@ -296,34 +286,34 @@ static void conversion_finding(fx_findings *f, const fx_converted *c, const fx_c
         kind = FX_FIND_CLOSE;
     else if (k->verdict == FX_V_UNVERIFIABLE)
         kind = FX_FIND_UNVERIFIABLE;
-    else if (!e.found)
-        kind = FX_FIND_UNEXPLAINED;
-    else if (fx_explanation_assumptions(&e) > 0)
-        kind = FX_FIND_ASSUMED;
     else
-        return;
+        kind = FX_FIND_ASSUMED; /* or none, or unexplained: decided at the finish */
     char printed[FX_DEC_STR_MAX + 64], base[FX_DEC_STR_MAX + 64], d[11], r[11], got[128];
     printed_words(&fa->reported, printed, sizeof printed);
     printed_words(&fa->fig, base, sizeof base);
     day_words(c->valuation, d);
-    rec_hdr h;
-    fact_header(&h, kind, FX_SEE_CONVERSIONS, conv_row, fact_row, &k->reported);
-    double key = 0;
+    pending_hdr p;
+    memset(&p, 0, sizeof p); /* no stray padding bytes in the spool */
+    rec_hdr *h = &p.h;
+    fact_header(h, kind, FX_SEE_CONVERSIONS, conv_row, fact_row, &k->reported);
+    p.conv_no = conv_row;
+    p.source = ref.source;
+    p.verdict = (uint8_t)k->verdict;
     say(f, "%.*s: ", (int)fa->fact_id.len, fa->fact_id.s);
     if (kind == FX_FIND_UNVERIFIABLE) {
         say(f, "%s for %s cannot be checked: no rate prices %s in %s on or before %s", printed,
             base, fa->fig.ccy.s, k->reported_ccy.s, d);
     } else {
-        h.expected = fx_dec_to_double(&k->computed_rounded);
-        h.expected_places = (int32_t)-k->computed_rounded.exp;
-        h.has_expected = 1;
+        h->expected = fx_dec_to_double(&k->computed_rounded);
+        h->expected_places = (int32_t)-k->computed_rounded.exp;
+        h->has_expected = 1;
         if (k->has_deviation) {
-            h.diff_pct = fx_ratio_to_double(&k->deviation_pct);
-            h.has_diff = 1;
-            key = fabs(h.diff_pct);
+            h->diff_pct = fx_ratio_to_double(&k->deviation_pct);
+            h->has_diff = 1;
+            p.key = fabs(h->diff_pct);
         }
         char exp_words[96];
-        fx_findings_human(h.expected, h.expected_places, exp_words, sizeof exp_words);
+        fx_findings_human(h->expected, h->expected_places, exp_words, sizeof exp_words);
         day_words(k->rate.day, r);
         snprintf(got, sizeof got, "%s %s", k->reported_ccy.s, exp_words);
         if (kind == FX_FIND_INCONSISTENT || kind == FX_FIND_CLOSE) {
@@ -333,28 +323,87 @@ static void conversion_finding(fx_findings *f, const fx_converted *c, const fx_c
             else
                 say(f, "%s, the latest on or before its day %s", r, d);
             say(f, " (%s", got);
-            if (h.has_diff)
-                say(f, ", %+.2f %%", h.diff_pct);
+            if (h->has_diff)
+                say(f, ", %+.2f %%", h->diff_pct);
             say(f, ")");
-            matching_words(f, k, c->valuation);
-        } else if (kind == FX_FIND_UNEXPLAINED) {
-            say(f, "%s matches %s converted at the rate of %s, yet no single rate date "
-                   "explains it",
-                printed, base, r);
         } else {
-            size_t n = fx_explanation_size(&e);
-            char *ex = fx_xmalloc(n);
-            say(f, "%s matches %s only with an assumption: %s", printed, base,
-                fx_explanation_text(&e, ex, n));
-            free(ex);
-            say(f, " (%zu other hypothes%s)", e.alternatives, e.alternatives == 1 ? "is" : "es");
+            say(f, "%s matches %s", printed, base);
         }
     }
     char src[80];
     snprintf(src, sizeof src, "%.*s", (int)fa->source.len, fa->source.s);
-    count_source(f, ref.source);
-    put(f, &h, key, fa->claim.s, fa->claim.len, fa->fact_id.s, fa->fact_id.len, src,
-        fx_verdict_name(k->verdict), k->reported_ccy.s);
+    if (kind == FX_FIND_UNVERIFIABLE) { /* nothing to explain: final now */
+        count_source(f, ref.source);
+        put(f, h, p.key, fa->claim.s, fa->claim.len, fa->fact_id.s, fa->fact_id.len, src,
+            fx_verdict_name(k->verdict), k->reported_ccy.s);
+        return;
+    }
+    fx_spool_field fl[T_N] = {
+        {&p, sizeof p},
+        {fa->claim.s, fa->claim.len},
+        {fa->fact_id.s, fa->fact_id.len},
+        {src, strlen(src)},
+        {fx_verdict_name(k->verdict), strlen(fx_verdict_name(k->verdict))},
+        {f->text ? f->text : "", f->tlen},
+        {k->reported_ccy.s, strlen(k->reported_ccy.s)},
+    };
+    fx_spool_put(f->pending, fl, T_N); /* sticky: finish reports it */
+    f->tlen = 0;
+}
+
+/* A pending conversion's finding, now that its explanation is known:
+ * a close or inconsistent one names the best hypothesis; a consistent
+ * one is a finding only when that hypothesis makes an assumption or
+ * there is none. */
+static bool settle(fx_findings *f, const fx_spool_field *fl, fx_explain_run *xr)
+{
+    pending_hdr p;
+    memcpy(&p, fl[T_HDR].p, sizeof p);
+    fx_explained e;
+    if (!fx_explain_run_get(xr, p.conv_no, &e))
+        return false;
+    f->tlen = 0;
+    say(f, "%.*s", (int)fl[T_DETAIL].len, (const char *)fl[T_DETAIL].p);
+    fx_find_kind kind = (fx_find_kind)p.h.kind;
+    if (kind == FX_FIND_ASSUMED) {
+        if (e.found && e.assumptions == 0) {
+            f->tlen = 0;
+            return true; /* explained plainly: no finding */
+        }
+        if (!e.found) {
+            kind = FX_FIND_UNEXPLAINED;
+            say(f, " converted at its rate, yet no hypothesis of the %ld days before reproduces it",
+                f->ao.infer_window);
+        } else {
+            say(f, " only with an assumption: %s", e.text);
+        }
+    } else if (e.found) {
+        say(f, "; best explanation: %s", e.text);
+    } else {
+        say(f, "; no provider, rate date of the %ld days before, basis, base figure or reading "
+               "reproduces it",
+            f->ao.infer_window);
+    }
+    if (e.found)
+        say(f, " (%zu other hypothes%s)", e.alternatives, e.alternatives == 1 ? "is" : "es");
+    p.h.kind = (uint8_t)kind;
+    count_source(f, p.source);
+    put(f, &p.h, p.key, fl[T_CLAIM].p, fl[T_CLAIM].len, fl[T_FACT].p, fl[T_FACT].len,
+        fl[T_SOURCES].p, fl[T_VERDICT].p, fl[T_UNIT].p);
+    return true;
+}
+
+static bool settle_all(fx_findings *f, fx_explain_run *xr)
+{
+    if (!fx_spool_rewind(f->pending))
+        return false;
+    const fx_spool_field *fl;
+    size_t nf;
+    int got;
+    while ((got = fx_spool_next(f->pending, &fl, &nf)) == 1)
+        if (nf != T_N || fl[T_HDR].len != sizeof(pending_hdr) || !settle(f, fl, xr))
+            return false;
+    return got == 0;
 }
 
 static void fallback_finding(fx_findings *f, const fx_converted *c, fx_audit_ref ref,
@@ -475,8 +524,12 @@ static int entry_cmp(const void *pa, const void *pb)
     return x->seq < y->seq ? -1 : x->seq > y->seq;
 }
 
-fx_status fx_findings_finish(fx_findings *f, fx_audit *a, fx_diags *d)
+fx_status fx_findings_finish(fx_findings *f, fx_audit *a, fx_explain_run *xr, fx_diags *d)
 {
+    if (!settle_all(f, xr))
+        return fx_diag_status(d, FX_E_IO, (fx_pos){0}, "findings: %s",
+                              fx_spool_error(f->pending) ? fx_spool_error(f->pending)
+                                                         : "a pending finding is damaged");
     bool ok = fx_audit_rewind(a);
     const fx_claim *cl;
     for (uint64_t row = 0; ok && (cl = fx_audit_next(a)); row++)

@@ -16,6 +16,7 @@
 #include "audit.h"
 #include "convert.h"
 #include "diag.h"
+#include "explain_run.h"
 
 /* In rank order: a kind ranks before every later kind. */
 typedef enum {
@@ -62,9 +63,11 @@ void fx_findings_free(fx_findings *f);
  * conv_row its Conversions row (used when k->present). */
 void fx_findings_fact(fx_findings *f, const fx_converted *c, const fx_check *k,
                       fx_audit_ref ref, uint64_t fact_row, uint64_t conv_row);
-/* After fx_audit_finish: the claims' findings, then the ranking. Once.
- * FX_E_IO (reported in d) when the spool fails. */
-fx_status fx_findings_finish(fx_findings *f, fx_audit *a, fx_diags *d);
+/* After fx_audit_finish and fx_explain_run_finish: the conversions'
+ * findings (their kinds and sentences wait for the explanations), the
+ * claims' findings, then the ranking. Once. FX_E_IO (reported in d) when
+ * a spool fails. */
+fx_status fx_findings_finish(fx_findings *f, fx_audit *a, fx_explain_run *xr, fx_diags *d);
 
 size_t fx_findings_count(const fx_findings *f);
 size_t fx_findings_of_kind(const fx_findings *f, fx_find_kind k);

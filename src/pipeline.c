@@ -15,6 +15,7 @@
 
 #include "book.h"
 #include "digest.h"
+#include "explain_run.h"
 #include "export.h"
 #include "facts.h"
 #include "input.h"
@@ -123,6 +124,7 @@ typedef struct {
     fx_check check;
     fx_audit *audit;
     fx_findings *findings;
+    fx_explain_run *explain; /* SPEC 5.1, found at the end */
     uint64_t nfacts, nconversions; /* rows of Facts and Conversions so far */
     fx_book *book;
     fx_writer *writer; /* the book's cells go to a second thread */
@@ -148,6 +150,8 @@ static fx_status on_fact(void *ctx, const fx_fact *f)
     fx_audit_ref ref = fx_audit_add(r->audit, &r->conv, &r->check);
     if (r->findings)
         fx_findings_fact(r->findings, &r->conv, &r->check, ref, r->nfacts, r->nconversions);
+    if (r->explain)
+        fx_explain_run_fact(r->explain, &r->conv, &r->check, ref, r->nconversions);
     r->nfacts++;
     r->nconversions += r->check.present;
     if (r->book) {
@@ -161,9 +165,9 @@ static fx_status on_fact(void *ctx, const fx_fact *f)
     return FX_OK;
 }
 
-enum { OUT_BOOK, OUT_FACTS, OUT_CONV, OUT_CMP, OUT_FIND, OUT_N };
-static const char *const csv_names[OUT_N] = {NULL, "facts.csv", "conversions.csv",
-                                             "comparison.csv", "findings.csv"};
+enum { OUT_BOOK, OUT_FACTS, OUT_CONV, OUT_CMP, OUT_FIND, OUT_IMPLIED, OUT_N };
+static const char *const csv_names[OUT_N] = {NULL,           "facts.csv",    "conversions.csv",
+                                             "comparison.csv", "findings.csv", "implied_rates.csv"};
 
 /* SPEC 8, before any work: what each output is, and that none is an
  * input (a facts, sources, rates or aliases file, or a rates folder's
@@ -295,17 +299,22 @@ fx_status fx_pipeline_run(const fx_opts *o, fx_diags *d, fx_run_result *res,
                 st = fx_diag_status(d, FX_E_CANTCREAT, (fx_pos){0}, "cannot create %s/%s: %s",
                                     o->csv_dir, csv_names[i], strerror(errno));
         }
-        if (st == FX_OK && o->csv_dir)
-            r.exp = fx_export_new(csv[OUT_FACTS], csv[OUT_CONV], csv[OUT_CMP], csv[OUT_FIND],
-                                  &o->conv, &o->audit);
     }
     /* The audit's temporary files go where the outputs' do. */
     const char *tmpdir = NULL;
-    if (st == FX_OK && (r.book || r.exp))
+    bool csvs = st == FX_OK && o->csv_dir && csv[OUT_IMPLIED]; /* all opened */
+    if (st == FX_OK && (r.book || csvs))
         tmpdir = fx_outputs_tmpdir(outs, r.book ? id[OUT_BOOK] : id[OUT_FACTS]);
+    if (csvs)
+        r.exp = fx_export_new(csv[OUT_FACTS], csv[OUT_CONV], csv[OUT_CMP], csv[OUT_FIND],
+                              csv[OUT_IMPLIED], tmpdir, &o->conv, &o->audit);
     r.audit = fx_audit_new(&o->audit, &o->conv, tmpdir);
-    if (tmpdir)
+    if (tmpdir) {
         r.findings = fx_findings_new(tmpdir, &o->audit, &o->conv);
+        r.explain = fx_explain_run_new(tmpdir, rates, &o->audit);
+        if (r.book)
+            fx_book_set_explanations(r.book, r.explain);
+    }
     if (st != FX_OK) { /* reported; still read every input, for its own errors (65 wins over 73) */
         if (r.writer)
             fx_writer_finish(r.writer);
@@ -360,10 +369,12 @@ fx_status fx_pipeline_run(const fx_opts *o, fx_diags *d, fx_run_result *res,
     fx_status fin = fx_audit_finish(r.audit, st == FX_OK && (r.book || r.exp), d);
     if (st == FX_OK)
         st = fin;
+    if (st == FX_OK && r.explain)
+        st = fx_explain_run_finish(r.explain, r.audit, d);
     if (st == FX_OK && r.findings)
-        st = fx_findings_finish(r.findings, r.audit, d);
+        st = fx_findings_finish(r.findings, r.audit, r.explain, d);
     if (st == FX_OK && r.exp) {
-        st = fx_export_finish(r.exp, r.audit, r.findings, o->csv_dir, d);
+        st = fx_export_finish(r.exp, r.audit, r.findings, r.explain, o->csv_dir, d);
         r.exp = NULL;
     }
     if (st == FX_OK && r.book) {
@@ -376,7 +387,7 @@ fx_status fx_pipeline_run(const fx_opts *o, fx_diags *d, fx_run_result *res,
                                 csv_names[i], strerror(errno));
     if (r.exp) { /* not finished: an error came first */
         fx_audit *none = fx_audit_new(&o->audit, &o->conv, NULL);
-        fx_export_finish(r.exp, none, NULL, o->csv_dir, NULL);
+        fx_export_finish(r.exp, none, NULL, NULL, o->csv_dir, NULL);
         fx_audit_free(none);
     }
     if (r.book)
@@ -395,6 +406,8 @@ fx_status fx_pipeline_run(const fx_opts *o, fx_diags *d, fx_run_result *res,
     r.audit = NULL;
     fx_findings_free(r.findings);
     r.findings = NULL;
+    fx_explain_run_free(r.explain); /* after the book: its replay read the texts */
+    r.explain = NULL;
 done: /* in reverse; an early exit's status is what d holds */
     if (!res->wrote && st == FX_OK)
         st = fx_diags_status(d);

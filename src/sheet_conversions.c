@@ -9,7 +9,7 @@
 #include <string.h>
 
 #include "date.h"
-#include "explain.h"
+#include "explain_run.h"
 
 enum { C_ID, C_CLAIM, C_SOURCE, C_VALUATION, C_BASE, C_PRINTED, C_AMOUNT, C_UNIT, C_REPORTED,
        C_REP_UNIT, C_COMPUTED, C_UNROUNDED, C_DEVIATION, C_VERDICT, C_RATE_DATE, C_EXPLAINED,
@@ -113,12 +113,7 @@ void fx_sheet_conversions_add(fx_book *b, const fx_converted *c, const fx_check 
             rec.deviation = fx_dec_to_double(&b->tmp);
         }
     }
-    fx_explanation e = fx_explain(k, c->valuation);
-    rec.alternatives = e.alternatives;
     char base[FX_DEC_STR_MAX + 64], shown[FX_DEC_STR_MAX + 64];
-    size_t en = fx_explanation_size(&e);
-    char *explained = fx_xmalloc(en);
-    fx_explanation_text(&e, explained, en);
     size_t base_len = printed(&f->fig, base, sizeof base);
     size_t shown_len = printed(&f->reported, shown, sizeof shown);
     size_t dlen = day_ranges(b, k, c->valuation);
@@ -132,10 +127,9 @@ void fx_sheet_conversions_add(fx_book *b, const fx_converted *c, const fx_check 
         [1 + S_PRINTED] = {shown, shown_len},
         [1 + S_BASE] = {base, base_len},
         [1 + S_DAYS] = {b->sbuf, dlen},
-        [1 + S_EXPLAINED] = {explained, strlen(explained)},
+        [1 + S_EXPLAINED] = {"", 0}, /* known at close: explain_run.h */
     };
     bool put = b->st == FX_OK && fx_spool_put(b->spill, fields, 1 + S_N);
-    free(explained);
     if (b->st != FX_OK)
         return;
     if (!put) {
@@ -196,8 +190,13 @@ void fx_sheet_conversions_write(fx_book *b)
             if (rec.has_dev)
                 fx_sheet_put_num(b, ws, r, C_DEVIATION, rec.deviation, b->f_pct);
             fx_sheet_put_day(b, ws, r, C_RATE_DATE, rec.rate_day);
-            fx_sheet_put_str(b, ws, r, C_EXPLAINED, str[S_EXPLAINED], NULL);
-            fx_sheet_put_num(b, ws, r, C_ALTERNATIVES, (double)rec.alternatives, b->f_int);
+            fx_explained e;
+            if (b->explain && !fx_explain_run_get(b->explain, i, &e))
+                b->st = fx_diag_status(b->d, FX_E_IO, (fx_pos){0}, "Conversions: %s", e.text);
+            if (b->explain) {
+                fx_sheet_put_str(b, ws, r, C_EXPLAINED, e.text, NULL);
+                fx_sheet_put_num(b, ws, r, C_ALTERNATIVES, (double)e.alternatives, b->f_int);
+            }
             fx_sheet_put_num(b, ws, r, C_NDAYS, (double)rec.ndays, b->f_int);
         }
         fx_sheet_put_str(b, ws, r, C_VERDICT, fx_verdict_name((fx_verdict)rec.verdict), NULL);

@@ -28,25 +28,24 @@ check "rank 2: doubao_mau, worded from ids and numbers" \
     'row 2 "$F" | grep -qF "2,disagree,doubao_mau,,\"ai-news-digest, mbw, twn\",disagree,\"doubao_mau: 71 million (ai-news-digest, mbw) and 75 million (twn) do not overlap: [70.5 m, 71.5 m] vs [74.5 m, 75.5 m]; 3 sources in all\""'
 check "rank 3: total_capex_2025 is one source disagreeing with itself" \
     'row 3 "$F" | grep -qF "3,disagree,total_capex_2025,,twn,disagree,\"total_capex_2025: twn disagrees with itself: USD 20 bn (a001-09) and at least USD 20.698 bn (a001-01) do not overlap: USD [19.5 bn, 20.5 bn] vs USD [20.629 bn, "'
-check "rank 4: a003-02 is close (-1.17 %), reproduced only by rates 12-30 days old" \
-    'row 4 "$F" | grep -qF "4,close,ai_chips_china_2025,a003-02,uk-tech-news,close,\"a003-02: GBP 4.4 billion is not CNY 40 billion converted at the rate of its own day, 2025-01-22 (GBP 4.452 bn, -1.17 %); the rates of 12 rate days reproduce it, from 2024-12-23 to 2025-01-10 (12"'
-check "rank 5: a001-01 is close (-0.28 %); the rate of 2025-01-22, 2 days before, reproduces it" \
-    'row 5 "$F" | grep -qF "5,close,total_capex_2025,a001-01,twn,close,\"a001-01: USD 20.64 billion is not CNY 150 billion converted at the rate of its own day, 2025-01-24 (USD 20.698 bn, -0.28 %); only the ECB rate of 2025-01-22, 2 days before, reproduces it\""'
+check "rank 4: a003-02 is close (-1.17 %), best explained by the wire's \$5.5 billion converted (SPEC 5.1)" \
+    'row 4 "$F" | grep -qF "4,close,ai_chips_china_2025,a003-02,uk-tech-news,close,\"a003-02: GBP 4.4 billion is not CNY 40 billion converted at the rate of its own day, 2025-01-22 (GBP 4.452 bn, -1.17 %); best explanation: ECB 2025-01-22 spot, via USD 5.5 billion (ai-news-digest) (89 other hypotheses)\""'
+check "rank 5: a001-01 is close (-0.28 %); the rate of 2025-01-22, 2 days before, explains it" \
+    'row 5 "$F" | grep -qF "5,close,total_capex_2025,a001-01,twn,close,\"a001-01: USD 20.64 billion is not CNY 150 billion converted at the rate of its own day, 2025-01-24 (USD 20.698 bn, -0.28 %); best explanation: ECB 2025-01-22 spot, 2 days before (1 other hypothesis)\""'
 check "no sentence carries the input's free text (quote, note, entity)" \
     '! grep -q "ByteDance\|earmarked\|reportedly" "$F"'
 
 check "conversions.csv has SPEC 7's header" \
     '[ "$(head -1 "$C")" = "fact_id,source,amount,unit,reported_amount,reported_unit,computed_amount,deviation_pct,verdict,matching_rate_dates,explained_by,alternatives" ]'
-check "a001-01 is explained by the ECB rate 2 days old, no alternative" \
-    'grep -q "^a001-01,.*,2025-01-22,\"ECB 2025-01-22 spot, 2 days before\",0$" "$C"'
-check "a000-02 (\$5.5 billion) is explained by its own day's rate, 19 others too" \
-    'grep -q "^a000-02,.*,ECB 2025-01-22 spot,19$" "$C"'
-# Until issue 13 (SPEC 5.1's full search) lands, explained_by weighs only
-# direct spot hypotheses: a003-02's best is the stale direct rate, not the
-# chained "via USD 5.5 billion" of 2025-01-22 that 5.1 ranks first. This
-# check is meant to change with that issue.
-check "explained_by: direct spot hypotheses only, until issue 13 (a003-02)" \
-    'grep -q "^a003-02,.*,\"ECB 2025-01-10 spot, 12 days before\",11$" "$C"'
+check "a001-01 is explained by the ECB rate 2 days old; the other: the same rate, truncated" \
+    'grep -q "^a001-01,.*,2025-01-22,\"ECB 2025-01-22 spot, 2 days before\",1$" "$C"'
+check "a000-02 (\$5.5 billion) is explained by its own day's rate, and by 68 other hypotheses" \
+    'grep -q "^a000-02,.*,ECB 2025-01-22 spot,68$" "$C"'
+# SPEC 5.1: a003-02's best is the chained "via USD 5.5 billion" of
+# 2025-01-22 (one assumption, the latest R), not the stale direct rates
+# of 2024-12-23 ... 2025-01-10 (also one assumption, older R).
+check "explained_by: a003-02 converted the wire's USD 5.5 billion (chained)" \
+    'grep -q "^a003-02,.*,\"ECB 2025-01-22 spot, via USD 5.5 billion (ai-news-digest)\",89$" "$C"'
 
 # The other kinds, each on an input made for it.
 printf 'fact_id,entity,claim,source,published,value,unit,quote\nsat,E,c,s,2025-01-25,40,CNY,q\n' > "$T/sat.csv"
@@ -82,12 +81,15 @@ printf '%s\n' 'fact_id,entity,claim,source,published,value,unit,quote,reported_v
     'b2,E,c1,s,2025-03-10,1000,GBP,q,2000,USD' 'b3,E,c2,s,2025-03-10,1000,GBP,q,1000,USD' \
     'b1,E,c3,s,2025-03-10,1000,GBP,q,4000,USD' > "$T/st/f.csv"
 $BIN -q -r "$T/st/r" "$T/st/f.csv" --csv-dir "$T/st/o" 2> "$T/stderr"
+# The others (SPEC 5.1): b2's 2000 is also 03-07's spot read truncated
+# [2000, 2001), and the month-to-date means of 03-06 (3+1)/2 and 03-07
+# (3+1+2)/3, both 2, under either reading: 5. b3, b1: the truncated reading.
 check "the second-latest rate date is no assumption (provider named from the long file)" \
-    'grep -q "^b2,.*,2025-03-07,fx 2025-03-07 spot,0$" "$T/st/o/conversions.csv"'
+    'grep -q "^b2,.*,2025-03-07,fx 2025-03-07 spot,5$" "$T/st/o/conversions.csv"'
 check "the third-latest is stale, with its age" \
-    'grep -q "^b3,.*,2025-03-06,\"fx 2025-03-06 spot, 4 days before\",0$" "$T/st/o/conversions.csv"'
+    'grep -q "^b3,.*,2025-03-06,\"fx 2025-03-06 spot, 4 days before\",1$" "$T/st/o/conversions.csv"'
 check "the valuation day's own rate: spot, no age" \
-    'grep -q "^b1,.*,consistent,2025-03-10,fx 2025-03-10 spot,0$" "$T/st/o/conversions.csv"'
+    'grep -q "^b1,.*,consistent,2025-03-10,fx 2025-03-10 spot,1$" "$T/st/o/conversions.csv"'
 check "inconsistent findings by |deviation|, largest first" \
     '[ "$(cut -d, -f4 "$T/st/o/findings.csv" | tr "\n" " ")" = "fact_id b3 b2 " ]'
 # A provider is a long file's source cell, free text: explained_by starts
@@ -98,14 +100,14 @@ printf '%s\n' 'fact_id,entity,claim,source,published,value,unit,quote,reported_v
     'i1,E,c1,s,2025-03-10,1000,GBP,q,4000,USD' > "$T/inj/f.csv"
 $BIN -q -r "$T/inj/r" "$T/inj/f.csv" --provider =cmd --csv-dir "$T/inj/o" 2> "$T/stderr"
 check "an explanation whose provider starts with = cannot start a formula in conversions.csv" \
-    'grep -q ",'"'"'=cmd 2025-03-10 spot,0$" "$T/inj/o/conversions.csv"'
+    'grep -q ",'"'"'=cmd 2025-03-10 spot,3$" "$T/inj/o/conversions.csv"'
 # A provider's name is a curator's text: explained_by carries it whole.
 long=$(printf 'p%.0s' $(seq 1 300))
 mkdir -p "$T/lp/r"
 printf 'date,base,quote,rate,source\n2025-03-10,GBP,USD,4,%s\n' "$long" > "$T/lp/r/fx.csv"
 $BIN -q -r "$T/lp/r" "$T/inj/f.csv" --csv-dir "$T/lp/o" 2> "$T/stderr"
 check "a 300-character provider is not cut in explained_by" \
-    'grep -q ",$long 2025-03-10 spot,0$" "$T/lp/o/conversions.csv"'
+    'grep -q ",$long 2025-03-10 spot,3$" "$T/lp/o/conversions.csv"'
 
 # The Summary lists six inputs and counts the rest (About lists them all):
 # six inputs, no "more" line; seven, the seventh counted.

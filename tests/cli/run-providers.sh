@@ -34,8 +34,11 @@ check "CNY in EUR by the ECB: H.10 has no euro here" '[ "$(col "$F" a000-02 EUR)
 check "USD in USD: no rate, no provider" '[ "$(col "$F" a000-01 USD)" = "" ]'
 check "every converted row names FED-H10 or ECB" \
     '[ -z "$(awk -F, "NR > 1 && \$8 != \"\" && \$6 != \$7 && \$9 != \"FED-H10\" && \$9 != \"ECB\"" "$F")" ]'
-check "the CNY -> GBP conversion is a cross of H.10 legs, explained by FED-H10 days" \
-    'grep -q "^a003-02,.*,\"FED-H10 2025-01-09 spot, 13 days before\",11$" "$T/h/conversions.csv"'
+# SPEC 5.1 with FED-H10 ranked first: H.10's January mean to 2025-01-22
+# (one assumption, the latest R) beats ECB's chained USD 5.5 billion of
+# the same day (one assumption, same R, a later provider).
+check "the CNY -> GBP conversion is a cross of H.10 legs, explained by H.10's month-to-date mean" \
+    'grep -q "^a003-02,.*,2025-01-09,FED-H10 2025-01-22 month-average,178$" "$T/h/conversions.csv"'
 $PY - "$T/h/b.xlsx" > "$T/sheet" 2> "$T/stderr" <<'PYEOF'
 import sys, openpyxl
 ws = openpyxl.load_workbook(sys.argv[1])["Facts"]

@@ -20,6 +20,7 @@
 #include "convert.h"
 #include "diag.h"
 #include "facts.h"
+#include "explain_run.h"
 #include "findings.h"
 #include "opts.h"
 #include "outfile.h"
@@ -33,6 +34,7 @@ typedef struct {
     fx_check check;
     fx_audit *audit;
     fx_findings *findings;
+    fx_explain_run *explain;
     uint64_t nfacts, nconversions;
     fx_book *book;
 } run;
@@ -45,6 +47,7 @@ static fx_status on_fact(void *ctx, const fx_fact *f)
     fx_audit_check(&r->check, &r->conv, r->rates, &r->o->audit);
     fx_audit_ref ref = fx_audit_add(r->audit, &r->conv, &r->check);
     fx_findings_fact(r->findings, &r->conv, &r->check, ref, r->nfacts++, r->nconversions);
+    fx_explain_run_fact(r->explain, &r->conv, &r->check, ref, r->nconversions);
     r->nconversions += r->check.present;
     return fx_book_add(r->book, &r->conv, &r->check, ref);
 }
@@ -82,18 +85,22 @@ static int rows_mode(unsigned long rows, int argc, char **argv)
     char *tmpdir = fx_outfile_dir(o.output);
     r.audit = fx_audit_new(&o.audit, &o.conv, tmpdir);
     r.findings = fx_findings_new(tmpdir, &o.audit, &o.conv);
+    r.explain = fx_explain_run_new(tmpdir, t, &o.audit);
     free(tmpdir);
     r.book = fx_diags_status(d) == FX_OK ? fx_book_open(o.output, &info, d) : NULL;
     fx_facts_reader *fr = fx_facts_reader_new(t);
     if (r.book) {
         fx_book_set_sheet_rows(r.book, rows);
+        fx_book_set_explanations(r.book, r.explain);
         for (size_t i = 0; i < o.ninputs; i++) {
             fx_facts_read(fr, o.inputs[i], o.inputs[i], on_fact, &r, d);
             inputs[i].facts = fx_facts_in_input(fr, i);
         }
         fx_audit_finish(r.audit, fx_diags_status(d) == FX_OK, d);
         if (fx_diags_status(d) == FX_OK)
-            fx_findings_finish(r.findings, r.audit, d);
+            fx_explain_run_finish(r.explain, r.audit, d);
+        if (fx_diags_status(d) == FX_OK)
+            fx_findings_finish(r.findings, r.audit, r.explain, d);
         if (fx_diags_status(d) == FX_OK)
             fx_book_close(r.book, r.audit, r.findings, d);
         else
@@ -104,6 +111,7 @@ static int rows_mode(unsigned long rows, int argc, char **argv)
     fx_facts_reader_free(fr);
     fx_audit_free(r.audit);
     fx_findings_free(r.findings);
+    fx_explain_run_free(r.explain);
     fx_check_clear(&r.check);
     fx_converted_clear(&r.conv);
     free(inputs);
@@ -156,7 +164,7 @@ static int longtext_mode(const char *out)
             fx_findings *fs = fx_findings_new(".", &ao, &co);
             fx_audit_finish(a, true, d);
             if (fx_diags_status(d) == FX_OK)
-                fx_findings_finish(fs, a, d);
+                fx_findings_finish(fs, a, NULL, d);
             st = again = fx_diags_status(d) == FX_OK ? fx_book_close(b, a, fs, d) : FX_OK;
             fx_audit_free(a);
             fx_findings_free(fs);
