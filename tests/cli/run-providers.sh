@@ -38,7 +38,7 @@ check "every converted row names FED-H10 or ECB" \
 # (one assumption, the latest R) beats ECB's chained USD 5.5 billion of
 # the same day (one assumption, same R, a later provider).
 check "the CNY -> GBP conversion is a cross of H.10 legs, explained by H.10's month-to-date mean" \
-    'grep -q "^a003-02,.*,2025-01-09,FED-H10 2025-01-22 month-average,178$" "$T/h/conversions.csv"'
+    'grep -q "^a003-02,.*;2025-01-09,FED-H10 2025-01-22 month-average,178$" "$T/h/conversions.csv"'
 $PY - "$T/h/b.xlsx" > "$T/sheet" 2> "$T/stderr" <<'PYEOF'
 import sys, openpyxl
 ws = openpyxl.load_workbook(sys.argv[1])["Facts"]
