@@ -297,7 +297,7 @@ static void hypotheses(about *a)
          "published on or before D) that the source may have converted instead: chained.");
     row2(a, "reading",
          "nearest: the printed figure's interval (above); truncated: cut, not rounded: "
-         "[v, v + 2h).");
+         "[v, v + 2h) (toward zero for a negative figure).");
     row2(a, "assumptions",
          "Each of: a chained base figure; a stale rate (R before the provider's last two rate "
          "dates on or before D); an average basis; a truncated reading.");
@@ -312,13 +312,11 @@ static void hypotheses(about *a)
          "stale rate names its age in calendar days before D), with the count of the other "
          "hypotheses (distinct provider, R, basis, base figure, reading) that also explain it. "
          "None: unexplained.");
-    row2(a, "in this version",
-         "The search covers the rates of the conversion's own pair on every rate date R of the "
-         "window: spot, the fact's own value as base figure, the nearest reading. Its matching "
-         "rate dates are exactly these hypotheses; the best is the latest of them (a stale one "
-         "when no rate of the provider's last two dates reproduces the figure). Average bases, "
-         "chained base figures, truncated readings, several providers at once and the implied "
-         "rate ranges are SPEC 5.1's full search, not yet made.");
+    row2(a, "details",
+         "R is a day on which the provider prices the pair itself (no fallback). Two figures "
+         "printed with the same currency and amount are one base figure, named after the "
+         "smallest fact_id that printed it by D. truncated is cut toward zero: [v, v + 2h) "
+         "for v > 0, (v - 2h, v] for v < 0. The full rules: docs/explanations.md.");
     row2(a, "same day",
          "A rate dated the same day as the source (R = D) counts as available: fxbook cannot "
          "tell from dates alone whether the source was published before the provider "
@@ -326,7 +324,8 @@ static void hypotheses(about *a)
     row2(a, "implied rate range",
          "For each source and pair of currencies it converted: the range of rates that "
          "reproduces every one of those conversions (direct, nearest reading), and which "
-         "provider days fall inside it, or that no single rate explains them all.");
+         "provider days fall inside it, or that no single rate explains them all: the "
+         "Sources sheet, below the sources, and implied_rates.csv.");
 }
 
 static void options(about *a)

@@ -9,7 +9,9 @@
 
 #include <glib.h>
 #include <stdio.h>
+#include <string.h>
 
+#include "explain_run.h"
 #include "sources.h"
 
 enum { S_ID, S_OUTLET, S_TITLE, S_URL, S_PUBLISHED, S_FACTS, S_FINDINGS, S_FIRST, S_DESCRIBED };
@@ -35,6 +37,70 @@ static void put_desc(fx_book *b, lxw_worksheet *ws, lxw_row_t r, const fx_source
     snprintf(s, n, "%s%s", file, at);
     fx_sheet_put_str(b, ws, r, S_DESCRIBED, s, NULL);
     free(s);
+}
+
+/* "ECB: 20 days, 2024-12-23 ... 2025-01-22; FED-H10: 2025-01-22": the
+ * provider days inside a range, per provider (the list is
+ * "P YYYY-MM-DD;..." in provider order, then date). */
+static char *days_words(const char *list)
+{
+    GString *out = g_string_new(NULL);
+    char **items = g_strsplit(list, ";", -1);
+    for (size_t i = 0; items[i] && *items[i];) {
+        const char *sp = strrchr(items[i], ' ');
+        size_t plen = sp ? (size_t)(sp - items[i]) : 0;
+        size_t j = i + 1;
+        while (items[j] && strncmp(items[j], items[i], plen + 1) == 0)
+            j++;
+        const char *last = strrchr(items[j - 1], ' ');
+        if (j - i == 1)
+            g_string_append_printf(out, "%s%s", out->len ? "; " : "", items[i]);
+        else
+            g_string_append_printf(out, "%s%.*s: %zu days, %s \u2026 %s", out->len ? "; " : "",
+                                   (int)plen, items[i], j - i, sp ? sp + 1 : "",
+                                   last ? last + 1 : "");
+        i = j;
+    }
+    g_strfreev(items);
+    return g_string_free(out, FALSE);
+}
+
+/* SPEC 5.1's implied rate ranges, below the sources: per source and pair,
+ * the rates that reproduce all its conversions of the pair. */
+static void implied_ranges(fx_book *b, fx_sheet *s, const fx_audit *a)
+{
+    if (!b->explain || fx_explain_run_ranges(b->explain) == 0)
+        return;
+    lxw_row_t r;
+    if (!fx_sheet_next_row(b, s, &r) || !fx_sheet_next_row(b, s, &r))
+        return; /* one blank row, then the section */
+    fx_sheet_put_str(b, s->ws, r, S_ID, "Implied rate ranges: the rates that reproduce every "
+                                        "conversion a source printed of a pair", b->f_section);
+    if (!fx_sheet_next_row(b, s, &r))
+        return;
+    static const char *const head[] = {"source", "pair, conversions", "rates that reproduce them all",
+                                       "provider days inside"};
+    for (int i = 0; i < 4; i++)
+        fx_sheet_put_str(b, s->ws, r, (lxw_col_t)i, head[i], b->f_head);
+    for (size_t i = 0; i < fx_explain_run_ranges(b->explain) && b->st == FX_OK; i++) {
+        const fx_implied *g = fx_explain_run_range(b->explain, i);
+        if (!fx_sheet_next_row(b, s, &r))
+            return;
+        char pair[64], range[160];
+        snprintf(pair, sizeof pair, "%s \u2192 %s, %zu", g->from.s, g->to.s, g->conversions);
+        if (g->empty)
+            snprintf(range, sizeof range, "no single rate explains all %zu conversions",
+                     g->conversions);
+        else
+            snprintf(range, sizeof range, "%s \u2026 %s %s per %s", g->low, g->high, g->to.s,
+                     g->from.s);
+        fx_sheet_put_str(b, s->ws, r, S_ID, fx_audit_source(a, g->source)->source, NULL);
+        fx_sheet_put_str(b, s->ws, r, S_OUTLET, pair, NULL);
+        fx_sheet_put_str(b, s->ws, r, S_TITLE, range, NULL);
+        char *days = days_words(g->days);
+        fx_sheet_put_str(b, s->ws, r, S_URL, g->empty ? "" : *days ? days : "none", NULL);
+        g_free(days);
+    }
 }
 
 void fx_sheet_sources_write(fx_book *b, const fx_audit *a)
@@ -82,5 +148,6 @@ void fx_sheet_sources_write(fx_book *b, const fx_audit *a)
         fx_sheet_put_num(b, s.ws, r, S_FINDINGS, 0, b->f_int); /* no fact cites it */
     }
     g_hash_table_destroy(used);
+    implied_ranges(b, &s, a);
     fx_sheet_end(b, &s);
 }
