@@ -13,6 +13,10 @@
 
 FUZZ_CC      ?= clang
 FUZZ_SECONDS ?= 60
+# FUZZ_SEED and FUZZ_RUNS (empty: random seed, no limit) make a run
+# repeatable: CI's smoke uses both, so a clean clone fuzzes the same inputs.
+FUZZ_SEED ?=
+FUZZ_RUNS ?=
 FUZZ_MAX_LEN ?= 65536
 FUZZ_MAX_LEN_facts ?= $(FUZZ_MAX_LEN)
 FUZZ_MAX_LEN_rates ?= $(FUZZ_MAX_LEN)
@@ -43,6 +47,7 @@ $(FUZZ_TARGETS:%=fuzz-%): fuzz-%: $(FUZZ_DIR)/fuzz_%
 	$(Q)echo "fuzz: fuzz_$* for $(FUZZ_SECONDS)s (crashes: $(FUZZ_DIR)/crashes/$*/)"
 	$(Q)$(FUZZ_DIR)/fuzz_$* -max_total_time=$(FUZZ_SECONDS) -max_len=$(FUZZ_MAX_LEN_$*) \
 	    -timeout=25 -rss_limit_mb=2048 -print_final_stats=1 -dict=fuzz/$*.dict \
+	    $(if $(FUZZ_SEED),-seed=$(FUZZ_SEED)) $(if $(FUZZ_RUNS),-runs=$(FUZZ_RUNS)) \
 	    -artifact_prefix=$(FUZZ_DIR)/crashes/$*/ \
 	    $(FUZZ_DIR)/corpus/$* $(FUZZ_SEEDS_$*) $(wildcard fuzz/regress/$*)
 
