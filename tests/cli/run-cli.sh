@@ -57,11 +57,11 @@ check "--check writes nothing" '[ ! -s "$T/stdout" ]'
 rm -rf "$T/csv"
 $BIN -q fixtures/bytedance-ai-2025.csv --csv-dir "$T/csv" 2> "$T/stderr"
 rc=$?
-check "--csv-dir alone writes the four files" '[ $rc -eq 0 ] && [ -s "$T/csv/facts.csv" ] && [ -s "$T/csv/conversions.csv" ] && [ -s "$T/csv/comparison.csv" ] && [ -s "$T/csv/findings.csv" ]'
+check "--csv-dir alone writes the five files" '[ $rc -eq 0 ] && [ -s "$T/csv/facts.csv" ] && [ -s "$T/csv/conversions.csv" ] && [ -s "$T/csv/comparison.csv" ] && [ -s "$T/csv/findings.csv" ] && [ -s "$T/csv/implied_rates.csv" ]'
 check "RMB 40 billion on 2025-01-22 is 5504137458.49 USD" \
     'grep -q "^a000-02,ai_chips_china_2025,ai-news-digest,2025-01-22,40000000000,CNY,USD,2025-01-22,ECB,0.137603436462,5504137458.49$" "$T/csv/facts.csv"'
 check "RMB 150 billion -> \$20.64 billion matches 2025-01-22 only" \
-    'grep -q "^a001-01,.*,20640000000,USD,.*,close,2025-01-22,\"ECB 2025-01-22 spot, 2 days before\",0$" "$T/csv/conversions.csv"'
+    'grep -q "^a001-01,.*,20640000000,USD,.*,close,2025-01-22,\"ECB 2025-01-22 spot, 2 days before\",1$" "$T/csv/conversions.csv"'
 
 printf 'fact_id,entity,claim,source,published,value,unit,quote\nsat,E,c,s,2025-01-25,40,CNY,q\n' > "$T/sat.csv"
 $BIN -q "$T/sat.csv" --csv-dir "$T/sat" 2> "$T/stderr"

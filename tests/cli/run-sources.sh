@@ -16,11 +16,13 @@ ok() { n=$((n + 1)); echo "ok $n - $1"; }
 notok() { n=$((n + 1)); echo "not ok $n - $1"; }
 check() { if eval "$2"; then ok "$1"; else notok "$1"; sed 's/^/# /' "$T/err" 2> /dev/null | head -5; fi; }
 # the rows of a sheet, tab-separated, dates as YYYY-MM-DD, empty cells empty
-sheet() {
-    $PY - "$1" "$2" << 'PYEOF'
+sheet() { # FILE SHEET [list]: a sheet's rows (list: up to its first blank row)
+    $PY - "$@" << 'PYEOF'
 import sys, datetime, openpyxl
 wb = openpyxl.load_workbook(sys.argv[1])
 for row in wb[sys.argv[2]].iter_rows(values_only=True):
+    if all(v is None for v in row) and sys.argv[3:] == ["list"]:
+        break  # the list ends at its first blank row (Sources: the implied ranges follow)
     out = []
     for v in row:
         if v is None: v = ""
@@ -41,8 +43,8 @@ check "facts then sources: exit 0, no warning" \
     '[ $rc -eq 0 ] && [ "$(grep -c . "$T/err")" -eq 1 ] && grep -q "^fxbook: 43 facts, 5 sources" "$T/err"'
 $BIN -q "$S" "$F" -o "$T/before.xlsx" 2> "$T/err"; rc=$?
 check "sources then facts: exit 0, nothing said under -q" '[ $rc -eq 0 ] && [ ! -s "$T/err" ]'
-sheet "$T/after.xlsx" Sources > "$T/after.tsv" 2> "$T/err"
-sheet "$T/before.xlsx" Sources > "$T/before.tsv" 2>> "$T/err"
+sheet "$T/after.xlsx" Sources list > "$T/after.tsv" 2> "$T/err"
+sheet "$T/before.xlsx" Sources list > "$T/before.tsv" 2>> "$T/err"
 check "the Sources sheet is the same whichever comes first" 'cmp -s "$T/after.tsv" "$T/before.tsv"'
 tab=$(printf '\t')
 check "Sources: header" \
@@ -52,6 +54,9 @@ check "Sources: a source the file dates, with its outlet, title and where it is 
 check "Sources: a source the file does not date shows its first fact's date" \
     'grep -qxF "mbw${tab}Music Business Worldwide${tab}${tab}${tab}2025-01-22${tab}14${tab}$fmbw${tab}$F${tab}$S:6" "$T/after.tsv"'
 check "Sources: findings counts are findings.csv's (twn $ftwn, mbw $fmbw), not blank" '[ "$ftwn" -gt 0 ] && [ "$fmbw" -gt 0 ]'
+sheet "$T/after.xlsx" Sources > "$T/all.tsv" 2>> "$T/err"
+check "Sources: the implied rate ranges follow (SPEC 5.1): twn's one conversion, one ECB day" \
+    'grep -qxF "twn${tab}CNY → USD, 1${tab}0.1375666666 … 0.1376333334 USD per CNY${tab}ECB 2025-01-22" "$T/all.tsv"'
 check "Sources: five sources, in order of first appearance in the facts" \
     '[ "$(cut -f1 "$T/after.tsv" | tr "\n" " ")" = "source ai-news-digest twn tech-blog uk-tech-news mbw " ]'
 sheet "$T/after.xlsx" Summary > "$T/summary.tsv" 2> "$T/err"
@@ -64,7 +69,7 @@ check "Summary: the sources file with its size and SHA-256" \
 # ---- 2. sources without facts, and a source no fact cites
 printf 'source,outlet,published\nreuters,Reuters,2025-01-23\ntwn,TWN,2025-01-24\n' > "$T/extra.csv"
 $BIN -q "$T/extra.csv" "$F" -o "$T/extra.xlsx" 2> "$T/err"; rc=$?
-sheet "$T/extra.xlsx" Sources > "$T/extra.tsv" 2>> "$T/err"
+sheet "$T/extra.xlsx" Sources list > "$T/extra.tsv" 2>> "$T/err"
 check "a source named only in the sources file is listed last, with 0 facts" \
     '[ $rc -eq 0 ] && [ "$(tail -1 "$T/extra.tsv")" = "reuters${tab}Reuters${tab}${tab}${tab}2025-01-23${tab}0${tab}0${tab}${tab}$T/extra.csv:2" ]'
 check "a fact source the file does not name is listed with its id only" \

@@ -138,7 +138,7 @@ check "a second run into the same --csv-dir: 75 at once, naming the output" \
     '[ $rc -eq 75 ] && grep -q "c/facts.csv is being written by another fxbook run" "$T/err" && [ "$(cat "$T/w/c/facts.csv")" = oldfacts ]'
 feed "$T/w/in.csv"
 wait $pid; rc=$?
-check "... while the first completes, and its locks are gone" '[ $rc -eq 0 ] && holds "$T/w/c" b.xlsx facts.csv conversions.csv comparison.csv findings.csv'
+check "... while the first completes, and its locks are gone" '[ $rc -eq 0 ] && holds "$T/w/c" b.xlsx facts.csv conversions.csv comparison.csv findings.csv implied_rates.csv'
 
 # ---- 5. signals: temporary files removed, death by the same signal
 for sig in INT:2 TERM:15 HUP:1 QUIT:3 XCPU:24; do
