@@ -13,11 +13,17 @@ Usage:
   explain.py [OPTIONS] FACTS.csv... -r RATES... --compare CSVDIR
       compares fxbook's CSVDIR/conversions.csv (explained_by,
       alternatives) and CSVDIR/implied_rates.csv with the reference row by
-      row; prints each difference as a "# " line and a summary line;
-      exit 0 same, 1 different, 2 a column or file is missing.
+      row; prints each difference as a "# " line, then
+      "RESULT explanations ok|differ N|missing", "RESULT implied ..." and
+      "RESULT matching ..." (matching_rate_dates against the reference's
+      direct spot nearest days: its rate lookup checked on what fxbook
+      already does); exit 0 when all are ok, else 1.
   explain.py ... --cases
-      also prints, per conversion, the facts of its best hypothesis that
-      the generated tests count (gen_explain.py's coverage table).
+      also prints, per conversion, what it exercises (case_tags: the
+      best hypothesis's assumptions, the ranking level that decided it,
+      interval bounds hit exactly...), for the coverage table.
+  explain.py ... --tags FILE
+      writes those tags to FILE (fact_id TAB tags), in any mode.
 
 OPTIONS are fxbook's that matter here: -r/--rates, --provider,
 --infer-window (30), --date, --fallback (previous), --max-stale (7);
@@ -229,6 +235,7 @@ class Opts:
         self.write = None
         self.compare = None
         self.cases = False
+        self.tags = None
 
 
 IGNORED_WITH_VALUE = {"-o", "--output", "-t", "--target", "--csv-dir", "--places", "--rounding",
@@ -263,6 +270,8 @@ def parse_args(argv):
             o.compare = value()
         elif name == "--cases":
             o.cases = True
+        elif name == "--tags":
+            o.tags = value()
         elif name in IGNORED_WITH_VALUE:
             value()
         elif name in IGNORED:
@@ -281,9 +290,24 @@ class Fact:
                  "rvalue", "rscale", "runit", "order")
 
 
+def fact_from_row(c, rates, order):
+    """A fact from its row ({column: cell}); units resolved to ISO codes
+    (None: not money)."""
+    x = Fact()
+    x.order = order
+    x.fact_id, x.claim, x.source = c["fact_id"], c["claim"], c["source"]
+    x.published = day_of(c["published"])
+    x.as_of = day_of(c["as_of"]) if c.get("as_of") else None
+    x.value, x.scale = c["value"], c.get("scale", "")
+    x.unit = rates.resolve(c["unit"])
+    x.rvalue, x.rscale = c.get("reported_value", ""), c.get("reported_scale", "")
+    x.runit = rates.resolve(c["reported_unit"]) if c.get("reported_unit") else None
+    return x
+
+
 def read_facts(paths, rates):
     """Every fact of the facts files, in input order (sources files are
-    skipped); units resolved to ISO codes (None: not money)."""
+    skipped)."""
     facts = []
     for p in paths:
         with open(p, newline="", encoding="utf-8-sig") as f:
@@ -292,19 +316,8 @@ def read_facts(paths, rates):
             if "fact_id" not in head:
                 continue  # a sources file
             for r in rd:
-                if not r:
-                    continue
-                c = dict(zip(head, r))
-                x = Fact()
-                x.order = len(facts)
-                x.fact_id, x.claim, x.source = c["fact_id"], c["claim"], c["source"]
-                x.published = day_of(c["published"])
-                x.as_of = day_of(c["as_of"]) if c.get("as_of") else None
-                x.value, x.scale = c["value"], c.get("scale", "")
-                x.unit = rates.resolve(c["unit"])
-                x.rvalue, x.rscale = c.get("reported_value", ""), c.get("reported_scale", "")
-                x.runit = rates.resolve(c["reported_unit"]) if c.get("reported_unit") else None
-                facts.append(x)
+                if r:
+                    facts.append(fact_from_row(dict(zip(head, r)), rates, len(facts)))
     return facts
 
 
@@ -369,10 +382,12 @@ def ranking_order(rates, o):
 
 
 def priced(rates, o, a, b, d):
-    """Is the conversion audited with a rate (not unverifiable)? SPEC 3's
-    lookup with the run's --provider, --fallback and --max-stale."""
+    """The provider whose rate values a -> b on D under the run's
+    --provider, --fallback and --max-stale (SPEC 3's lookup): the first
+    in the lookup order that can; "" for a currency in itself; None when
+    none can (the conversion is unverifiable)."""
     if a == b:
-        return True
+        return ""
     for p in lookup_order(rates, o):
         days, _ = rates.pair(p, a, b)
         i = bisect.bisect_right(days, d)
@@ -383,8 +398,8 @@ def priced(rates, o, a, b, d):
             continue
         if o.fallback == "previous" and o.max_stale is not None and d - r > o.max_stale:
             continue
-        return True
-    return False
+        return p
+    return None
 
 
 class Base:
@@ -402,15 +417,19 @@ def printed_figure(value, scale):
     return value + (" " + scale if scale else "")
 
 
-def base_figures(f, d, claim_facts):
+def base_figures(f, d, claim_facts, stats=None):
     """The direct base, then every chained one: a value or reported value
     of a money fact of f's claim published on or before D, in a currency
     neither f's unit nor its reported unit; one per (currency, exact
-    amount), named after the smallest (fact_id, value before reported)."""
+    amount), named after the smallest (fact_id, value before reported).
+    stats (a set), when given, collects what the coverage counts:
+    late-base (a third-currency figure published after D, left out),
+    merged-base (one base figure printed twice), renamed-base (its
+    smallest printer is late: named after another)."""
     out = [Base(f.unit, amount(f.value, f.scale), False, ("", -1), None, None)]
-    named = {}
+    named, printers, late = {}, {}, {}
     for g in claim_facts:
-        if g.unit is None or g.published > d:
+        if g.unit is None:
             continue
         figs = [(g.unit, g.value, g.scale, 0)]
         if g.runit is not None:
@@ -419,10 +438,21 @@ def base_figures(f, d, claim_facts):
             if ccy in (f.unit, f.runit):
                 continue
             k = (ccy, amount(value, scale))
+            if g.published > d:
+                late[k] = min(late.get(k, (g.fact_id, which)), (g.fact_id, which))
+                continue
+            printers[k] = printers.get(k, 0) + 1
             cand = Base(ccy, k[1], True, (g.fact_id, which), printed_figure(value, scale),
                         g.source)
             if k not in named or cand.key < named[k].key:
                 named[k] = cand
+    if stats is not None:
+        if late:
+            stats.add("late-base")
+        if any(n > 1 for n in printers.values()):
+            stats.add("merged-base")
+        if any(k in named and late[k] < named[k].key for k in late):
+            stats.add("renamed-base")
     return out + sorted(named.values(), key=lambda b: b.key)
 
 
@@ -477,8 +507,12 @@ def far_outside(x_approx, ivs_approx):
     return True
 
 
-def hypotheses(f, d, bases, rates, o):
-    """Every hypothesis that explains f's reported figure."""
+def hypotheses(f, d, bases, rates, o, stats=None):
+    """Every hypothesis that explains f's reported figure. stats (a set),
+    when given, collects the interval bounds some product hits exactly
+    (edge:nearest-low, edge:nearest-high, edge:truncated-closed,
+    edge:truncated-open) and the truncated readings of a negative or zero
+    figure that explain it."""
     ivs = {r: reading_interval(f.rvalue, f.rscale, r) for r in ("nearest", "truncated")}
     approx = [(float(iv[0]), float(iv[2])) for iv in ivs.values()]
     out = []
@@ -498,17 +532,39 @@ def hypotheses(f, d, bases, rates, o):
                     for reading, iv in ivs.items():
                         if inside(x, iv):
                             out.append(Hyp(p, r, basis, base, reading, stale))
+                    if stats is not None:
+                        note_edges(x, ivs, stats)
     return out
 
 
+def note_edges(x, ivs, stats):
+    lo, _, hi, _ = ivs["nearest"]
+    if x == lo:
+        stats.add("edge:nearest-low")
+    if x == hi:
+        stats.add("edge:nearest-high")
+    lo, lo_closed, hi, hi_closed = ivs["truncated"]
+    for bound, closed in ((lo, lo_closed), (hi, hi_closed)):
+        if x == bound:
+            stats.add("edge:truncated-closed" if closed else "edge:truncated-open")
+    if inside(x, ivs["truncated"]):
+        v = ivs["nearest"][0] + (ivs["nearest"][2] - ivs["nearest"][0]) / 2
+        if v < 0:
+            stats.add("truncated-negative")
+        elif v == 0:
+            stats.add("truncated-zero")
+
+
 class Explained:
-    __slots__ = ("fact", "d", "text", "alternatives", "best", "runner_up")
+    __slots__ = ("fact", "d", "text", "alternatives", "best", "runner_up", "stats", "matching")
 
 
-def explain_all(facts, rates, o):
-    """Every audited priced conversion's explanation, in input order."""
+def explain_all(facts, rates, o, claim_facts=None):
+    """Every audited priced conversion's explanation, in input order.
+    claim_facts: the facts to take chained bases from (all of facts by
+    default)."""
     by_claim = {}
-    for g in facts:
+    for g in (facts if claim_facts is None else claim_facts):
         by_claim.setdefault(g.claim, []).append(g)
     prov_rank = {p: i for i, p in enumerate(ranking_order(rates, o))}
     out = []
@@ -516,16 +572,22 @@ def explain_all(facts, rates, o):
         if f.runit is None or f.unit is None:
             continue
         d = valuation(f, o)
-        if not priced(rates, o, f.unit, f.runit, d):
+        valued_by = priced(rates, o, f.unit, f.runit, d)
+        if valued_by is None:
             continue
         e = Explained()
-        e.fact, e.d = f, d
-        hs = hypotheses(f, d, base_figures(f, d, by_claim[f.claim]), rates, o)
+        e.fact, e.d, e.stats = f, d, set()
+        bases = base_figures(f, d, by_claim[f.claim], e.stats)
+        hs = hypotheses(f, d, bases, rates, o, e.stats)
         hs.sort(key=lambda h: rank_key(h, prov_rank))
         e.best = hs[0] if hs else None
         e.runner_up = hs[1] if len(hs) > 1 else None
         e.text = written(hs[0], d) if hs else "unexplained"
         e.alternatives = max(len(hs) - 1, 0)
+        # SPEC 5's matching rate dates, as a check of the rate lookup: the
+        # direct spot nearest hypotheses of the provider that valued it
+        e.matching = sorted(h.day for h in hs if not h.base.chained and h.basis == "spot"
+                            and h.reading == "nearest" and h.prov == valued_by)
         out.append(e)
     return out
 
@@ -578,7 +640,7 @@ def implied_rows(facts, rates, o):
             continue
         d = valuation(f, o)
         a = amount(f.value, f.scale)
-        if a == 0 or not priced(rates, o, f.unit, f.runit, d):
+        if a == 0 or priced(rates, o, f.unit, f.runit, d) is None:
             continue
         groups.setdefault((f.source, f.unit, f.runit), []).append((f, d, a))
     provs = ranking_order(rates, o)
@@ -625,11 +687,13 @@ def run(argv):
 
 
 def case_tags(e, prov_rank):
-    """What a conversion exercises, for the coverage table."""
-    tags = []
+    """What a conversion exercises, for the coverage table: the best
+    hypothesis's assumptions, the ranking level that put it before the
+    runner-up, and the stats its search collected."""
+    tags = sorted(e.stats)
     h = e.best
     if h is None:
-        return ["unexplained"]
+        return ["unexplained"] + tags
     parts = [n for n, on in (("chained", h.base.chained), ("stale", h.stale),
                              ("month-average", h.basis == "month-average"),
                              ("truncated", h.reading == "truncated")) if on]
@@ -646,6 +710,11 @@ def case_tags(e, prov_rank):
 
 def main(argv):
     o, rates, facts, expl, implied = run(argv)
+    prov_rank = {p: i for i, p in enumerate(ranking_order(rates, o))}
+    if o.tags:
+        with open(o.tags, "w") as f:
+            for e in expl:
+                f.write("%s\t%s\n" % (e.fact.fact_id, " ".join(case_tags(e, prov_rank))))
     if o.write:
         os.makedirs(o.write, exist_ok=True)
         with open(os.path.join(o.write, "explanations.csv"), "w", newline="") as f:
@@ -660,7 +729,6 @@ def main(argv):
         return 0
     if o.compare:
         return compare(o.compare, expl, implied)
-    prov_rank = {p: i for i, p in enumerate(ranking_order(rates, o))}
     for e in expl:
         extra = "\t" + " ".join(case_tags(e, prov_rank)) if o.cases else ""
         print("%s\t%s\t%d%s" % (e.fact.fact_id, e.text, e.alternatives, extra))
@@ -677,67 +745,104 @@ IMPLIED_HEAD = ["source", "from", "to", "conversions", "low", "high", "provider_
 
 
 def compare(csvdir, expl, implied):
-    """Differences between fxbook's CSV exports and the reference, one
-    "# " line each; returns 0 (none), 1 (some), 2 (missing column/file)."""
-    missing = []
-    conv = os.path.join(csvdir, "conversions.csv")
-    with open(conv, newline="") as f:
-        rows = list(csv.DictReader(f))
-        head = rows[0].keys() if rows else []
-    for col in ("explained_by", "alternatives"):
-        if rows and col not in head:
-            missing.append("conversions.csv has no column %s (SPEC 7)" % col)
-    imp_path = os.path.join(csvdir, "implied_rates.csv")
-    if not os.path.exists(imp_path):
-        missing.append("no implied_rates.csv in --csv-dir (docs/explanations.md)")
-    for m in missing:
-        print("# MISSING: " + m)
+    """fxbook's CSV exports against the reference: each difference a "# "
+    line, then one line per part, "RESULT explanations ok|differ N|missing"
+    and "RESULT implied ...". Returns 0 when both parts are ok, else 1."""
+    res = [compare_explanations(csvdir, expl), compare_implied(csvdir, implied),
+           compare_matching(csvdir, expl)]
+    for part, r in zip(("explanations", "implied", "matching"), res):
+        print("RESULT %s %s" % (part, r))
+    return 0 if res == ["ok", "ok", "ok"] else 1
+
+
+def compare_matching(csvdir, expl):
+    """conversions.csv's matching_rate_dates (SPEC 5, the audit's: the
+    days of the provider that valued the conversion whose spot rate puts
+    its own amount in the nearest interval) against the same subset of
+    the reference's hypotheses: a check of the reference's rate lookup
+    (pairs, crosses, missing days) on what fxbook already does."""
+    path = os.path.join(csvdir, "conversions.csv")
+    if not os.path.exists(path):
+        return "missing"
+    with open(path, newline="") as f:
+        got = {r["fact_id"]: r.get("matching_rate_dates", "") for r in csv.DictReader(f)}
+    bad = 0
+    for e in expl:
+        want = ";".join(iso(d) for d in e.matching)
+        have = got.get(e.fact.fact_id)
+        if have != want:
+            bad += 1
+            print("# matching: %s: fxbook %s; reference %s" % (e.fact.fact_id, have, want))
+    print("# matching: %d compared, %d differ" % (len(expl), bad))
+    return "differ %d" % bad if bad else "ok"
+
+
+def compare_explanations(csvdir, expl):
+    path = os.path.join(csvdir, "conversions.csv")
+    if not os.path.exists(path):
+        print("# explanations: no conversions.csv in %s" % csvdir)
+        return "missing"
+    with open(path, newline="") as f:
+        rd = csv.DictReader(f)
+        head = rd.fieldnames or []
+        rows = list(rd)
+    lacking = [c for c in ("explained_by", "alternatives") if c not in head]
+    if lacking:
+        print("# explanations: conversions.csv has no column %s (SPEC 7)" % " or ".join(lacking))
+        return "missing"
     bad = 0
     got = {r["fact_id"]: r for r in rows}
-    want_ids = [e.fact.fact_id for e in expl]
-    if not missing or "explained_by" in head:
-        audited = {r["fact_id"] for r in rows if r.get("verdict") != "unverifiable"}
-        for fid in sorted(audited - set(want_ids)):
-            print("# %s: fxbook audits it with a rate, the reference does not" % fid)
+    want = {e.fact.fact_id for e in expl}
+    for r in rows:
+        if r["verdict"] != "unverifiable" and r["fact_id"] not in want:
+            print("# explanations: %s: fxbook audits it with a rate, the reference does not"
+                  % r["fact_id"])
             bad += 1
-        for e in expl:
-            fid = e.fact.fact_id
-            r = got.get(fid)
-            if r is None or r.get("verdict") == "unverifiable":
-                print("# %s: not an audited priced conversion in fxbook's conversions.csv" % fid)
-                bad += 1
-                continue
-            want = (csv_cell(e.text), str(e.alternatives))
-            have = (r.get("explained_by"), r.get("alternatives"))
-            if want != have:
-                bad += 1
-                print("# %s: explained_by %r alternatives %s; reference %r alternatives %s"
-                      % (fid, have[0], have[1], want[0], want[1]))
-    if os.path.exists(imp_path):
-        with open(imp_path, newline="") as f:
-            have_rows = list(csv.reader(f))
-        if not have_rows or have_rows[0] != IMPLIED_HEAD:
-            print("# implied_rates.csv header %s, want %s"
-                  % (",".join(have_rows[0]) if have_rows else "(empty file)",
-                     ",".join(IMPLIED_HEAD)))
+    for e in expl:
+        fid = e.fact.fact_id
+        r = got.get(fid)
+        if r is None or r["verdict"] == "unverifiable":
+            print("# explanations: %s: no audited priced conversion in fxbook's "
+                  "conversions.csv" % fid)
             bad += 1
-        have_rows = have_rows[1:]
-        for i in range(max(len(have_rows), len(implied))):
-            h = have_rows[i] if i < len(have_rows) else None
-            w = implied[i] if i < len(implied) else None
-            if h != w:
-                bad += 1
-                note = ""
-                if h and w and len(h) == 7 and h[:4] == w[:4] and h[6] == w[6] and \
-                        all(_same_number(x, y) for x, y in zip(h[4:6], w[4:6])):
-                    note = " (the same numbers, written otherwise)"
-                print("# implied_rates.csv row %d: %s; reference %s%s"
-                      % (i + 1, ",".join(h) if h else "(none)", ",".join(w) if w else "(none)",
-                         note))
-    n = len(expl)
-    print("# compared %d explanations and %d implied rows: %d differ%s"
-          % (n, len(implied), bad, "; " + "; ".join(missing) if missing else ""))
-    return 2 if missing else (1 if bad else 0)
+            continue
+        w = (csv_cell(e.text), str(e.alternatives))
+        h = (r["explained_by"], r["alternatives"])
+        if w != h:
+            bad += 1
+            print("# explanations: %s: fxbook %r, %s alternatives; reference %r, %s"
+                  % (fid, h[0], h[1], w[0], w[1]))
+    print("# explanations: %d compared, %d differ" % (len(expl), bad))
+    return "differ %d" % bad if bad else "ok"
+
+
+def compare_implied(csvdir, implied):
+    path = os.path.join(csvdir, "implied_rates.csv")
+    if not os.path.exists(path):
+        print("# implied: no implied_rates.csv in %s (docs/explanations.md)" % csvdir)
+        return "missing"
+    with open(path, newline="") as f:
+        have = list(csv.reader(f))
+    bad = 0
+    if not have or have[0] != IMPLIED_HEAD:
+        print("# implied: header %s, want %s"
+              % (",".join(have[0]) if have else "(empty file)", ",".join(IMPLIED_HEAD)))
+        bad += 1
+    have = have[1:]
+    for i in range(max(len(have), len(implied))):
+        h = have[i] if i < len(have) else None
+        w = implied[i] if i < len(implied) else None
+        if h != w:
+            bad += 1
+            note = ""
+            if h and w and len(h) == 7 and h[:4] == w[:4] and h[6] == w[6] and \
+                    all(_same_number(x, y) for x, y in zip(h[4:6], w[4:6])):
+                note = " (the same numbers, written otherwise)"
+            print("# implied: row %d: fxbook %s; reference %s%s"
+                  % (i + 1, ",".join(h) if h else "(none)", ",".join(w) if w else "(none)",
+                     note))
+    print("# implied: %d rows compared, %d differ" % (len(implied), bad))
+    return "differ %d" % bad if bad else "ok"
 
 
 def _same_number(a, b):
