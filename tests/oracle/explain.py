@@ -199,9 +199,28 @@ class Rates:
         self._pairs[key] = res
         return res
 
+    def window(self, prov, a, b, lo, hi):
+        """[(day, rate)] of the days in [lo, hi] on which P prices a -> b.
+        A currency in itself is priced at 1 on every calendar day, by any
+        provider (SPEC 3's lookup: from == to needs no rate)."""
+        if a == b:
+            return [(d, Fraction(1)) for d in range(lo, hi + 1)]
+        days, t = self.pair(prov, a, b)
+        return [(d, t[d]) for d in days[bisect.bisect_left(days, lo):bisect.bisect_right(days, hi)]]
+
+    def stale(self, prov, a, b, r, d):
+        """R before the latest two days on or before D on which P prices
+        a -> b (for a currency in itself: D and the day before)."""
+        if a == b:
+            return r < d - 1
+        days, _ = self.pair(prov, a, b)
+        return is_stale(days, r, d)
+
     def month_average(self, prov, a, b, day):
         """The exact mean of P's rates of a -> b on the days of day's month
         up to and including day on which P prices the pair."""
+        if a == b:
+            return Fraction(1)
         key = (prov, a, b, day)
         if key not in self._avg:
             days, t = self.pair(prov, a, b)
@@ -411,10 +430,20 @@ class Base:
         self.key, self.printed, self.source = key, printed, source
 
 
+def decimal_text(value):
+    """A printed value as fxbook's decimal text shows it: leading zeros
+    dropped ("05.5" is 5.5), trailing ones kept ("5.50"), no "-0"."""
+    neg = value.startswith("-")
+    ip, dot, fp = value.lstrip("-").partition(".")
+    ip = ip.lstrip("0") or "0"
+    zero = set(ip + fp) <= {"0"}
+    return ("-" if neg and not zero else "") + ip + dot + fp
+
+
 def printed_figure(value, scale):
-    """A figure as fxbook writes it in an explanation: the value as the
-    facts file has it, then its scale word."""
-    return value + (" " + scale if scale else "")
+    """A base figure as an explanation names it: its value as printed
+    (decimal_text), then its scale word."""
+    return decimal_text(value) + (" " + scale if scale else "")
 
 
 def base_figures(f, d, claim_facts, stats=None):
@@ -425,7 +454,8 @@ def base_figures(f, d, claim_facts, stats=None):
     stats (a set), when given, collects what the coverage counts:
     late-base (a third-currency figure published after D, left out),
     merged-base (one base figure printed twice), renamed-base (its
-    smallest printer is late: named after another)."""
+    smallest printer is late: named after another), leading-zero-base
+    (printed "05.5", named 5.5)."""
     out = [Base(f.unit, amount(f.value, f.scale), False, ("", -1), None, None)]
     named, printers, late = {}, {}, {}
     for g in claim_facts:
@@ -442,6 +472,8 @@ def base_figures(f, d, claim_facts, stats=None):
                 late[k] = min(late.get(k, (g.fact_id, which)), (g.fact_id, which))
                 continue
             printers[k] = printers.get(k, 0) + 1
+            if stats is not None and decimal_text(value) != value:
+                stats.add("leading-zero-base")
             cand = Base(ccy, k[1], True, (g.fact_id, which), printed_figure(value, scale),
                         g.source)
             if k not in named or cand.key < named[k].key:
@@ -519,12 +551,10 @@ def hypotheses(f, d, bases, rates, o, stats=None):
     for base in bases:
         base_approx = float(base.amount)
         for p in rates.providers:
-            days, table = rates.pair(p, base.ccy, f.runit)
-            i, j = bisect.bisect_left(days, d - o.window), bisect.bisect_right(days, d)
-            for r in days[i:j]:
-                stale = is_stale(days, r, d)
+            for r, spot in rates.window(p, base.ccy, f.runit, d - o.window, d):
+                stale = rates.stale(p, base.ccy, f.runit, r, d)
                 for basis in ("spot", "month-average"):
-                    rate = table[r] if basis == "spot" else rates.month_average(
+                    rate = spot if basis == "spot" else rates.month_average(
                         p, base.ccy, f.runit, r)
                     if far_outside(base_approx * float(rate), approx):
                         continue
@@ -586,8 +616,11 @@ def explain_all(facts, rates, o, claim_facts=None):
         e.alternatives = max(len(hs) - 1, 0)
         # SPEC 5's matching rate dates, as a check of the rate lookup: the
         # direct spot nearest hypotheses of the provider that valued it
-        e.matching = sorted(h.day for h in hs if not h.base.chained and h.basis == "spot"
-                            and h.reading == "nearest" and h.prov == valued_by)
+        # (a currency in itself, valued by no provider: every provider's
+        # days are the same calendar days)
+        e.matching = sorted({h.day for h in hs
+                             if not h.base.chained and h.basis == "spot" and
+                             h.reading == "nearest" and valued_by in ("", h.prov)})
         out.append(e)
     return out
 
@@ -659,9 +692,8 @@ def implied_rows(facts, rates, o):
             first = min(d for _, d, _ in convs) - o.window
             last = max(d for _, d, _ in convs)
             for p in provs:
-                days, t = rates.pair(p, ca, cb)
-                for r in days[bisect.bisect_left(days, first):bisect.bisect_right(days, last)]:
-                    if lo <= t[r] <= hi:
+                for r, rate in rates.window(p, ca, cb, first, last):
+                    if lo <= rate <= hi:
                         pdays.append("%s %s" % (p, iso(r)))
         rows.append([src, ca, cb, str(len(convs)), low, high, ";".join(pdays)])
     return rows
@@ -690,7 +722,7 @@ def case_tags(e, prov_rank):
     """What a conversion exercises, for the coverage table: the best
     hypothesis's assumptions, the ranking level that put it before the
     runner-up, and the stats its search collected."""
-    tags = sorted(e.stats)
+    tags = sorted(e.stats) + (["same-currency"] if e.fact.unit == e.fact.runit else [])
     h = e.best
     if h is None:
         return ["unexplained"] + tags
