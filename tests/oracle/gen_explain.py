@@ -3,6 +3,7 @@
 explanations (SPEC 5.1, docs/explanations.md) with explain.py.
 
 Usage: gen_explain.py OUTDIR [--seed N] [--scale K]
+       gen_explain.py --coverage OUTDIR TAGDIR [MIN_CONVERSIONS]
 
 Writes three scenarios under OUTDIR, and OUTDIR/runs.tsv: one fxbook run
 a line, "name<TAB>arg<TAB>arg...", the arguments after `fxbook` except
@@ -442,6 +443,9 @@ class Gen:
             rng.shuffle(ks)
             fsrc = self.source(g.gid)
             gsrc = fsrc if rng.random() < 0.3 else self.source(g.gid, "t")
+            if rng.random() < 0.04 and not xv.startswith("-"):
+                xv = "0" + xv  # "05.5": shown as 5.5 (docs/explanations.md)
+                tags.append("leading-zero")
             g.fact(ks[0], gsrc, gpub, xv, xs, self.unit(x), None,
                    (grep_[0], grep_[1], self.unit(grep_[2])) if grep_ else None)
             if duplicates:
@@ -468,6 +472,31 @@ class Gen:
                 g.fact(4 + i, self.source(g.gid, "v"), d - 1, yv, ys, self.unit(y))
             g.fact(1, fsrc, pub, av, as_, self.unit(a), as_of, (rep[0], rep[1], self.unit(b)),
                    " ".join(tags))
+            return g
+        return None
+
+    def same_currency(self):
+        """A figure "converted" into its own currency ("$5.5 billion
+        (USD 5.5 billion)"): priced at 1 by any provider on any day
+        (docs/explanations.md), and a chained base of another claim fact."""
+        rng = self.rng
+        for _ in range(50):
+            d = self.w.day(rng)
+            a = rng.choice(self.w.currencies)
+            x = rng.choice([c for c in self.w.currencies if c != a])
+            if not self.ok((a, x), d):
+                continue
+            value, scale, amt = random_amount(rng, 0, 11)
+            off = rng.random() < 0.3
+            rep = printed(amt * (Fraction(11, 10) if off else 1), rng.choice([1, 2, 3]),
+                          "nearest", rng)
+            g = self.group()
+            h = self.hypothesis(a, x, d)
+            if h:  # the same amount in a third currency, printed by another source
+                xv, xs = printed(amt * self.w.rates.pair(h[0], a, x)[1][h[1]], 3, "nearest", rng)
+                g.fact(2, self.source(g.gid, "t"), d, xv, xs, x)
+            g.fact(1, self.source(g.gid), d, value, scale, self.unit(a), None,
+                   (rep[0], rep[1], a), "same-currency")
             return g
         return None
 
@@ -621,7 +650,7 @@ def scenario_ecb(out, rng, scale):
               (40, g.chained, {"value_vs_reported": True}),
               (50, g.chained, {"duplicates": True}),
               (10, g.chained, {"edge": "upper"}), (10, g.chained, {"edge": "lower"}),
-              (30, g.series, {}), (10, g.series, {"off": True}),
+              (30, g.series, {}), (10, g.series, {"off": True}), (8, g.same_currency, {}),
               (8, "want", ("decided-by:chained", g.chained, {"coarse": True})),
               (8, "want", ("decided-by:average", g.direct, {"coarse": True})),
               (8, "want", ("decided-by:base", g.chained,
@@ -806,7 +835,7 @@ REQUIRED = [
     "decided-by:value-before-reported",
     "edge:nearest-low", "edge:nearest-high", "edge:truncated-closed", "edge:truncated-open",
     "truncated-negative", "truncated-zero", "late-base", "merged-base", "renamed-base",
-    "unexplained",
+    "leading-zero-base", "same-currency", "unexplained",
 ]
 MIN_CONVERSIONS = 2000
 
@@ -840,13 +869,14 @@ def coverage(gendir, tagdir):
 
 
 def main(argv):
-    if argv and argv[0] == "--coverage":
+    if argv and argv[0] == "--coverage":  # --coverage GENDIR TAGDIR [MIN_CONVERSIONS]
+        least = int(argv[3]) if len(argv) > 3 else MIN_CONVERSIONS
         missing, n = coverage(argv[1], argv[2])
         if missing:
             print("# no generated conversion exercises: " + ", ".join(missing))
-        if n < MIN_CONVERSIONS:
-            print("# only %d audited priced conversions, want %d" % (n, MIN_CONVERSIONS))
-        return 1 if missing or n < MIN_CONVERSIONS else 0
+        if n < least:
+            print("# only %d audited priced conversions, want %d" % (n, least))
+        return 1 if missing or n < least else 0
     out = argv[0]
     seed = 20260602
     scale = 1.0
