@@ -859,12 +859,12 @@ def coverage(gendir, tagdir):
                 counts.setdefault(t, {}).setdefault(run, 0)
                 counts[t][run] += 1
     done = [r for r in runs if r in total]
-    print("# %-34s %s %7s" % ("case", " ".join("%12s" % r for r in done), "all"))
-    print("# %-34s %s %7d" % ("audited priced conversions",
+    print("# %-44s %s %7s" % ("case", " ".join("%12s" % r for r in done), "all"))
+    print("# %-44s %s %7d" % ("audited priced conversions",
                               " ".join("%12d" % total[r] for r in done), sum(total.values())))
     for t in sorted(set(counts) | set(REQUIRED)):
         c = counts.get(t, {})
-        print("# %-34s %s %7d" % (t, " ".join("%12d" % c.get(r, 0) for r in done),
+        print("# %-44s %s %7d" % (t, " ".join("%12d" % c.get(r, 0) for r in done),
                                   sum(c.values())))
     return [t for t in REQUIRED if t not in counts], sum(total.values())
 
