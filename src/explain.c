@@ -372,7 +372,7 @@ void fx_explain(fx_explainer *x, const fx_explain_in *in, fx_explanation *out)
             fx_ratio_init(&x->base_amounts[i]);
         x->capbases = need;
     }
-    const fx_base **group = fx_xcalloc(need, sizeof *group);
+    const fx_base **group = fx_xcalloc(need, sizeof(const fx_base *));
     bool self = fx_ccy_eq(in->from, in->to); /* priced at 1 every day, by no provider */
     for (size_t p = 0; p < (self ? 1 : x->nproviders); p++) {
         const char *prov = self ? NULL : x->providers[p];

@@ -53,6 +53,7 @@ struct fx_explain_run {
     GHashTable *by_pair; /* "source/FROM/TO" -> range index */
     range **ranges;
     size_t nranges, capranges;
+    bool off; /* FXBOOK_NO_EXPLANATIONS: the benchmark's switch (docs/BENCHMARKS.md) */
     char *text; /* the last text fx_explain_run_get read */
     size_t captext;
     fx_ratio q;
@@ -69,6 +70,8 @@ fx_explain_run *fx_explain_run_new(const char *tmpdir, const fx_rate_table *t,
     r->texts = fx_spool_new(tmpdir);
     r->by_pair = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
     fx_ratio_init(&r->q);
+    const char *off = getenv("FXBOOK_NO_EXPLANATIONS");
+    r->off = off && *off && strcmp(off, "0") != 0;
     return r;
 }
 
@@ -98,11 +101,12 @@ void fx_explain_run_free(fx_explain_run *r)
 
 /* The rates r with amount x r in the reported figure's nearest interval:
  * [lo / amount, hi / amount], the bounds swapped for a negative amount. */
-static void rate_range(fx_ratio *lo, fx_ratio *hi, const fx_dec *amount, const fx_figure *rep)
+static void rate_range(fx_ratio *lo, fx_ratio *hi, const fx_dec *amount, const fx_figure *rep,
+                       const fx_dec *tolerance)
 {
     fx_interval iv;
     fx_interval_init(&iv);
-    fx_interval_of(&iv, rep, FX_QUAL_NONE, NULL);
+    fx_interval_of(&iv, rep, FX_QUAL_NONE, tolerance); /* no qualifier: tolerance unused */
     fx_ratio a;
     fx_ratio_init(&a);
     fx_ratio_set_dec(&a, amount);
@@ -124,7 +128,7 @@ static void add_to_range(fx_explain_run *r, const fx_converted *c, const fx_chec
     fx_ratio lo, hi;
     fx_ratio_init(&lo);
     fx_ratio_init(&hi);
-    rate_range(&lo, &hi, &c->amount, &f->reported);
+    rate_range(&lo, &hi, &c->amount, &f->reported, &r->o.tolerance);
     if (g_hash_table_lookup_extended(r->by_pair, key, NULL, &at)) {
         g = r->ranges[GPOINTER_TO_SIZE(at)];
         if (!g->out.empty) {
@@ -144,7 +148,7 @@ static void add_to_range(fx_explain_run *r, const fx_converted *c, const fx_chec
         fx_ratio_set(&g->lo, &lo);
         fx_ratio_set(&g->hi, &hi);
         g->first = g->last = c->valuation;
-        r->ranges = fx_xgrow(r->ranges, &r->capranges, r->nranges + 1, sizeof *r->ranges);
+        r->ranges = fx_xgrow(r->ranges, &r->capranges, r->nranges + 1, sizeof(range *));
         g_hash_table_insert(r->by_pair, g_strdup(key), GSIZE_TO_POINTER(r->nranges));
         r->ranges[r->nranges++] = g;
     }
@@ -164,6 +168,8 @@ void fx_explain_run_fact(fx_explain_run *r, const fx_converted *c, const fx_chec
     bool present = k && k->present;
     if (present)
         r->nconv = conv_no + 1;
+    if (r->off)
+        return; /* every conversion reads as explained plainly */
     bool value = f->fig.kind == FX_KIND_MONEY;
     bool rep = present && f->reported.kind == FX_KIND_MONEY;
     if (!value && !rep)
@@ -197,7 +203,7 @@ void fx_explain_run_fact(fx_explain_run *r, const fx_converted *c, const fx_chec
     while (r->nclaims <= ref.claim)
         r->per_claim[r->nclaims++] = 0;
     r->per_claim[ref.claim]++;
-    if (h.conv_no != NO_CONV && !fx_ccy_eq(f->fig.ccy, k->reported_ccy) &&
+    if (k && h.conv_no != NO_CONV && !fx_ccy_eq(f->fig.ccy, k->reported_ccy) &&
         fx_dec_sgn(&c->amount) != 0)
         add_to_range(r, c, k, ref.source);
 }
@@ -243,7 +249,7 @@ static fx_dec *pool_dec(pass_buf *b, size_t i)
         size_t cap = b->capdecs ? 2 * b->capdecs : 64;
         while (cap <= i)
             cap *= 2;
-        b->decs = fx_xrealloc(b->decs, cap * sizeof *b->decs);
+        b->decs = fx_xrealloc(b->decs, cap * sizeof(fx_dec *));
         for (size_t k = b->capdecs; k < cap; k++) {
             b->decs[k] = fx_xmalloc(sizeof **b->decs);
             fx_dec_init(b->decs[k]);
@@ -371,7 +377,8 @@ static bool explain_claim(fx_explain_run *r, pass_buf *b, const fx_audit *a, con
         if (recs[i].h.has_rep)
             add_figure(b, &nf, &recs[i], true, recs[i].h.rep_ccy);
     }
-    qsort(b->figs, nf, sizeof *b->figs, figure_cmp);
+    if (nf)
+        qsort(b->figs, nf, sizeof *b->figs, figure_cmp);
     fx_dec *amount = pool_dec(b, nf);
     fx_figure rep;
     memset(&rep, 0, sizeof rep);
@@ -506,7 +513,7 @@ static int range_cmp(const void *pa, const void *pb)
 static void finish_ranges(fx_explain_run *r)
 {
     if (r->nranges)
-        qsort(r->ranges, r->nranges, sizeof *r->ranges, range_cmp);
+        qsort(r->ranges, r->nranges, sizeof(range *), range_cmp);
     for (size_t i = 0; i < r->nranges; i++) {
         range *g = r->ranges[i];
         days_ctx c;
@@ -572,6 +579,11 @@ bool fx_explain_run_get(fx_explain_run *r, uint64_t conv_no, fx_explained *out)
 {
     memset(out, 0, sizeof *out);
     out->text = "unexplained";
+    if (r && r->off) {
+        out->found = true;
+        out->text = "(explanations switched off)";
+        return true;
+    }
     if (!r || !r->results || conv_no >= r->nconv || !r->results[conv_no].done)
         return true; /* not a priced conversion: nothing was searched */
     const result *res = &r->results[conv_no];

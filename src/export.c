@@ -4,6 +4,7 @@
 #include "export.h"
 
 #include <errno.h>
+#include <glib.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -14,9 +15,6 @@
 struct fx_export {
     FILE *facts, *conv, *cmp, *find, *implied;
     fx_spool *rows; /* conversions.csv rows waiting for their explanations */
-    char *line;     /* the conversions row being built */
-    size_t linelen;
-    FILE *linef;
     fx_convert_opts co;
     fx_audit_opts ao;
     fx_ratio scratch;
@@ -129,24 +127,19 @@ void fx_export_add(fx_export *e, const fx_converted *c, const fx_check *k)
         fx_ratio_to_fixed(&k->deviation_pct, 4, FX_ROUND_HALF_EVEN, dev, sizeof dev);
     /* the row up to its matching dates; explained_by and alternatives
      * are known at the finish (explain_run.h) */
-    FILE *row = open_memstream(&e->line, &e->linelen);
-    if (!row)
-        fx_mem_fail(0);
-    put_text(row, f->fact_id);
-    fputc(',', row);
-    put_text(row, f->source);
-    fprintf(row, ",%s,%s,%s,%s,%s,%s,%s,", amount, unit, reported, k->reported_ccy.s, computed,
-            dev, fx_verdict_name(k->verdict));
+    GString *row = g_string_new(NULL);
+    g_string_append_len(row, f->fact_id.s, (gssize)f->fact_id.len);
+    g_string_append_c(row, ',');
+    g_string_append_len(row, f->source.s, (gssize)f->source.len);
+    g_string_append_printf(row, ",%s,%s,%s,%s,%s,%s,%s,", amount, unit, reported,
+                           k->reported_ccy.s, computed, dev, fx_verdict_name(k->verdict));
     for (size_t i = 0; i < k->ndays; i++) {
         fx_date_format(k->days[i], day);
-        fprintf(row, "%s%s", i ? ";" : "", day);
+        g_string_append_printf(row, "%s%s", i ? ";" : "", day);
     }
-    if (fclose(row) != 0)
-        fx_mem_fail(0);
-    fx_spool_field fl = {e->line, e->linelen};
+    fx_spool_field fl = {row->str, row->len};
     fx_spool_put(e->rows, &fl, 1); /* sticky: finish reports it */
-    free(e->line);
-    e->line = NULL;
+    g_string_free(row, TRUE);
 }
 
 /* conversions.csv: each waiting row and its explanation. */

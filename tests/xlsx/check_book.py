@@ -869,7 +869,7 @@ def tests(T):
             names = rf_.sheetnames
             cont = lambda base, k: [base] + ["%s (%d)" % (base, i) for i in range(2, k + 1)]
             want = (["Summary"] + cont("Findings", 2) + cont("Comparison", 7) + cont("Conversions", 2)
-                    + cont("Facts", 15) + cont("Rates", 3) + cont("Sources", 2) + ["About"])
+                    + cont("Facts", 15) + cont("Rates", 3) + cont("Sources", 5) + ["About"])  # 5 sources, then the implied ranges
             ok(names == want, "continues on Findings (2), Comparison (2) ... (7), Facts (2) ... Facts (15), "
                "each right after its sheet", names)
             heads = {b: set(tuple(header(rf_[n])) for n in names if n == b or n.startswith(b + " ("))
