@@ -505,7 +505,7 @@ def assumptions(h):
 def rank_key(h, prov_rank):
     """Smaller is better: fewest assumptions; latest R; provider order;
     chained first; average first; truncated first; base figure's id."""
-    return (assumptions(h), -h.day, prov_rank[h.prov], not h.base.chained,
+    return (assumptions(h), -h.day, prov_rank.get(h.prov, 0), not h.base.chained,
             h.basis != "month-average", h.reading != "truncated", h.base.key)
 
 
@@ -518,7 +518,7 @@ def is_stale(days, r, d):
 
 def written(h, d):
     """PROVIDER R BASIS[, via CCY FIGURE (SOURCE)][, truncated][, N day(s) before]"""
-    s = "%s %s %s" % (h.prov, iso(h.day), h.basis)
+    s = "%s%s%s %s" % (h.prov, " " if h.prov else "", iso(h.day), h.basis)
     if h.base.chained:
         s += ", via %s %s (%s)" % (h.base.ccy, h.base.printed, h.base.source)
     if h.reading == "truncated":
@@ -550,7 +550,9 @@ def hypotheses(f, d, bases, rates, o, stats=None):
     out = []
     for base in bases:
         base_approx = float(base.amount)
-        for p in rates.providers:
+        # a currency in itself: priced at 1 by no provider (one set of
+        # days, named without a provider, ranked as the first provider)
+        for p in ([""] if base.ccy == f.runit else rates.providers):
             for r, spot in rates.window(p, base.ccy, f.runit, d - o.window, d):
                 stale = rates.stale(p, base.ccy, f.runit, r, d)
                 for basis in ("spot", "month-average"):
@@ -669,7 +671,7 @@ def implied_rows(facts, rates, o):
         src_order.setdefault(f.source, len(src_order))
     groups = {}
     for f in facts:
-        if f.runit is None or f.unit is None:
+        if f.runit is None or f.unit is None or f.unit == f.runit:  # no pair: no range
             continue
         d = valuation(f, o)
         a = amount(f.value, f.scale)
