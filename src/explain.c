@@ -8,6 +8,7 @@
 #include "explain.h"
 
 #include <math.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -23,13 +24,15 @@ typedef struct {
     double lo_d, hi_d;
 } span;
 
-/* One rate day of a provider's pair in the window. */
+/* One rate day of a provider's pair: every day from the month that holds
+ * the window's first day, so that a mean can be summed exactly when a
+ * double cannot decide (rarely: the exact mean is not kept). */
 typedef struct {
     fx_day day;
     fx_small num, den;
     double spot_d;
-    fx_ratio avg; /* mean of the month's days up to this one */
-    double avg_d;
+    double avg_d;    /* mean of the month's days up to this one, nearest-ish */
+    uint32_t first;  /* index of the first day of its month */
 } rate_day;
 
 typedef struct {
@@ -46,14 +49,17 @@ struct fx_explainer {
     const char **providers; /* ranking order */
     size_t nproviders;
     rate_day *days;
-    size_t ndays, capdays;
+    size_t ndays, capdays, from; /* days[from..ndays) are in the window */
     fx_ratio sum, one, x, amount;
     fx_ratio *base_amounts; /* per base of the group being tested */
+    double *amounts_d;      /* their nearest doubles */
+    size_t capamounts_d;
     size_t capbases;
     span read[2]; /* nearest, truncated */
     /* the pass over a pair's days */
     int month;
-    long count;
+    uint32_t month_first;
+    double sum_d;
     fx_day lo;
 };
 
@@ -113,8 +119,6 @@ void fx_explainer_free(fx_explainer *x)
 {
     if (!x)
         return;
-    for (size_t i = 0; i < x->capdays; i++)
-        fx_ratio_clear(&x->days[i].avg);
     for (size_t i = 0; i < x->capbases; i++)
         fx_ratio_clear(&x->base_amounts[i]);
     for (int i = 0; i < 2; i++) {
@@ -126,6 +130,7 @@ void fx_explainer_free(fx_explainer *x)
     fx_ratio_clear(&x->x);
     fx_ratio_clear(&x->amount);
     free(x->days);
+    free(x->amounts_d);
     free(x->base_amounts);
     free(x->providers);
     free(x);
@@ -236,40 +241,44 @@ static void on_rate_day(void *ctx, const fx_priced *p)
     int m = month_of(p->day);
     if (m != x->month) {
         x->month = m;
-        x->count = 0;
-        fx_ratio_set_small(&x->sum, (fx_small){0, 0});
+        x->month_first = (uint32_t)x->ndays;
+        x->sum_d = 0;
     }
-    fx_ratio_set_quot(&x->one, p->num, p->den);
-    fx_ratio_add(&x->sum, &x->sum, &x->one);
-    x->count++;
-    if (p->day < x->lo)
-        return; /* only in the month's mean */
-    if (x->ndays == x->capdays) {
-        size_t cap = x->capdays ? 2 * x->capdays : 64;
-        x->days = fx_xrealloc(x->days, cap * sizeof *x->days);
-        for (size_t i = x->capdays; i < cap; i++)
-            fx_ratio_init(&x->days[i].avg);
-        x->capdays = cap;
-    }
+    x->days = fx_xgrow(x->days, &x->capdays, x->ndays + 1, sizeof *x->days);
     rate_day *r = &x->days[x->ndays++];
     r->day = p->day;
     r->num = p->num;
     r->den = p->den;
     r->spot_d = small_approx(p->num) / small_approx(p->den);
-    fx_ratio_set_small(&x->one, (fx_small){x->count, 0});
-    fx_ratio_div(&r->avg, &x->sum, &x->one);
-    r->avg_d = fx_ratio_to_double(&r->avg);
+    r->first = x->month_first;
+    x->sum_d += r->spot_d;
+    r->avg_d = x->sum_d / (double)(x->ndays - x->month_first);
+    if (p->day < x->lo)
+        x->from = x->ndays; /* only in the month's mean */
 }
 
 /* The days of provider (NULL: a currency in itself) pricing from -> to in
- * the window ending at D, into x->days. */
+ * the window ending at D, into x->days[x->from..]. */
 static void collect_days(fx_explainer *x, const char *provider, fx_ccy from, fx_ccy to, fx_day d)
 {
     x->ndays = 0;
+    x->from = 0;
     x->month = -1;
-    x->count = 0;
     x->lo = d - (fx_day)x->window;
     fx_rates_each_day_of(x->t, provider, from, to, month_start(x->lo), d, on_rate_day, x);
+}
+
+/* out = the exact mean of days[r->first .. r] (their month up to r). */
+static void exact_mean(fx_explainer *x, const rate_day *r, fx_ratio *out)
+{
+    fx_ratio_set_small(out, (fx_small){0, 0});
+    size_t i = r->first, last = (size_t)(r - x->days);
+    for (; i <= last; i++) {
+        fx_ratio_set_quot(&x->one, x->days[i].num, x->days[i].den);
+        fx_ratio_add(out, out, &x->one);
+    }
+    fx_ratio_set_small(&x->one, (fx_small){(int64_t)(last + 1 - r->first), 0});
+    fx_ratio_div(out, out, &x->one);
 }
 
 /* ---- ranking (SPEC 5.1) ---- */
@@ -320,7 +329,8 @@ static bool explains(fx_explainer *x, const span *s, const fx_ratio *a, double a
     if (t != 0)
         return t > 0;
     if (average) {
-        fx_ratio_mul(&x->x, a, &r->avg);
+        exact_mean(x, r, &x->sum);
+        fx_ratio_mul(&x->x, a, &x->sum);
     } else {
         fx_ratio_set_quot(&x->x, r->num, r->den);
         fx_ratio_mul(&x->x, &x->x, a);
@@ -333,12 +343,15 @@ static bool explains(fx_explainer *x, const span *s, const fx_ratio *a, double a
 static void test_group(fx_explainer *x, tally *ty, size_t prank, const fx_base *const *bases,
                        const fx_ratio *amounts, size_t n, fx_day d)
 {
-    fx_day second = x->ndays >= 2 ? x->days[x->ndays - 2].day : FX_DAY_NONE;
-    for (size_t i = 0; i < x->ndays; i++) {
+    fx_day second = x->ndays - x->from >= 2 ? x->days[x->ndays - 2].day : FX_DAY_NONE;
+    x->amounts_d = fx_xgrow(x->amounts_d, &x->capamounts_d, n, sizeof *x->amounts_d);
+    for (size_t b = 0; b < n; b++)
+        x->amounts_d[b] = fx_ratio_to_double(&amounts[b]);
+    for (size_t i = x->from; i < x->ndays; i++) {
         const rate_day *r = &x->days[i];
         bool stale = second != FX_DAY_NONE && r->day < second;
         for (size_t b = 0; b < n; b++) {
-            double a_d = fx_ratio_to_double(&amounts[b]);
+            double a_d = x->amounts_d[b];
             for (int avg = 0; avg < 2; avg++)
                 for (int rd = 0; rd < 2; rd++) {
                     if (!explains(x, &x->read[rd], &amounts[b], a_d, r, avg))
