@@ -123,7 +123,6 @@ uint32_t fx_rates_pair(fx_rate_table *t, const fx_rate_origin *o, fx_ccy a, fx_c
     np->y = intern_ccy(t, a_first ? b : a);
     np->prov = prov;
     np->r = NULL;
-    np->col = NULL;
     np->n = np->cap = 0;
     np->asc = np->desc = true;
     size_t h = hash_slot(np->key, t->phcap);
@@ -250,10 +249,8 @@ void fx_rates_free(fx_rate_table *t)
     free(t->adj);
     free(t->cfirst);
     free(t->clast);
-    for (size_t p = 0; p < t->npairs; p++) {
+    for (size_t p = 0; p < t->npairs; p++)
         free(t->pairs[p].r);
-        free(t->pairs[p].col);
-    }
     free(t->ccys);
     free(t->pairs);
     free(t->phash);
@@ -379,49 +376,69 @@ void fx_rates_reserve(fx_rate_table *t, uint32_t pair, size_t more)
         return;
     p->cap = p->n + more;
     p->r = fx_xrealloc(p->r, p->cap * sizeof *p->r);
-    p->col = fx_xrealloc(p->col, p->cap * sizeof *p->col);
 }
 
-void fx_rates_add(fx_rates_loader *L, uint32_t pair, fx_day day, fx_ccy base, fx_ccy quote,
-                  fx_small v, fx_pos at, const fx_rate_origin *origin)
+/* The first rate of a pair: room for more, and SPEC 1's provider order
+ * (providers in the order their first rates came). */
+static void first_rate(fx_rate_table *t, fx_rpair *pp)
+{
+    if (pp->cap == 0) {
+        pp->cap = 64;
+        pp->r = fx_xrealloc(pp->r, pp->cap * sizeof *pp->r);
+    }
+    fx_rprov *pv = &t->provs[pp->prov];
+    if (!pv->loaded) {
+        pv->loaded = true;
+        pv->order = (uint32_t)t->nloaded;
+        t->loaded = fx_xrealloc(t->loaded, (t->nloaded + 1) * sizeof *t->loaded);
+        t->loaded[t->nloaded++] = pp->prov;
+    }
+}
+
+void fx_rates_add_day(fx_rates_loader *L, fx_day day, const fx_rate_origin *origin,
+                      const fx_rates_item *it, size_t n)
 {
     fx_rate_table *t = L->t;
-    fx_rpair *pp = &t->pairs[pair];
-    if (pp->n == pp->cap) {
-        pp->cap = pp->cap ? 2 * pp->cap : 64;
-        pp->r = fx_xrealloc(pp->r, pp->cap * sizeof *pp->r);
-        pp->col = fx_xrealloc(pp->col, pp->cap * sizeof *pp->col);
-    }
-    pp->r[pp->n] = (fx_rate){.day = day,
-                             .base = base,
-                             .quote = quote,
-                             .value = v,
-                             .origin = origin,
-                             .line = at.line,
-                             .id = 0};
-    if (pp->n > 0) { /* the order, noted now, spares finish a pass over the rates */
-        fx_day prev = pp->r[pp->n - 1].day;
-        if (prev > day)
-            pp->asc = false;
-        if (prev <= day)
-            pp->desc = false;
-    } else {
-        fx_rprov *pv = &t->provs[pp->prov];
-        if (!pv->loaded) { /* SPEC 1: providers in the order their first rates came */
-            pv->loaded = true;
-            pv->order = (uint32_t)t->nloaded;
-            t->loaded = fx_xrealloc(t->loaded, (t->nloaded + 1) * sizeof *t->loaded);
-            t->loaded[t->nloaded++] = pp->prov;
+    for (size_t i = 0; i < n; i++) {
+        fx_rpair *pp = &t->pairs[it[i].pair];
+        if (pp->n == 0) {
+            first_rate(t, pp);
+        } else {
+            if (pp->n == pp->cap) {
+                pp->cap *= 2;
+                pp->r = fx_xrealloc(pp->r, pp->cap * sizeof *pp->r);
+            }
+            /* the order, noted now, spares finish a pass over the rates */
+            fx_day prev = pp->r[pp->n - 1].day;
+            pp->asc &= prev <= day;
+            pp->desc &= prev > day;
         }
+        /* id holds the column until finish numbers the rates */
+        pp->r[pp->n++] =
+            (fx_rate){.day = day,
+                      .base = it[i].base,
+                      .quote = it[i].quote,
+                      .value = it[i].value,
+                      .origin = origin,
+                      .line = it[i].line,
+                      .id = (unsigned)(it[i].col > UINT_MAX ? UINT_MAX : it[i].col)};
     }
-    pp->col[pp->n++] = (uint32_t)(at.col > UINT32_MAX ? UINT32_MAX : at.col);
-    t->n++;
+    if (n == 0)
+        return;
+    t->n += n;
     fx_rfile *f = &t->files[L->file];
     if (f->n == 0 || day < f->first)
         f->first = day;
     if (f->n == 0 || day > f->last)
         f->last = day;
-    f->n++;
+    f->n += n;
+}
+
+void fx_rates_add(fx_rates_loader *L, uint32_t pair, fx_day day, fx_ccy base, fx_ccy quote,
+                  fx_small v, fx_pos at, const fx_rate_origin *origin)
+{
+    fx_rates_item it = {pair, base, quote, v, at.line, at.col};
+    fx_rates_add_day(L, day, origin, &it, 1);
 }
 
 void fx_rates_add_alias(fx_rate_table *t, const char *s, size_t len, fx_ccy code, fx_pos at)
@@ -584,16 +601,11 @@ static void sort_pair_rates(fx_rpair *p)
         idx[i] = (order_key){p->r[i].day, i};
     qsort(idx, n, sizeof *idx, cmp_load_order);
     fx_rate *r = fx_xmalloc(n * sizeof *r);
-    uint32_t *col = fx_xmalloc(n * sizeof *col);
-    for (size_t i = 0; i < n; i++) {
+    for (size_t i = 0; i < n; i++)
         r[i] = p->r[idx[i].i];
-        col[i] = p->col[idx[i].i];
-    }
     free(idx);
     free(p->r);
-    free(p->col);
     p->r = r;
-    p->col = col;
     p->cap = n;
     p->asc = true;
 }
@@ -616,7 +628,7 @@ static void reverse_and_number(fx_rpair *p, size_t base)
 
 /* Keeps the first rate of each direction per day; reports the others
  * unless they say the same. Only days with more than one rate cost
- * anything. */
+ * anything. A rate's id holds its column until it is numbered here. */
 static void dedup_and_number(fx_rpair *p, size_t base, pendings *errs)
 {
     size_t out = 0, n = p->n;
@@ -625,20 +637,21 @@ static void dedup_and_number(fx_rpair *p, size_t base, pendings *errs)
         while (end < n && p->r[end].day == p->r[s].day)
             end++;
         if (end == s + 1) {
-            if (out != s) {
+            if (out != s)
                 p->r[out] = p->r[s];
-                p->col[out] = p->col[s];
-            }
             p->r[out].id = (unsigned)(base + out);
             out++, s++;
             continue;
         }
         long first[2] = {-1, -1}; /* kept index by direction: 0 = base is the pair's x */
+        unsigned first_col[2] = {0, 0}; /* their columns (their ids are numbers by now) */
         for (size_t k = s; k < end; k++) {
             const fx_rate *r = &p->r[k];
+            unsigned col = r->id;
             int dir = code_of(r->base) > code_of(r->quote);
             char day[11], v1[160], v2[160];
-            long other = first[dir] >= 0 ? first[dir] : first[!dir];
+            int odir = first[dir] >= 0 ? dir : !dir;
+            long other = first[odir];
             if (other >= 0) {
                 const fx_rate *f = &p->r[other];
                 bool same = first[dir] >= 0;
@@ -647,14 +660,14 @@ static void dedup_and_number(fx_rpair *p, size_t base, pendings *errs)
                         continue; /* the same rate twice: keep the first */
                 } else {
                     fx_date_format(r->day, day);
-                    fx_pos at = {r->origin->file, r->line, p->col[k]};
+                    fx_pos at = {r->origin->file, r->line, col};
                     if (same)
                         pend(errs, at,
                                             "conflicting rates for 1 %s in %s on %s: %s here, %s "
                                             "at %s:%lu:%lu",
                                             r->base.s, r->quote.s, day, small_str(r->value, v1),
                                             small_str(f->value, v2), f->origin->file, f->line,
-                                            (unsigned long)p->col[other]);
+                                            (unsigned long)first_col[odir]);
                     else
                         pend(errs, at,
                                             "conflicting rates on %s: 1 %s = %s %s here is not "
@@ -662,15 +675,14 @@ static void dedup_and_number(fx_rpair *p, size_t base, pendings *errs)
                                             day, r->base.s, small_str(r->value, v1), r->quote.s,
                                             f->base.s, small_str(f->value, v2), f->quote.s,
                                             f->origin->file, f->line,
-                                            (unsigned long)p->col[other]);
+                                            (unsigned long)first_col[odir]);
                     continue;
                 }
             }
             first[dir] = (long)out;
-            if (out != k) {
+            first_col[dir] = col;
+            if (out != k)
                 p->r[out] = p->r[k];
-                p->col[out] = p->col[k];
-            }
             p->r[out].id = (unsigned)(base + out);
             out++;
         }
@@ -756,8 +768,6 @@ fx_status fx_rates_finish(fx_rate_table *t, fx_diags *d)
         pp->desc = false;
         pp->asc = true;
         id += pp->n;
-        free(pp->col);
-        pp->col = NULL;
     }
     t->n = id;
 

@@ -13,6 +13,7 @@ typedef struct {
     fx_ccy *col_ccy; /* currency of column i (i >= 1) */
     long *col_pair;  /* pair {EUR, ccy} of column i, -1 until its first rate */
     size_t reserve;  /* rates to expect per column (from the file size) */
+    fx_rates_item *items; /* a row's rates, handed over in one call */
 } ecb_state;
 
 static bool claims(const fx_cell *c, size_t n)
@@ -39,11 +40,12 @@ static fx_status header(fx_rates_loader *L, const fx_cell *c, size_t n)
      * size / (4 n) rows is a generous guess, and a wrong one only costs
      * reallocs. Untouched reserved pages cost nothing. */
     s->reserve = L->size / (4 * (n ? n : 1)) + 16;
-    size_t most = ((size_t)64 << 20) / ((sizeof(fx_rate) + sizeof(uint32_t)) * ncur);
+    size_t most = ((size_t)64 << 20) / (sizeof(fx_rate) * ncur);
     if (s->reserve > most) /* a huge file: no more than 64 MB up front */
         s->reserve = most;
     s->col_ccy = fx_xcalloc(n, sizeof *s->col_ccy);
     s->col_pair = fx_xcalloc(n, sizeof *s->col_pair);
+    s->items = fx_xcalloc(n, sizeof *s->items);
     fx_status st = FX_OK;
     for (size_t i = 1; i <= ncur; i++) {
         s->col_pair[i] = -1;
@@ -73,23 +75,29 @@ static void row(fx_rates_loader *L, const fx_cell *c, size_t n)
         L->st = FX_E_DATA;
         return;
     }
-    size_t ncur = s->trailing ? n - 2 : n - 1;
+    static const fx_ccy eur = {"EUR"};
+    size_t ncur = s->trailing ? n - 2 : n - 1, k = 0;
     for (size_t i = 1; i <= ncur; i++) {
         const fx_cell *v = &c[i];
         if (v->len == 0 || (v->len == 3 && memcmp(v->text, "N/A", 3) == 0))
             continue; /* no rate that day */
-        fx_small val;
-        if (!fx_rates_parse_rate(L, v, &val)) {
+        fx_rates_item *it = &s->items[k];
+        if (!fx_rates_parse_rate(L, v, &it->value)) {
             L->st = FX_E_DATA;
             continue;
         }
-        static const fx_ccy eur = {"EUR"};
         if (s->col_pair[i] < 0) {
             s->col_pair[i] = fx_rates_pair(L->t, L->origin, eur, s->col_ccy[i]);
             fx_rates_reserve(L->t, (uint32_t)s->col_pair[i], s->reserve);
         }
-        fx_rates_add(L, (uint32_t)s->col_pair[i], day, eur, s->col_ccy[i], val, v->at, L->origin);
+        it->pair = (uint32_t)s->col_pair[i];
+        it->base = eur;
+        it->quote = s->col_ccy[i];
+        it->line = v->at.line;
+        it->col = v->at.col;
+        k++;
     }
+    fx_rates_add_day(L, day, L->origin, s->items, k);
     if (s->trailing && c[n - 1].len != 0)
         L->st = fx_diag_error(L->d, c[n - 1].at,
                               "a value in the unnamed last column (the header ends with a comma)");
@@ -102,6 +110,7 @@ static void done(fx_rates_loader *L)
         return;
     free(s->col_ccy);
     free(s->col_pair);
+    free(s->items);
     free(s);
     L->state = NULL;
 }

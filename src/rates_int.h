@@ -23,8 +23,9 @@ typedef struct {
     uint64_t key;  /* provider << 32 | code(x) * FX_NCODES + code(y) */
     uint32_t x, y; /* dense currency indexes */
     uint32_t prov; /* provider id */
-    fx_rate *r;    /* load order; after finish sorted by day, duplicates gone */
-    uint32_t *col; /* column of each rate, for messages; freed by finish */
+    fx_rate *r;    /* load order; after finish sorted by day, duplicates gone. Until
+                      finish a rate's id holds its value's column (for the messages of
+                      finish) rather than a second array beside r */
     size_t n, cap;
     bool asc;  /* days so far never decrease */
     bool desc; /* days so far strictly decrease (the ECB file: newest first) */
@@ -144,6 +145,22 @@ void fx_rates_reserve(fx_rate_table *t, uint32_t pair, size_t more);
  * fx_rates_pair with the same origin); at is the value's cell. */
 void fx_rates_add(fx_rates_loader *L, uint32_t pair, fx_day day, fx_ccy base, fx_ccy quote,
                   fx_small v, fx_pos at, const fx_rate_origin *origin);
+
+/* One rate of a row, for fx_rates_add_day: 1 base = value quote, in pair
+ * (from fx_rates_pair with the row's origin); line and col: the value's
+ * field. */
+typedef struct {
+    uint32_t pair;
+    fx_ccy base, quote;
+    fx_small value;
+    unsigned long line, col;
+} fx_rates_item;
+
+/* Adds the n rates of one day from one origin, as n fx_rates_add calls
+ * would: a wide file's row (ECB, BOE) in one call, the bookkeeping of the
+ * file done once per row instead of once per rate. */
+void fx_rates_add_day(fx_rates_loader *L, fx_day day, const fx_rate_origin *origin,
+                      const fx_rates_item *it, size_t n);
 /* Adds an alias (text as read) of code. */
 void fx_rates_add_alias(fx_rate_table *t, const char *s, size_t len, fx_ccy code, fx_pos at);
 
