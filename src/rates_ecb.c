@@ -13,6 +13,7 @@ typedef struct {
     fx_ccy *col_ccy; /* currency of column i (i >= 1) */
     long *col_pair;  /* pair {EUR, ccy} of column i, -1 until its first rate */
     size_t reserve;  /* rates to expect per column (from the file size) */
+    size_t rows_left; /* at most this many rows to come, this one included; 0: not known */
     fx_rates_item *items; /* a row's rates, handed over in one call */
 } ecb_state;
 
@@ -64,6 +65,15 @@ static fx_status header(fx_rates_loader *L, const fx_cell *c, size_t n)
                 break;
             }
     }
+    /* One block for all the columns' rates, a column's room starting
+     * where its first rate comes (a currency that joins late or left
+     * early takes room only for the rows it can still have). The file's
+     * lines bound its rows. */
+    size_t lines = st == FX_OK ? fx_rates_file_lines(L) : 0;
+    if (lines > 1) {
+        s->rows_left = lines - 1;
+        fx_rates_wide(L, s->rows_left, ncur);
+    }
     return st;
 }
 
@@ -88,7 +98,7 @@ static void row(fx_rates_loader *L, const fx_cell *c, size_t n)
         }
         if (s->col_pair[i] < 0) {
             s->col_pair[i] = fx_rates_pair(L->t, L->origin, eur, s->col_ccy[i]);
-            fx_rates_reserve(L->t, (uint32_t)s->col_pair[i], s->reserve);
+            fx_rates_place(L, (uint32_t)s->col_pair[i], s->rows_left ? s->rows_left : s->reserve);
         }
         it->pair = (uint32_t)s->col_pair[i];
         it->base = eur;
@@ -98,6 +108,8 @@ static void row(fx_rates_loader *L, const fx_cell *c, size_t n)
         k++;
     }
     fx_rates_add_day(L, day, L->origin, s->items, k);
+    if (s->rows_left > 1)
+        s->rows_left--;
     if (s->trailing && c[n - 1].len != 0)
         L->st = fx_diag_error(L->d, c[n - 1].at,
                               "a value in the unnamed last column (the header ends with a comma)");

@@ -33,6 +33,33 @@ bool fx_rates_cell_is(const fx_cell *c, const char *s)
     return c->len == strlen(s) && memcmp(c->text, s, c->len) == 0;
 }
 
+size_t fx_rates_file_lines(const fx_rates_loader *L)
+{
+    if (!L->regular)
+        return 0;
+    FILE *f = fopen(L->name, "rb");
+    if (!f)
+        return 0;
+    /* a line ends at a LF, a CR before a LF, or a CR alone (csvin reads
+     * all three): count the LFs and the CRs not followed by one */
+    char buf[1 << 16];
+    size_t lines = 1, n;
+    bool cr = false; /* the byte before buf was a CR */
+    while ((n = fread(buf, 1, sizeof buf, f)) > 0) {
+        for (const char *p = buf, *end = buf + n; (p = memchr(p, '\n', (size_t)(end - p))); p++)
+            lines++;
+        for (const char *p = buf, *end = buf + n; (p = memchr(p, '\r', (size_t)(end - p))); p++)
+            lines += p + 1 < end ? p[1] != '\n' : 0;
+        if (cr && buf[0] != '\n')
+            lines++;
+        cr = buf[n - 1] == '\r';
+    }
+    lines += cr;
+    bool bad = ferror(f);
+    fclose(f);
+    return bad ? 0 : lines;
+}
+
 /* The usual rate, digits with at most one '.' between digits and at most
  * 18 digits in all, read in one pass: what fx_small_parse gives for it
  * (leading zeros included), without its general scan. False for anything
@@ -204,7 +231,8 @@ static const char *file_provider(const char *shown, size_t *len)
 static fx_status load_file(fx_rate_table *t, const char *path, const char *shown, fx_diags *d)
 {
     struct stat sb;
-    size_t size = stat(path, &sb) == 0 && sb.st_size > 0 ? (size_t)sb.st_size : 0;
+    bool known = stat(path, &sb) == 0;
+    size_t size = known && sb.st_size > 0 ? (size_t)sb.st_size : 0;
     if (t->nfiles == t->filecap) {
         t->filecap = t->filecap ? 2 * t->filecap : 8;
         t->files = fx_xrealloc(t->files, t->filecap * sizeof *t->files);
@@ -214,6 +242,7 @@ static fx_status load_file(fx_rate_table *t, const char *path, const char *shown
     const char *as = shown == path ? name : fx_arena_strndup(t->arena, shown, strlen(shown));
     t->files[fi] = (fx_rfile){.name = name, .shown = as};
     fx_rates_loader L = {.t = t, .d = d, .file = fi, .name = name, .size = size,
+                         .regular = known && S_ISREG(sb.st_mode),
                          .errors_before = fx_diags_errors_in(d, name)};
     size_t plen;
     const char *prov = file_provider(t->files[fi].shown, &plen);
