@@ -92,7 +92,8 @@ static void row(fx_rates_loader *L, const fx_cell *c, size_t n)
         if (v->len == 0 || (v->len == 3 && memcmp(v->text, "N/A", 3) == 0))
             continue; /* no rate that day */
         fx_rates_item *it = &s->items[k];
-        if (!fx_rates_parse_rate(L, v, &it->value)) {
+        if (!fx_rates_quick_rate(v->text, v->len, &it->value) &&
+            !fx_rates_parse_rate(L, v, &it->value)) {
             L->st = FX_E_DATA;
             continue;
         }

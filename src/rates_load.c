@@ -60,34 +60,9 @@ size_t fx_rates_file_lines(const fx_rates_loader *L)
     return bad ? 0 : lines;
 }
 
-/* The usual rate, digits with at most one '.' between digits and at most
- * 18 digits in all, read in one pass: what fx_small_parse gives for it
- * (leading zeros included), without its general scan. False for anything
- * else, which then takes the general way. */
-static bool quick_rate(const char *s, size_t len, fx_small *v)
-{
-    if (len == 0 || len > FX_SMALL_MAX_DIGITS + 1 || s[0] == '.' || s[len - 1] == '.')
-        return false;
-    uint64_t c = 0;
-    size_t dot = len;
-    for (size_t i = 0; i < len; i++) {
-        unsigned d = (unsigned)(unsigned char)s[i] - '0';
-        if (d < 10)
-            c = c * 10 + d;
-        else if (s[i] == '.' && dot == len)
-            dot = i;
-        else
-            return false;
-    }
-    if (dot == len && len > FX_SMALL_MAX_DIGITS)
-        return false; /* 19 digits: the general way says why */
-    *v = (fx_small){(int64_t)c, dot == len ? 0 : -(int32_t)(len - dot - 1)};
-    return true;
-}
-
 bool fx_rates_parse_rate(fx_rates_loader *L, const fx_cell *c, fx_small *v)
 {
-    if (quick_rate(c->text, c->len, v) && v->coef > 0)
+    if (fx_rates_quick_rate(c->text, c->len, v))
         return true;
     fx_dec_err e = fx_small_parse(v, c->text, c->len);
     if (e == FX_DEC_SYNTAX) {
