@@ -8,7 +8,7 @@
  * newest first: a reversal), cleans of duplicates (at most one rate per
  * direction and day remains) and numbers (id). Lookups hand out pointers
  * into these arrays, so nothing is copied into a second index: the whole
- * ECB history is one 48-byte fx_rate per published rate, ~10 MB. Each
+ * ECB history is one 40-byte fx_rate per published rate, ~8.4 MB. Each
  * currency has an adjacency list of (provider, other currency, pair)
  * sorted by provider, then the other's code. A lookup, per provider in
  * the order asked, is a binary search in one pair (direct or inverse)
@@ -29,6 +29,9 @@
 #include <sys/mman.h>
 
 #include "rates_int.h"
+
+/* 40 bytes a rate (36 with 4-byte pointers): no padding, line in 32 bits */
+_Static_assert(sizeof(fx_rate) == 32 + sizeof(void *), "fx_rate has padding");
 
 /* ---- small helpers ---- */
 
@@ -486,7 +489,15 @@ void fx_rates_add_day(fx_rates_loader *L, fx_day day, const fx_rate_origin *orig
                       const fx_rates_item *it, size_t n)
 {
     fx_rate_table *t = L->t;
+    size_t added = 0;
     for (size_t i = 0; i < n; i++) {
+        if (it[i].line > UINT32_MAX) { /* fx_rate keeps 32 bits of it: 40 bytes a rate */
+            L->st = fx_diag_error(L->d, (fx_pos){L->name, it[i].line, it[i].col},
+                                  "rate: past line %lu, the last a rate can cite; split the "
+                                  "file",
+                                  (unsigned long)UINT32_MAX);
+            continue;
+        }
         fx_rpair *pp = &t->pairs[it[i].pair];
         if (pp->n == 0) {
             first_rate(t, pp);
@@ -505,18 +516,19 @@ void fx_rates_add_day(fx_rates_loader *L, fx_day day, const fx_rate_origin *orig
                       .quote = it[i].quote,
                       .value = it[i].value,
                       .origin = origin,
-                      .line = it[i].line,
+                      .line = (uint32_t)it[i].line,
                       .id = (unsigned)(it[i].col > UINT_MAX ? UINT_MAX : it[i].col)};
+        added++;
     }
-    if (n == 0)
+    if (added == 0)
         return;
-    t->n += n;
+    t->n += added;
     fx_rfile *f = &t->files[L->file];
     if (f->n == 0 || day < f->first)
         f->first = day;
     if (f->n == 0 || day > f->last)
         f->last = day;
-    f->n += n;
+    f->n += added;
 }
 
 void fx_rates_add(fx_rates_loader *L, uint32_t pair, fx_day day, fx_ccy base, fx_ccy quote,
@@ -753,7 +765,7 @@ static void dedup_and_number(fx_rpair *p, size_t base, pendings *errs)
                                             "conflicting rates for 1 %s in %s on %s: %s here, %s "
                                             "at %s:%lu:%lu",
                                             r->base.s, r->quote.s, day, small_str(r->value, v1),
-                                            small_str(f->value, v2), f->origin->file, f->line,
+                                            small_str(f->value, v2), f->origin->file, (unsigned long)f->line,
                                             (unsigned long)first_col[odir]);
                     else
                         pend(errs, at,
@@ -761,7 +773,7 @@ static void dedup_and_number(fx_rpair *p, size_t base, pendings *errs)
                                             "the exact inverse of 1 %s = %s %s at %s:%lu:%lu",
                                             day, r->base.s, small_str(r->value, v1), r->quote.s,
                                             f->base.s, small_str(f->value, v2), f->quote.s,
-                                            f->origin->file, f->line,
+                                            f->origin->file, (unsigned long)f->line,
                                             (unsigned long)first_col[odir]);
                     continue;
                 }

@@ -10,6 +10,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 
 #include "ccy.h"
 #include "date.h"
@@ -34,16 +35,18 @@ typedef struct {
     size_t provider_id;   /* the table's own number of the provider */
 } fx_rate_origin;
 
-/* One published rate: 1 base = value quote, on day. (Fields ordered so
- * that the struct has no padding: the ECB history is ~210,000 of them;
- * hence one origin pointer, not a file and a provider.) */
+/* One published rate: 1 base = value quote, on day. (40 bytes and no
+ * padding: the ECB history is ~210,000 of them, and filling them was most
+ * of the time to load it; hence one origin pointer, not a file and a
+ * provider, a 12-byte fx_small and a 32-bit line: a file of more lines
+ * is an error past its line 4,294,967,295.) */
 typedef struct {
     fx_day day;
     fx_ccy base, quote;
     unsigned id; /* dense index 0..fx_rates_count()-1 (load order), for "used" marks */
     fx_small value; /* as written in the file ("1.10" keeps its zero) */
+    uint32_t line; /* physical line of the value's field */
     const fx_rate_origin *origin; /* file and provider; lives as long as the table */
-    unsigned long line; /* physical line of the value's field */
 } fx_rate;
 
 /* How a pair was priced on a day: 1 from = num / den to (so an amount in
