@@ -513,7 +513,8 @@ void fx_rates_add_day(fx_rates_loader *L, fx_day day, const fx_rate_origin *orig
          * a rate each per row: more streams than the hardware follows, so
          * each new cache line was a miss. Ask for the line the pair's
          * next rates go to now, a row ahead of its use. */
-        __builtin_prefetch(pp->r + pp->n + 2, 1);
+        if (pp->n + 2 < pp->cap)
+            __builtin_prefetch(pp->r + pp->n + 2, 1);
         /* id holds the column until finish numbers the rates */
         pp->r[pp->n++] =
             (fx_rate){.day = day,
