@@ -13,6 +13,7 @@ typedef struct {
     fx_ccy *col_ccy; /* currency of column i (i >= 1) */
     long *col_pair;  /* pair {EUR, ccy} of column i, -1 until its first rate */
     size_t reserve;  /* rates to expect per column (from the file size) */
+    size_t most;     /* rates to reserve per column at most */
     size_t rows_left; /* at most this many rows to come, this one included; 0: not known */
     fx_rates_item *items; /* a row's rates, handed over in one call */
 } ecb_state;
@@ -37,13 +38,14 @@ static fx_status header(fx_rates_loader *L, const fx_cell *c, size_t n)
     if (ncur == 0)
         return fx_diag_error(L->d, c[0].at, "ECB header: no currency columns after \"Date\"");
     L->ncols = n;
-    /* A row holds n fields; ECB fields average 5-6 bytes ("1.1252,"), so
-     * size / (4 n) rows is a generous guess, and a wrong one only costs
-     * reallocs. Untouched reserved pages cost nothing. */
+    /* Without the file's lines (a pipe): a row holds n fields; ECB fields
+     * average 5-6 bytes ("1.1252,"), so size / (4 n) rows is a generous
+     * guess, and a wrong one only costs reallocs. Untouched reserved pages
+     * cost nothing. Either way, a huge file: no more than 64 MB up front. */
+    s->most = ((size_t)64 << 20) / (sizeof(fx_rate) * ncur);
     s->reserve = L->size / (4 * (n ? n : 1)) + 16;
-    size_t most = ((size_t)64 << 20) / (sizeof(fx_rate) * ncur);
-    if (s->reserve > most) /* a huge file: no more than 64 MB up front */
-        s->reserve = most;
+    if (s->reserve > s->most)
+        s->reserve = s->most;
     s->col_ccy = fx_xcalloc(n, sizeof *s->col_ccy);
     s->col_pair = fx_xcalloc(n, sizeof *s->col_pair);
     s->items = fx_xcalloc(n, sizeof *s->items);
@@ -99,7 +101,8 @@ static void row(fx_rates_loader *L, const fx_cell *c, size_t n)
         }
         if (s->col_pair[i] < 0) {
             s->col_pair[i] = fx_rates_pair(L->t, L->origin, eur, s->col_ccy[i]);
-            fx_rates_place(L, (uint32_t)s->col_pair[i], s->rows_left ? s->rows_left : s->reserve);
+            size_t more = s->rows_left ? s->rows_left : s->reserve;
+            fx_rates_place(L, (uint32_t)s->col_pair[i], more < s->most ? more : s->most);
         }
         it->pair = (uint32_t)s->col_pair[i];
         it->base = eur;

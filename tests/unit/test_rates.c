@@ -1346,6 +1346,62 @@ static void ecb_values_as_parsed(void **state)
     rmdir(dir);
 }
 
+/* Two ECB files of one provider fill the same pairs: the second file's
+ * rates join the first's (which lie in the first file's block), one file
+ * in no date order is sorted; the same rate twice is kept once, the first
+ * loaded. */
+static void ecb_files_share_pairs(void **state)
+{
+    (void)state;
+    char dir[] = "/tmp/fxbook-test-XXXXXX", a[64], b[64];
+    assert_non_null(mkdtemp(dir));
+    snprintf(a, sizeof a, "%s/ecb-a.csv", dir);
+    snprintf(b, sizeof b, "%s/ecb-b.csv", dir);
+    FILE *f = fopen(a, "w");
+    assert_non_null(f);
+    fputs("Date,USD,JPY,\n2025-01-03,1.03,160,\n2025-01-02,1.02,N/A,\n", f);
+    fclose(f);
+    f = fopen(b, "w");
+    assert_non_null(f);
+    fputs("Date,USD,\n2025-01-01,1.01,\n2025-01-06,1.06,\n2025-01-03,1.03,\n", f);
+    fclose(f);
+    fx_diags *d = fx_diags_new();
+    fx_rate_table *t = fx_rates_new();
+    assert_int_equal(fx_rates_load(t, dir, d), FX_OK);
+    assert_int_equal(fx_rates_finish(t, d), FX_OK);
+    assert_int_equal(fx_diags_count(d), 0);
+    assert_int_equal(fx_rates_count(t), 5);
+    static const struct {
+        const char *day, *value;
+        int file; /* 0: a, 1: b */
+        unsigned line;
+    } want[] = {{"2025-01-01", "1.01", 1, 2},
+                {"2025-01-02", "1.02", 0, 3},
+                {"2025-01-03", "1.03", 0, 2},
+                {"2025-01-06", "1.06", 1, 3}};
+    for (size_t i = 0; i < N(want); i++) {
+        const fx_rate *r = lookup_leg(t, "EUR", "USD", want[i].day);
+        fx_small v = small_of(want[i].value);
+        assert_true(r->value.coef == v.coef && r->value.exp == v.exp);
+        assert_string_equal(r->origin->file, want[i].file ? b : a);
+        assert_int_equal(r->line, want[i].line);
+        assert_true(r->id < fx_rates_count(t));
+    }
+    assert_int_equal(lookup_leg(t, "EUR", "JPY", "2025-01-03")->line, 2);
+    fx_rates_free(t);
+    fx_diags_free(d);
+    unlink(a);
+    unlink(b);
+    rmdir(dir);
+    /* one file in no date order: its pair, in the file's block, sorted */
+    t = fixture_rates_text("Date,USD,\n2025-01-02,1.02,\n2025-01-03,1.03,\n2025-01-01,1.01,\n");
+    assert_non_null(t);
+    assert_int_equal(fx_rates_count(t), 3);
+    assert_int_equal(lookup_leg(t, "EUR", "USD", "2025-01-01")->line, 4);
+    assert_int_equal(lookup_leg(t, "EUR", "USD", "2025-01-03")->line, 3);
+    fx_rates_free(t);
+}
+
 static void api_edges(void **state)
 {
     (void)state;
@@ -1399,6 +1455,7 @@ int main(void)
         cmocka_unit_test(targets),
         cmocka_unit_test(api_edges),
         cmocka_unit_test(ecb_values_as_parsed),
+        cmocka_unit_test(ecb_files_share_pairs),
         cmocka_unit_test(provenance_folder),
         cmocka_unit_test(provenance_messages),
         cmocka_unit_test(provenance_long_sources),
