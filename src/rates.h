@@ -207,8 +207,10 @@ size_t fx_rates_files(const fx_rate_table *t);
 const char *fx_rates_file_name(const fx_rate_table *t, size_t i);
 /* The name the workbook shows (fx_rates_load_as); NULL past the last. */
 const char *fx_rates_file_shown(const fx_rate_table *t, size_t i);
-/* The bytes read and their SHA-256 (lower-case hex), taken while the
- * file was read (it is read once); -1 and NULL past the last file. */
+/* The bytes read and their SHA-256 (lower-case hex), taken from the very
+ * bytes the rates were read from, as they were read (counting an ECB
+ * file's lines beforehand, to size its table, takes no part); -1 and NULL
+ * past the last file. */
 long long fx_rates_file_size(const fx_rate_table *t, size_t i);
 const char *fx_rates_file_sha256(const fx_rate_table *t, size_t i);
 bool fx_rates_file_range(const fx_rate_table *t, size_t i, fx_day *first, fx_day *last,

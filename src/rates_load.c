@@ -1,8 +1,10 @@
 /* rates_load - reading rates files and folders (SPEC 3, 8): the folder
- * walk, one file read once (its size and SHA-256 taken from the bytes
- * read), the header handed to the registered readers in turn, and the
- * cell checks every format shares. Invariant: every message of a file
- * names it with the line and column of the field at fault. */
+ * walk, one file's rates read in one pass (its size and SHA-256 taken
+ * from the bytes that pass reads; a wide file's lines may be counted
+ * beforehand, for sizing only), the header handed to the registered
+ * readers in turn, and the cell checks every format shares. Invariant:
+ * every message of a file names it with the line and column of the field
+ * at fault. */
 #include <dirent.h>
 #include <errno.h>
 #include <stdint.h>
@@ -223,7 +225,7 @@ static fx_status load_file(fx_rate_table *t, const char *path, const char *shown
     const char *prov = file_provider(t->files[fi].shown, &plen);
     L.origin = fx_rates_origin(&L, prov, plen);
     fx_pos cut = {0};
-    /* size and SHA-256 from the bytes the reader reads: the file is read once */
+    /* size and SHA-256 from the bytes the rates come from, as they are read */
     fx_digest dg;
     fx_digest_init(&dg);
     fx_csvin_opts o = {.tap = fx_digest_tap, .tap_ctx = &dg, .unterminated = &cut};
