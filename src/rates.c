@@ -409,8 +409,9 @@ void fx_rates_reserve(fx_rate_table *t, uint32_t pair, size_t more)
  * kernel may back it with huge pages: one fault and one clear per 2 MB
  * instead of per 4 KB. Faulting in pages no allocation had touched was a
  * third of the time to load the ECB history (its 210,545 rates fill about
- * 10 MB). A small one (a test's file) is an ordinary allocation: a huge
- * page would be mostly empty. */
+ * 8.4 MB). A small one (a test's file) is an ordinary allocation: a huge
+ * page would be mostly empty. Where the kernel gives no huge pages (THP
+ * off), the mapping is 4 KB pages, as malloc's would be. */
 enum { HUGE_PAGE = 2u << 20, BLOCK_MAPPED = 2 * HUGE_PAGE };
 
 static fx_rate *block_new(fx_rate_table *t, size_t n)
@@ -771,7 +772,8 @@ static void dedup_and_number(fx_rpair *p, size_t base, pendings *errs)
                                             "conflicting rates for 1 %s in %s on %s: %s here, %s "
                                             "at %s:%lu:%lu",
                                             r->base.s, r->quote.s, day, small_str(r->value, v1),
-                                            small_str(f->value, v2), f->origin->file, (unsigned long)f->line,
+                                            small_str(f->value, v2), f->origin->file,
+                                            (unsigned long)f->line,
                                             (unsigned long)first_col[odir]);
                     else
                         pend(errs, at,
