@@ -178,8 +178,8 @@ typedef struct {
 } fx_rates_item;
 
 /* Adds the n rates of one day from one origin, as n fx_rates_add calls
- * would: a wide file's row (ECB, BOE) in one call, the bookkeeping of the
- * file done once per row instead of once per rate. */
+ * would: a wide file's row (the ECB history's) in one call, the
+ * bookkeeping of the file done once per row instead of once per rate. */
 void fx_rates_add_day(fx_rates_loader *L, fx_day day, const fx_rate_origin *origin,
                       const fx_rates_item *it, size_t n);
 /* Adds an alias (text as read) of code. */

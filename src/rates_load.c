@@ -44,10 +44,11 @@ size_t fx_rates_file_lines(const fx_rates_loader *L)
         return 0;
     /* a line ends at a LF, a CR before a LF, or a CR alone (csvin reads
      * all three): count the LFs and the CRs not followed by one */
-    char buf[1 << 16];
+    enum { CHUNK = 1 << 16 };
+    char *buf = fx_xmalloc(CHUNK);
     size_t lines = 1, n;
     bool cr = false; /* the byte before buf was a CR */
-    while ((n = fread(buf, 1, sizeof buf, f)) > 0) {
+    while ((n = fread(buf, 1, CHUNK, f)) > 0) {
         for (const char *p = buf, *end = buf + n; (p = memchr(p, '\n', (size_t)(end - p))); p++)
             lines++;
         for (const char *p = buf, *end = buf + n; (p = memchr(p, '\r', (size_t)(end - p))); p++)
@@ -59,6 +60,7 @@ size_t fx_rates_file_lines(const fx_rates_loader *L)
     lines += cr;
     bool bad = ferror(f);
     fclose(f);
+    free(buf);
     return bad ? 0 : lines;
 }
 
