@@ -364,25 +364,70 @@ static void reader_clear(reader *r, struct csv_parser *p)
     free(r->text);
 }
 
-/* True when n bytes (no LF among them) are all plain() or commas: no
- * NUL, quote, CR or byte >= 0x80. Eight bytes a step: a byte is zero in
- * x exactly when (x - 0x01..) & ~x has its high bit. */
-static bool plain_line(const unsigned char *s, size_t n)
+/* 0x80 in each byte of x that is zero, 0 in the others. Exact per byte:
+ * (b & 0x7F) + 0x7F carries into bit 7 exactly when b & 0x7F is not
+ * zero, and never into the next byte (the shorter (x - 0x01..) & ~x only
+ * tells whether some byte is zero: a borrow marks bytes after a zero). */
+static inline uint64_t zero_bytes(uint64_t x)
+{
+    const uint64_t low7 = 0x7F7F7F7F7F7F7F7Full;
+    return ~(((x & low7) + low7) | x | low7);
+}
+
+/* One record of the fast path: a line of n bytes (no LF) at s, copied to
+ * r->text, cut at its commas into r->cells. False when the line is not
+ * plain (a NUL, quote, CR or byte >= 0x80) or a field is over the limit:
+ * the slow way then takes it and names what is wrong. Eight bytes a step
+ * on a little-endian machine (the bytes of a word in the order of the
+ * text): the check, the copy and the commas of a word at once, instead
+ * of a check pass, a copy and a memchr per field. */
+static bool fast_line(reader *r, const char *s, size_t n, size_t *ncells)
 {
     const uint64_t ones = 0x0101010101010101ull, highs = 0x8080808080808080ull;
-    size_t i = 0;
+    char *out = r->text;
+    size_t k = 0, start = 0, i = 0;
+#define FAST_CELL(stop)                                                                     \
+    do {                                                                                    \
+        if ((stop) - start > FX_CSVIN_MAX_FIELD)                                            \
+            return false;                                                                   \
+        if (k == r->cellcap) {                                                              \
+            r->cellcap = r->cellcap ? 2 * r->cellcap : 32;                                  \
+            r->cells = fx_xrealloc(r->cells, r->cellcap * sizeof *r->cells);                \
+            r->offs = fx_xrealloc(r->offs, r->cellcap * sizeof *r->offs);                   \
+        }                                                                                   \
+        r->cells[k++] = (fx_cell){out + start, (stop) - start,                              \
+                                  {r->name, r->line, r->col + start}, false};               \
+        start = (stop) + 1;                                                                 \
+    } while (0)
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
     for (; i + 8 <= n; i += 8) {
         uint64_t w;
         memcpy(&w, s + i, 8);
-        uint64_t q = w ^ (ones * '"'), cr = w ^ (ones * '\r');
-        uint64_t bad = (w & highs) | ((w - ones) & ~w & highs) | ((q - ones) & ~q & highs) |
-                       ((cr - ones) & ~cr & highs);
-        if (bad)
+        if ((w & highs) | zero_bytes(w) | zero_bytes(w ^ (ones * '"')) |
+            zero_bytes(w ^ (ones * '\r')))
             return false;
+        uint64_t commas = zero_bytes(w ^ (ones * ','));
+        uint64_t cut = w & ~((commas >> 7) * 0xFF); /* each comma a NUL */
+        memcpy(out + i, &cut, 8);
+        for (; commas; commas &= commas - 1)
+            FAST_CELL(i + (size_t)__builtin_ctzll(commas) / 8);
     }
-    for (; i < n; i++)
-        if (s[i] != ',' && !plain(s[i]))
+#endif
+    for (; i < n; i++) {
+        unsigned char c = (unsigned char)s[i];
+        if (c == ',') {
+            out[i] = '\0';
+            FAST_CELL(i);
+        } else if (plain(c)) {
+            out[i] = (char)c;
+        } else {
             return false;
+        }
+    }
+    out[n] = '\0';
+    FAST_CELL(n);
+#undef FAST_CELL
+    *ncells = k;
     return true;
 }
 
@@ -409,40 +454,13 @@ static size_t fast_rows(reader *r, const char *buf, size_t len)
             s++;
             continue;
         }
-        size_t n = (size_t)(nl - s);
+        size_t n = (size_t)(nl - s), k;
         if (!r->text || n + 1 > r->textcap) {
             while (n + 1 > r->textcap)
                 r->textcap = r->textcap ? 2 * r->textcap : 4096;
             r->text = fx_xrealloc(r->text, r->textcap);
         }
-        if (!plain_line((const unsigned char *)s, n))
-            break;
-        /* copy, cut at the commas (memchr: the library's vector loop) */
-        char *out = r->text;
-        memcpy(out, s, n);
-        out[n] = '\0';
-        size_t k = 0, start = 0;
-        bool ok = true;
-        for (;;) {
-            char *comma = memchr(out + start, ',', n - start);
-            size_t stop = comma ? (size_t)(comma - out) : n;
-            if (stop - start > FX_CSVIN_MAX_FIELD) {
-                ok = false; /* the slow way names it */
-                break;
-            }
-            out[stop] = '\0';
-            if (k == r->cellcap) {
-                r->cellcap = r->cellcap ? 2 * r->cellcap : 32;
-                r->cells = fx_xrealloc(r->cells, r->cellcap * sizeof *r->cells);
-                r->offs = fx_xrealloc(r->offs, r->cellcap * sizeof *r->offs);
-            }
-            r->cells[k++] = (fx_cell){out + start, stop - start,
-                                      {r->name, r->line, r->col + start}, false};
-            if (!comma)
-                break;
-            start = stop + 1;
-        }
-        if (!ok)
+        if (!fast_line(r, s, n, &k))
             break;
         fx_status st = r->fn(r->ctx, r->cells, k);
         if (st != FX_OK) {

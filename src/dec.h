@@ -65,8 +65,10 @@ typedef struct {
     long exp;
 } fx_dec;
 
-/* A small exact decimal: rates (at most 18 significant digits). */
-typedef struct {
+/* A small exact decimal: rates (at most 18 significant digits). Packed to
+ * its 12 bytes (no 4 bytes of tail padding): a rate table holds one per
+ * rate (rates.h's fx_rate). */
+typedef struct __attribute__((packed, aligned(4))) {
     int64_t coef;
     int32_t exp; /* value = coef * 10^exp */
 } fx_small;

@@ -10,6 +10,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 
 #include "ccy.h"
 #include "date.h"
@@ -34,16 +35,18 @@ typedef struct {
     size_t provider_id;   /* the table's own number of the provider */
 } fx_rate_origin;
 
-/* One published rate: 1 base = value quote, on day. (Fields ordered so
- * that the struct has no padding: the ECB history is ~210,000 of them;
- * hence one origin pointer, not a file and a provider.) */
+/* One published rate: 1 base = value quote, on day. (40 bytes and no
+ * padding: the ECB history is ~210,000 of them, and filling them was most
+ * of the time to load it; hence one origin pointer, not a file and a
+ * provider, a 12-byte fx_small and a 32-bit line: a file of more lines
+ * is an error past its line 4,294,967,295.) */
 typedef struct {
     fx_day day;
     fx_ccy base, quote;
     unsigned id; /* dense index 0..fx_rates_count()-1 (load order), for "used" marks */
     fx_small value; /* as written in the file ("1.10" keeps its zero) */
+    uint32_t line; /* physical line of the value's field */
     const fx_rate_origin *origin; /* file and provider; lives as long as the table */
-    unsigned long line; /* physical line of the value's field */
 } fx_rate;
 
 /* How a pair was priced on a day: 1 from = num / den to (so an amount in
@@ -204,8 +207,10 @@ size_t fx_rates_files(const fx_rate_table *t);
 const char *fx_rates_file_name(const fx_rate_table *t, size_t i);
 /* The name the workbook shows (fx_rates_load_as); NULL past the last. */
 const char *fx_rates_file_shown(const fx_rate_table *t, size_t i);
-/* The bytes read and their SHA-256 (lower-case hex), taken while the
- * file was read (it is read once); -1 and NULL past the last file. */
+/* The bytes read and their SHA-256 (lower-case hex), taken from the very
+ * bytes the rates were read from, as they were read (counting an ECB
+ * file's lines beforehand, to size its table, takes no part); -1 and NULL
+ * past the last file. */
 long long fx_rates_file_size(const fx_rate_table *t, size_t i);
 const char *fx_rates_file_sha256(const fx_rate_table *t, size_t i);
 bool fx_rates_file_range(const fx_rate_table *t, size_t i, fx_day *first, fx_day *last,

@@ -13,6 +13,9 @@ typedef struct {
     fx_ccy *col_ccy; /* currency of column i (i >= 1) */
     long *col_pair;  /* pair {EUR, ccy} of column i, -1 until its first rate */
     size_t reserve;  /* rates to expect per column (from the file size) */
+    size_t most;     /* rates to reserve per column at most */
+    size_t rows_left; /* at most this many rows to come, this one included; 0: not known */
+    fx_rates_item *items; /* a row's rates, handed over in one call */
 } ecb_state;
 
 static bool claims(const fx_cell *c, size_t n)
@@ -35,15 +38,17 @@ static fx_status header(fx_rates_loader *L, const fx_cell *c, size_t n)
     if (ncur == 0)
         return fx_diag_error(L->d, c[0].at, "ECB header: no currency columns after \"Date\"");
     L->ncols = n;
-    /* A row holds n fields; ECB fields average 5-6 bytes ("1.1252,"), so
-     * size / (4 n) rows is a generous guess, and a wrong one only costs
-     * reallocs. Untouched reserved pages cost nothing. */
+    /* Without the file's lines (a pipe): a row holds n fields; ECB fields
+     * average 5-6 bytes ("1.1252,"), so size / (4 n) rows is a generous
+     * guess, and a wrong one only costs reallocs. Untouched reserved pages
+     * cost nothing. Either way, a huge file: no more than 64 MB up front. */
+    s->most = ((size_t)64 << 20) / (sizeof(fx_rate) * ncur);
     s->reserve = L->size / (4 * (n ? n : 1)) + 16;
-    size_t most = ((size_t)64 << 20) / ((sizeof(fx_rate) + sizeof(uint32_t)) * ncur);
-    if (s->reserve > most) /* a huge file: no more than 64 MB up front */
-        s->reserve = most;
+    if (s->reserve > s->most)
+        s->reserve = s->most;
     s->col_ccy = fx_xcalloc(n, sizeof *s->col_ccy);
     s->col_pair = fx_xcalloc(n, sizeof *s->col_pair);
+    s->items = fx_xcalloc(n, sizeof *s->items);
     fx_status st = FX_OK;
     for (size_t i = 1; i <= ncur; i++) {
         s->col_pair[i] = -1;
@@ -62,6 +67,15 @@ static fx_status header(fx_rates_loader *L, const fx_cell *c, size_t n)
                 break;
             }
     }
+    /* One block for all the columns' rates, a column's room starting
+     * where its first rate comes (a currency that joins late or left
+     * early takes room only for the rows it can still have). The file's
+     * lines bound its rows. */
+    size_t lines = st == FX_OK ? fx_rates_file_lines(L) : 0;
+    if (lines > 1) {
+        s->rows_left = lines - 1;
+        fx_rates_wide(L, s->rows_left, ncur);
+    }
     return st;
 }
 
@@ -73,23 +87,33 @@ static void row(fx_rates_loader *L, const fx_cell *c, size_t n)
         L->st = FX_E_DATA;
         return;
     }
-    size_t ncur = s->trailing ? n - 2 : n - 1;
+    static const fx_ccy eur = {"EUR"};
+    size_t ncur = s->trailing ? n - 2 : n - 1, k = 0;
     for (size_t i = 1; i <= ncur; i++) {
         const fx_cell *v = &c[i];
         if (v->len == 0 || (v->len == 3 && memcmp(v->text, "N/A", 3) == 0))
             continue; /* no rate that day */
-        fx_small val;
-        if (!fx_rates_parse_rate(L, v, &val)) {
+        fx_rates_item *it = &s->items[k];
+        if (!fx_rates_quick_rate(v->text, v->len, &it->value) &&
+            !fx_rates_parse_rate(L, v, &it->value)) {
             L->st = FX_E_DATA;
             continue;
         }
-        static const fx_ccy eur = {"EUR"};
         if (s->col_pair[i] < 0) {
             s->col_pair[i] = fx_rates_pair(L->t, L->origin, eur, s->col_ccy[i]);
-            fx_rates_reserve(L->t, (uint32_t)s->col_pair[i], s->reserve);
+            size_t more = s->rows_left ? s->rows_left : s->reserve;
+            fx_rates_place(L, (uint32_t)s->col_pair[i], more < s->most ? more : s->most);
         }
-        fx_rates_add(L, (uint32_t)s->col_pair[i], day, eur, s->col_ccy[i], val, v->at, L->origin);
+        it->pair = (uint32_t)s->col_pair[i];
+        it->base = eur;
+        it->quote = s->col_ccy[i];
+        it->line = v->at.line;
+        it->col = v->at.col;
+        k++;
     }
+    fx_rates_add_day(L, day, L->origin, s->items, k);
+    if (s->rows_left > 1)
+        s->rows_left--;
     if (s->trailing && c[n - 1].len != 0)
         L->st = fx_diag_error(L->d, c[n - 1].at,
                               "a value in the unnamed last column (the header ends with a comma)");
@@ -102,6 +126,7 @@ static void done(fx_rates_loader *L)
         return;
     free(s->col_ccy);
     free(s->col_pair);
+    free(s->items);
     free(s);
     L->state = NULL;
 }

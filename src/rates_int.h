@@ -23,9 +23,11 @@ typedef struct {
     uint64_t key;  /* provider << 32 | code(x) * FX_NCODES + code(y) */
     uint32_t x, y; /* dense currency indexes */
     uint32_t prov; /* provider id */
-    fx_rate *r;    /* load order; after finish sorted by day, duplicates gone */
-    uint32_t *col; /* column of each rate, for messages; freed by finish */
+    fx_rate *r;    /* load order; after finish sorted by day, duplicates gone. Until
+                      finish a rate's id holds its value's column (for the messages of
+                      finish) rather than a second array beside r */
     size_t n, cap;
+    bool own;  /* r is the pair's own allocation (else it lies in a block of the table) */
     bool asc;  /* days so far never decrease */
     bool desc; /* days so far strictly decrease (the ECB file: newest first) */
 } fx_rpair;
@@ -63,6 +65,13 @@ typedef struct {
     uint32_t order;
 } fx_rprov;
 
+/* A block of rates shared by the pairs of a wide file (fx_rates_wide). */
+typedef struct {
+    void *p;
+    size_t bytes;
+    bool mapped; /* mmap'ed (else malloc'ed) */
+} fx_rblock;
+
 struct fx_rate_table {
     fx_arena *arena; /* file names, origins, providers, alias strings */
 
@@ -84,6 +93,9 @@ struct fx_rate_table {
 
     fx_rfile *files;
     size_t nfiles, filecap;
+
+    fx_rblock *blocks;
+    size_t nblocks;
 
     fx_ralias *aliases;
     size_t naliases, aliascap;
@@ -127,6 +139,9 @@ struct fx_rates_loader {
     size_t ncols;                   /* fields a row must have (0: any) */
     const char *short_hint;         /* said when a row has one field too few */
     size_t size;                    /* bytes in the file (stat), for reserving */
+    bool regular;                   /* a regular file (it can be read twice) */
+    fx_rate *block;                 /* fx_rates_wide's block: rates free from block_used on */
+    size_t block_used, block_cap;
     size_t errors_before;           /* errors of this file's name before it was read */
     void *state;                    /* the reader's */
     fx_status st;
@@ -140,19 +155,73 @@ const fx_rate_origin *fx_rates_origin(fx_rates_loader *L, const char *provider, 
 uint32_t fx_rates_pair(fx_rate_table *t, const fx_rate_origin *o, fx_ccy a, fx_ccy b);
 /* Room for `more` rates in a pair without a realloc. */
 void fx_rates_reserve(fx_rate_table *t, uint32_t pair, size_t more);
+/* A wide file (the ECB history: a column per currency, a row per day)
+ * of at most `rows` rows of `cols` rates: its pairs share one block sized
+ * for them, rather than each growing its own. */
+void fx_rates_wide(fx_rates_loader *L, size_t rows, size_t cols);
+/* Room for `more` rates in a pair that has none yet: in the wide block
+ * when it has that room, else as fx_rates_reserve. */
+void fx_rates_place(fx_rates_loader *L, uint32_t pair, size_t more);
 /* Adds 1 base = v quote on day to pair (of base and quote, from
  * fx_rates_pair with the same origin); at is the value's cell. */
 void fx_rates_add(fx_rates_loader *L, uint32_t pair, fx_day day, fx_ccy base, fx_ccy quote,
                   fx_small v, fx_pos at, const fx_rate_origin *origin);
+
+/* One rate of a row, for fx_rates_add_day: 1 base = value quote, in pair
+ * (from fx_rates_pair with the row's origin); line and col: the value's
+ * field. */
+typedef struct {
+    uint32_t pair;
+    fx_ccy base, quote;
+    fx_small value;
+    unsigned long line, col;
+} fx_rates_item;
+
+/* Adds the n rates of one day from one origin, as n fx_rates_add calls
+ * would: a wide file's row (the ECB history's) in one call, the
+ * bookkeeping of the file done once per row instead of once per rate. */
+void fx_rates_add_day(fx_rates_loader *L, fx_day day, const fx_rate_origin *origin,
+                      const fx_rates_item *it, size_t n);
 /* Adds an alias (text as read) of code. */
 void fx_rates_add_alias(fx_rate_table *t, const char *s, size_t len, fx_ccy code, fx_pos at);
 
 /* ---- the cell checks every reader shares (rates_load.c) ---- */
 
 bool fx_rates_cell_is(const fx_cell *c, const char *s);
+/* Lines in L's file, counted ahead of the read: an upper bound on its
+ * rows for sizing (the read itself decides what the rows are). 0 when not
+ * known: not a regular file (a pipe is read once), or unreadable. */
+size_t fx_rates_file_lines(const fx_rates_loader *L);
 /* A positive plain decimal of at most 18 significant digits; reported
  * ("rate: ...") and false otherwise. */
 bool fx_rates_parse_rate(fx_rates_loader *L, const fx_cell *c, fx_small *v);
+
+/* The usual rate: digits with at most one '.' between digits, at most 18
+ * digits in all, not zero, read in one pass. Gives what fx_small_parse
+ * gives for it (leading zeros included); false for anything else, which
+ * fx_rates_parse_rate then reads the general way (and reports). Inline: a
+ * wide file calls it for every cell. */
+static inline bool fx_rates_quick_rate(const char *s, size_t len, fx_small *v)
+{
+    if (len == 0 || len > FX_SMALL_MAX_DIGITS + 1 || s[0] == '.' || s[len - 1] == '.')
+        return false;
+    uint64_t c = 0;
+    size_t dot = len;
+    for (size_t i = 0; i < len; i++) {
+        unsigned d = (unsigned)(unsigned char)s[i] - '0';
+        if (d < 10)
+            c = c * 10 + d;
+        else if (s[i] == '.' && dot == len)
+            dot = i;
+        else
+            return false;
+    }
+    if ((dot == len && len > FX_SMALL_MAX_DIGITS) || c == 0)
+        return false; /* 19 digits: the general way says why; zero is no rate */
+    *v = (fx_small){(int64_t)c, dot == len ? 0 : -(int32_t)(len - dot - 1)};
+    return true;
+}
+
 /* An ISO date that exists; reported ("WHAT: ...") and false otherwise. */
 bool fx_rates_parse_day(fx_rates_loader *L, const fx_cell *c, const char *what, fx_day *day);
 /* Three capital letters; reported ("WHAT: ...") and false otherwise. */

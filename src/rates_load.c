@@ -1,8 +1,10 @@
 /* rates_load - reading rates files and folders (SPEC 3, 8): the folder
- * walk, one file read once (its size and SHA-256 taken from the bytes
- * read), the header handed to the registered readers in turn, and the
- * cell checks every format shares. Invariant: every message of a file
- * names it with the line and column of the field at fault. */
+ * walk, one file's rates read in one pass (its size and SHA-256 taken
+ * from the bytes that pass reads; a wide file's lines may be counted
+ * beforehand, for sizing only), the header handed to the registered
+ * readers in turn, and the cell checks every format shares. Invariant:
+ * every message of a file names it with the line and column of the field
+ * at fault. */
 #include <dirent.h>
 #include <errno.h>
 #include <stdint.h>
@@ -33,34 +35,38 @@ bool fx_rates_cell_is(const fx_cell *c, const char *s)
     return c->len == strlen(s) && memcmp(c->text, s, c->len) == 0;
 }
 
-/* The usual rate, digits with at most one '.' between digits and at most
- * 18 digits in all, read in one pass: what fx_small_parse gives for it
- * (leading zeros included), without its general scan. False for anything
- * else, which then takes the general way. */
-static bool quick_rate(const char *s, size_t len, fx_small *v)
+size_t fx_rates_file_lines(const fx_rates_loader *L)
 {
-    if (len == 0 || len > FX_SMALL_MAX_DIGITS + 1 || s[0] == '.' || s[len - 1] == '.')
-        return false;
-    uint64_t c = 0;
-    size_t dot = len;
-    for (size_t i = 0; i < len; i++) {
-        unsigned d = (unsigned)(unsigned char)s[i] - '0';
-        if (d < 10)
-            c = c * 10 + d;
-        else if (s[i] == '.' && dot == len)
-            dot = i;
-        else
-            return false;
+    if (!L->regular)
+        return 0;
+    FILE *f = fopen(L->name, "rb");
+    if (!f)
+        return 0;
+    /* a line ends at a LF, a CR before a LF, or a CR alone (csvin reads
+     * all three): count the LFs and the CRs not followed by one */
+    enum { CHUNK = 1 << 16 };
+    char *buf = fx_xmalloc(CHUNK);
+    size_t lines = 1, n;
+    bool cr = false; /* the byte before buf was a CR */
+    while ((n = fread(buf, 1, CHUNK, f)) > 0) {
+        for (const char *p = buf, *end = buf + n; (p = memchr(p, '\n', (size_t)(end - p))); p++)
+            lines++;
+        for (const char *p = buf, *end = buf + n; (p = memchr(p, '\r', (size_t)(end - p))); p++)
+            lines += p + 1 < end ? p[1] != '\n' : 0;
+        if (cr && buf[0] != '\n')
+            lines++;
+        cr = buf[n - 1] == '\r';
     }
-    if (dot == len && len > FX_SMALL_MAX_DIGITS)
-        return false; /* 19 digits: the general way says why */
-    *v = (fx_small){(int64_t)c, dot == len ? 0 : -(int32_t)(len - dot - 1)};
-    return true;
+    lines += cr;
+    bool bad = ferror(f);
+    fclose(f);
+    free(buf);
+    return bad ? 0 : lines;
 }
 
 bool fx_rates_parse_rate(fx_rates_loader *L, const fx_cell *c, fx_small *v)
 {
-    if (quick_rate(c->text, c->len, v) && v->coef > 0)
+    if (fx_rates_quick_rate(c->text, c->len, v))
         return true;
     fx_dec_err e = fx_small_parse(v, c->text, c->len);
     if (e == FX_DEC_SYNTAX) {
@@ -204,7 +210,8 @@ static const char *file_provider(const char *shown, size_t *len)
 static fx_status load_file(fx_rate_table *t, const char *path, const char *shown, fx_diags *d)
 {
     struct stat sb;
-    size_t size = stat(path, &sb) == 0 && sb.st_size > 0 ? (size_t)sb.st_size : 0;
+    bool known = stat(path, &sb) == 0;
+    size_t size = known && sb.st_size > 0 ? (size_t)sb.st_size : 0;
     if (t->nfiles == t->filecap) {
         t->filecap = t->filecap ? 2 * t->filecap : 8;
         t->files = fx_xrealloc(t->files, t->filecap * sizeof *t->files);
@@ -214,12 +221,13 @@ static fx_status load_file(fx_rate_table *t, const char *path, const char *shown
     const char *as = shown == path ? name : fx_arena_strndup(t->arena, shown, strlen(shown));
     t->files[fi] = (fx_rfile){.name = name, .shown = as};
     fx_rates_loader L = {.t = t, .d = d, .file = fi, .name = name, .size = size,
+                         .regular = known && S_ISREG(sb.st_mode),
                          .errors_before = fx_diags_errors_in(d, name)};
     size_t plen;
     const char *prov = file_provider(t->files[fi].shown, &plen);
     L.origin = fx_rates_origin(&L, prov, plen);
     fx_pos cut = {0};
-    /* size and SHA-256 from the bytes the reader reads: the file is read once */
+    /* size and SHA-256 from the bytes the rates come from, as they are read */
     fx_digest dg;
     fx_digest_init(&dg);
     fx_csvin_opts o = {.tap = fx_digest_tap, .tap_ctx = &dg, .unterminated = &cut};

@@ -122,6 +122,24 @@ static const struct {
     /* valid XML 1.0 characters, so accepted: U+FFFD, U+FDD0, U+FDEF, U+1FFFE, U+10FFFF */
     {"other noncharacters pass", "\xEF\xBF\xBD,\xEF\xB7\x90\xEF\xB7\xAF,\xF0\x9F\xBF\xBE,\xF4\x8F\xBF\xBF\n", 0,
      "1:1=\xEF\xBF\xBD|1:3=\xEF\xB7\x90\xEF\xB7\xAF|1:6=\xF0\x9F\xBF\xBE|1:8=\xF4\x8F\xBF\xBF|\n", ""},
+    /* lines of a word (8 bytes) and more: the fast path takes them a word
+     * at a time; commas, and anything it leaves to the slow way, inside a word */
+    {"commas in words", "abcdefg,hijklmn,,opq,r,stuvwxyz0123,4\n", 0,
+     "1:1=abcdefg|1:9=hijklmn|1:17=|1:18=opq|1:22=r|1:24=stuvwxyz0123|1:37=4|\n", ""},
+    {"a word of commas", ",,,,,,,,,,,,,,,,x\n", 0,
+     "1:1=|1:2=|1:3=|1:4=|1:5=|1:6=|1:7=|1:8=|1:9=|1:10=|1:11=|1:12=|1:13=|1:14=|1:15=|1:16=|"
+     "1:17=x|\n", ""},
+    {"a quote in the second word", "abcdefgh,ij\"k,l\n", 0, "",
+     "t.csv:1:12: error: quote inside an unquoted field; quote the whole field and double the quote (\"a \"\"b\"\" c\")\n"},
+    {"a CR in the second word ends the line", "abcdefghij\rk,lmnopqrstu\n", 0,
+     "1:1=abcdefghij|\n2:1=k|2:3=lmnopqrstu|\n", ""},
+    {"a NUL in the second word", "abcdefghijk\0,l\n", 15, "",
+     "t.csv:1:12: error: NUL byte: this is not a UTF-8 text file (UTF-16?); save it as UTF-8\n"},
+    {"UTF-8 in the second word", "abcdefgh\xC3\xA9,ijklmnop,q\n", 0,
+     "1:1=abcdefgh\xC3\xA9|1:11=ijklmnop|1:20=q|\n", ""},
+    {"ECB rows", "2025-05-09,1.1252,163.36,1.9558,N/A,24.946,\n2025-05-08,1.1297,163.45,1.9558,N/A,24.924,\n", 0,
+     "1:1=2025-05-09|1:12=1.1252|1:19=163.36|1:26=1.9558|1:33=N/A|1:37=24.946|1:44=|\n"
+     "2:1=2025-05-08|2:12=1.1297|2:19=163.45|2:26=1.9558|2:33=N/A|2:37=24.924|2:44=|\n", ""},
     /* a last line without a line end is read whole */
     {"last field whole at eof", "Date,USD,\n2025-01-22,1.9554,6.9358", 0,
      "1:1=Date|1:6=USD|1:10=|\n2:1=2025-01-22|2:12=1.9554|2:19=6.9358|\n", ""},

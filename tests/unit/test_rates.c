@@ -1266,6 +1266,142 @@ static void provenance_long_source_cell(void **state)
     free(csv);
 }
 
+/* Every rate of an ECB file is read as fx_small_parse reads its text,
+ * whichever way the loader takes it (the quick parse of the usual rates,
+ * the general one for the rest): all strings of 1 to 5 characters over
+ * "09./:a" ('/' and ':' are the bytes either side of the digits), of 6
+ * and 7 over "019.", of 8 over "05.", and longer and odd ones, each on
+ * its own day. A text the general parse rejects, or zero, gives no rate
+ * that day. */
+static void ecb_values_as_parsed(void **state)
+{
+    (void)state;
+    GPtrArray *vals = g_ptr_array_new_with_free_func(g_free);
+    for (int len = 1; len <= 8; len++) {
+        const char *a = len <= 5 ? "09./:a" : len <= 7 ? "019." : "05.";
+        size_t na = strlen(a), total = 1;
+        for (int i = 0; i < len; i++)
+            total *= na;
+        for (size_t k = 0; k < total; k++) {
+            char v[9];
+            size_t x = k;
+            for (int i = 0; i < len; i++, x /= na)
+                v[i] = a[x % na];
+            v[len] = '\0';
+            g_ptr_array_add(vals, g_strdup(v));
+        }
+    }
+    static const char *const odd[] = {
+        "123456789.12", "0.000000001", "999999999999999999", "9999999999999999999",
+        "99999999999999999.9", "9.99999999999999999", "1.0000000000000000000", "00000000.1",
+        "0000000001", "12345678.9", "1234567.89", "163.36", "18606.59", "0.58231", "372816",
+        "1e5", "1.2.3", "-1", "+1", " 1", "1 ", "1\xC3\xA9", "\xC3\xA9", "1.5\xC3\xA9", "0x10",
+        "N/A1", "1\t", "12345678901234567890", "1234567890.1234567890"};
+    for (size_t i = 0; i < N(odd); i++)
+        g_ptr_array_add(vals, g_strdup(odd[i]));
+
+    char dir[] = "/tmp/fxbook-test-XXXXXX", path[64];
+    assert_non_null(mkdtemp(dir));
+    snprintf(path, sizeof path, "%s/ecb.csv", dir);
+    FILE *f = fopen(path, "w");
+    assert_non_null(f);
+    fputs("Date,USD,\n", f);
+    fx_day first = fixture_day("1990-01-01");
+    for (size_t i = vals->len; i-- > 0;) { /* newest first, as the ECB writes it */
+        char day[11];
+        fx_date_format(first + (fx_day)i, day);
+        fprintf(f, "%s,%s,\n", day, (const char *)g_ptr_array_index(vals, i));
+    }
+    fclose(f);
+
+    fx_diags *d = fx_diags_new();
+    fx_rate_table *t = fx_rates_new();
+    fx_status st = fx_rates_load(t, path, d);
+    assert_true(st == FX_OK || st == FX_E_DATA);
+    assert_int_equal(fx_rates_finish(t, d), FX_OK);
+    fx_lookup_opts o = {FX_FALLBACK_NONE, -1, NULL, 0};
+    size_t want_n = 0;
+    for (size_t i = 0; i < vals->len; i++) {
+        const char *v = g_ptr_array_index(vals, i);
+        fx_small want;
+        bool ok = fx_small_parse(&want, v, strlen(v)) == FX_DEC_OK && want.coef > 0;
+        fx_priced p;
+        char why[FX_DEC_STR_MAX];
+        fx_lookup_err e = fx_rates_lookup(t, fixture_ccy("EUR"), fixture_ccy("USD"),
+                                          first + (fx_day)i, &o, &p, why, sizeof why);
+        if (ok != (e == FX_LOOKUP_OK))
+            fail_msg("\"%s\": %s, but the general parse %s it", v,
+                     e == FX_LOOKUP_OK ? "a rate" : "no rate", ok ? "accepts" : "rejects");
+        if (ok && (p.num.coef != want.coef || p.num.exp != want.exp || p.den.coef != 1 ||
+                   p.den.exp != 0))
+            fail_msg("\"%s\": read as %lld e%d, the general parse gives %lld e%d", v,
+                     (long long)p.num.coef, (int)p.num.exp, (long long)want.coef, (int)want.exp);
+        want_n += ok;
+    }
+    assert_int_equal(fx_rates_count(t), want_n);
+    fx_rates_free(t);
+    fx_diags_free(d);
+    g_ptr_array_free(vals, TRUE);
+    unlink(path);
+    rmdir(dir);
+}
+
+/* Two ECB files of one provider fill the same pairs: the second file's
+ * rates join the first's (which lie in the first file's block), one file
+ * in no date order is sorted; the same rate twice is kept once, the first
+ * loaded. */
+static void ecb_files_share_pairs(void **state)
+{
+    (void)state;
+    char dir[] = "/tmp/fxbook-test-XXXXXX", a[64], b[64];
+    assert_non_null(mkdtemp(dir));
+    snprintf(a, sizeof a, "%s/ecb-a.csv", dir);
+    snprintf(b, sizeof b, "%s/ecb-b.csv", dir);
+    FILE *f = fopen(a, "w");
+    assert_non_null(f);
+    fputs("Date,USD,JPY,\n2025-01-03,1.03,160,\n2025-01-02,1.02,N/A,\n", f);
+    fclose(f);
+    f = fopen(b, "w");
+    assert_non_null(f);
+    fputs("Date,USD,\n2025-01-01,1.01,\n2025-01-06,1.06,\n2025-01-03,1.03,\n", f);
+    fclose(f);
+    fx_diags *d = fx_diags_new();
+    fx_rate_table *t = fx_rates_new();
+    assert_int_equal(fx_rates_load(t, dir, d), FX_OK);
+    assert_int_equal(fx_rates_finish(t, d), FX_OK);
+    assert_int_equal(fx_diags_count(d), 0);
+    assert_int_equal(fx_rates_count(t), 5);
+    static const struct {
+        const char *day, *value;
+        int file; /* 0: a, 1: b */
+        unsigned line;
+    } want[] = {{"2025-01-01", "1.01", 1, 2},
+                {"2025-01-02", "1.02", 0, 3},
+                {"2025-01-03", "1.03", 0, 2},
+                {"2025-01-06", "1.06", 1, 3}};
+    for (size_t i = 0; i < N(want); i++) {
+        const fx_rate *r = lookup_leg(t, "EUR", "USD", want[i].day);
+        fx_small v = small_of(want[i].value);
+        assert_true(r->value.coef == v.coef && r->value.exp == v.exp);
+        assert_string_equal(r->origin->file, want[i].file ? b : a);
+        assert_int_equal(r->line, want[i].line);
+        assert_true(r->id < fx_rates_count(t));
+    }
+    assert_int_equal(lookup_leg(t, "EUR", "JPY", "2025-01-03")->line, 2);
+    fx_rates_free(t);
+    fx_diags_free(d);
+    unlink(a);
+    unlink(b);
+    rmdir(dir);
+    /* one file in no date order: its pair, in the file's block, sorted */
+    t = fixture_rates_text("Date,USD,\n2025-01-02,1.02,\n2025-01-03,1.03,\n2025-01-01,1.01,\n");
+    assert_non_null(t);
+    assert_int_equal(fx_rates_count(t), 3);
+    assert_int_equal(lookup_leg(t, "EUR", "USD", "2025-01-01")->line, 4);
+    assert_int_equal(lookup_leg(t, "EUR", "USD", "2025-01-03")->line, 3);
+    fx_rates_free(t);
+}
+
 static void api_edges(void **state)
 {
     (void)state;
@@ -1318,6 +1454,8 @@ int main(void)
         cmocka_unit_test(folder_unreadable_entries),
         cmocka_unit_test(targets),
         cmocka_unit_test(api_edges),
+        cmocka_unit_test(ecb_values_as_parsed),
+        cmocka_unit_test(ecb_files_share_pairs),
         cmocka_unit_test(provenance_folder),
         cmocka_unit_test(provenance_messages),
         cmocka_unit_test(provenance_long_sources),
