@@ -7,9 +7,12 @@
  * the lengths as LEB128 varints (7 bits a byte, low first): one byte for
  * the short fields that most records are made of, any length up to
  * FX_SPOOL_FIELD_MAX. Only this process reads it back. */
+#define _GNU_SOURCE /* NOLINT(bugprone-reserved-identifier): O_TMPFILE */
 #include "spool.h"
 
 #include <errno.h>
+#include <fcntl.h>
+#include <signal.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -60,14 +63,27 @@ fx_spool *fx_spool_new(const char *dir)
     s->fd = -1;
     s->dir = fx_xstrdup(dir);
     s->buf = fx_xmalloc(BUF);
+    /* Nameless from its first moment (O_TMPFILE): a signal can never find
+     * it with a name, so nothing is left to clean up however the run ends.
+     * A file system without it gets mkstemp and unlink, with this thread's
+     * signals held between the two (the other threads block them:
+     * writer.c). */
+    s->fd = open(dir, O_TMPFILE | O_RDWR | O_CLOEXEC, 0600);
+    if (s->fd >= 0)
+        return s;
     size_t n = strlen(dir) + 32;
     char *path = fx_xmalloc(n);
     snprintf(path, n, "%s/.fxbook-spool-XXXXXX", dir);
+    sigset_t all, old;
+    sigfillset(&all);
+    pthread_sigmask(SIG_BLOCK, &all, &old);
     s->fd = mkstemp(path);
+    int e = errno;
+    if (s->fd >= 0)
+        unlink(path);
+    pthread_sigmask(SIG_SETMASK, &old, NULL);
     if (s->fd < 0)
-        fail(s, errno, "create");
-    else
-        unlink(path); /* nameless from now on: nothing to clean up, however the run ends */
+        fail(s, e, "create");
     free(path);
     return s;
 }

@@ -5,6 +5,7 @@
 #include "writer.h"
 
 #include <pthread.h>
+#include <signal.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -165,7 +166,15 @@ fx_writer *fx_writer_start(fx_book *b)
     pthread_mutex_init(&w->mu, NULL);
     pthread_cond_init(&w->can_put, NULL);
     pthread_cond_init(&w->can_take, NULL);
-    if (pthread_create(&w->th, NULL, run, w) != 0) {
+    /* The thread starts with every signal blocked (it inherits this mask):
+     * signals are the main thread's, which holds them while it makes a
+     * file whose name a handler must know (outfile.c, spool.c). */
+    sigset_t all, old;
+    sigfillset(&all);
+    pthread_sigmask(SIG_BLOCK, &all, &old);
+    int made = pthread_create(&w->th, NULL, run, w);
+    pthread_sigmask(SIG_SETMASK, &old, NULL);
+    if (made != 0) {
         writer_free(w);
         return NULL; /* the caller writes on its own thread */
     }
