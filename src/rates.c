@@ -1336,6 +1336,92 @@ static int cmp_ranked(const void *x, const void *y)
     return a->rank < b->rank ? -1 : a->rank > b->rank;
 }
 
+/* A rate day of one provider's pair and the route best_route takes on it:
+ * rank 0 the direct pair, k the k-th cross in adjacency order. */
+typedef struct {
+    fx_day day;
+    uint32_t rank;
+    route r;
+} day_route;
+
+static int cmp_day_route(const void *pa, const void *pb)
+{
+    const day_route *a = pa, *b = pb;
+    if (a->day != b->day)
+        return a->day < b->day ? -1 : 1;
+    return a->rank < b->rank ? -1 : a->rank > b->rank;
+}
+
+static void push_day(day_route **v, size_t *n, size_t *cap, day_route x)
+{
+    if (*n == *cap) {
+        *cap = *cap ? 2 * *cap : 64;
+        *v = fx_xrealloc(*v, *cap * sizeof **v);
+    }
+    (*v)[(*n)++] = x;
+}
+
+/* fx_rates_each_day_of for one provider: every route's days in [lo, hi]
+ * found once (one search, then a walk; a cross by merging its two legs),
+ * and on each day the route best_route would take there: the direct pair
+ * if it has the day, else the first cross in adjacency order whose legs
+ * both have it. The same days and pricings as a best_route per day (the
+ * rates fuzz target checks each day against fx_rates_lookup), without a
+ * search per day and route. */
+static void each_day_one(const fx_rate_table *t, uint32_t prov, uint32_t a, uint32_t b,
+                         fx_ccy from, fx_day lo, fx_day hi,
+                         void (*fn)(void *ctx, const fx_priced *p), void *ctx)
+{
+    day_route *v = NULL;
+    size_t n = 0, cap = 0;
+    long p = find_pair(t, prov, t->ccys[a], t->ccys[b]);
+    if (p >= 0) {
+        const fx_rate *dd = prates(t, (uint32_t)p);
+        size_t m = t->pairs[p].n;
+        for (size_t i = lower(dd, 0, m, lo); i < m && dd[i].day <= hi; i++)
+            if (n == 0 || v[n - 1].day != dd[i].day) /* a pair may hold both directions */
+                push_day(&v, &n, &cap,
+                         (day_route){dd[i].day, 0, {true, false, dd[i].day, (uint32_t)p, 0}});
+    }
+    uint32_t rank = 0;
+    for (size_t k = t->adjoff[a]; k < t->adjoff[a + 1]; k++) {
+        if (t->adj[k].prov != prov)
+            continue;
+        uint32_t c = t->adj[k].other, p1 = t->adj[k].pair;
+        if (c == b)
+            continue;
+        long p2 = find_pair(t, prov, t->ccys[c], t->ccys[b]);
+        if (p2 < 0)
+            continue;
+        rank++;
+        const fx_rate *d1 = prates(t, p1), *d2 = prates(t, (uint32_t)p2);
+        size_t n1 = t->pairs[p1].n, n2 = t->pairs[p2].n;
+        size_t i = lower(d1, 0, n1, lo), j = lower(d2, 0, n2, lo);
+        while (i < n1 && j < n2 && d1[i].day <= hi && d2[j].day <= hi) {
+            fx_day x = d1[i].day, y = d2[j].day;
+            if (x == y)
+                push_day(&v, &n, &cap,
+                         (day_route){x, rank, {true, true, x, p1, (uint32_t)p2}});
+            if (x <= y)
+                while (i < n1 && d1[i].day == x)
+                    i++;
+            if (y <= x)
+                while (j < n2 && d2[j].day == y)
+                    j++;
+        }
+    }
+    if (n > 1)
+        qsort(v, n, sizeof *v, cmp_day_route);
+    for (size_t i = 0; i < n; i++) {
+        if (i > 0 && v[i].day == v[i - 1].day)
+            continue; /* a route of lower rank has the day */
+        fx_priced pr;
+        if (price_route(t, from, &v[i].r, &pr))
+            fn(ctx, &pr);
+    }
+    free(v);
+}
+
 void fx_rates_each_day_of(const fx_rate_table *t, const char *provider, fx_ccy from, fx_ccy to,
                           fx_day lo, fx_day hi, void (*fn)(void *ctx, const fx_priced *p),
                           void *ctx)
@@ -1366,6 +1452,10 @@ void fx_rates_each_day_of(const fx_rate_table *t, const char *provider, fx_ccy f
         np = 1;
     } else
         np = provider_order(t, NULL, order, FX_MAX_PROVIDERS);
+    if (np == 1) {
+        each_day_one(t, order[0], (uint32_t)a, (uint32_t)b, from, lo, hi, fn, ctx);
+        return;
+    }
     ranked *found = NULL;
     size_t n = 0, cap = 0;
     for (size_t k = 0; k < np; k++)
