@@ -58,6 +58,7 @@ struct fx_explainer {
     span read[2]; /* nearest, truncated */
     /* the pass over a pair's days */
     int month;
+    fx_day next_month; /* the first day after month */
     uint32_t month_first;
     double sum_d;
     fx_day lo;
@@ -221,13 +222,6 @@ static bool exact_in(const span *s, const fx_ratio *v)
 
 /* ---- a pair's rate days: spot and month-to-date mean ---- */
 
-static int month_of(fx_day d)
-{
-    int y, m, dd;
-    fx_date_to_ymd(d, &y, &m, &dd);
-    return y * 12 + m;
-}
-
 static fx_day month_start(fx_day d)
 {
     int y, m, dd;
@@ -238,9 +232,11 @@ static fx_day month_start(fx_day d)
 static void on_rate_day(void *ctx, const fx_priced *p)
 {
     fx_explainer *x = ctx;
-    int m = month_of(p->day);
-    if (m != x->month) {
-        x->month = m;
+    if (x->month < 0 || p->day >= x->next_month) { /* days come ascending */
+        int y, m, dd;
+        fx_date_to_ymd(p->day, &y, &m, &dd);
+        x->month = y * 12 + m;
+        x->next_month = m == 12 ? fx_date_from_ymd(y + 1, 1, 1) : fx_date_from_ymd(y, m + 1, 1);
         x->month_first = (uint32_t)x->ndays;
         x->sum_d = 0;
     }

@@ -1095,14 +1095,36 @@ static size_t rates_on(const fx_rate_table *t, uint32_t p, fx_day day, const fx_
 
 /* from -> to as num/den from a route's rates; false when a cross would
  * need more than 18 significant digits. */
+/* The rates of a pair from index i on that share its day (at most two). */
+static size_t rates_from(const fx_rate_table *t, uint32_t p, size_t i, const fx_rate *out[2])
+{
+    const fx_rate *dd = prates(t, p);
+    size_t n = t->pairs[p].n, k = 0;
+    for (fx_day day = dd[i].day; i < n && dd[i].day == day && k < 2; i++)
+        out[k++] = &dd[i];
+    return k;
+}
+
+static bool price_legs(const fx_rate_table *t, fx_ccy from, const route *r, const fx_rate *l1[2],
+                       size_t n1, const fx_rate *l2[2], size_t n2, fx_priced *out);
+
 static bool price_route(const fx_rate_table *t, fx_ccy from, const route *r, fx_priced *out)
 {
-    static const fx_small one = {1, 0};
-    fx_priced p = {.day = r->day};
     const fx_rate *l1[2] = {NULL, NULL}, *l2[2] = {NULL, NULL};
     size_t n1 = rates_on(t, r->p1, r->day, l1);
     if (n1 == 0) /* a route is found only where its pair has a rate that day */
         return false;
+    size_t n2 = r->cross ? rates_on(t, r->p2, r->day, l2) : 0;
+    return price_legs(t, from, r, l1, n1, l2, n2, out);
+}
+
+/* from -> to as num/den from the route's rates of its day: l1 of its
+ * first pair, l2 of its second (a cross). */
+static bool price_legs(const fx_rate_table *t, fx_ccy from, const route *r, const fx_rate *l1[2],
+                       size_t n1, const fx_rate *l2[2], size_t n2, fx_priced *out)
+{
+    static const fx_small one = {1, 0};
+    fx_priced p = {.day = r->day};
     if (!r->cross) {
         /* prefer the rate quoted from -> to */
         const fx_rate *x = l1[0];
@@ -1116,7 +1138,6 @@ static bool price_route(const fx_rate_table *t, fx_ccy from, const route *r, fx_
         *out = p;
         return true;
     }
-    size_t n2 = rates_on(t, r->p2, r->day, l2);
     const fx_rpair *pp = &t->pairs[r->p1];
     fx_ccy mid = fx_ccy_eq(t->ccys[pp->x], from) ? t->ccys[pp->y] : t->ccys[pp->x];
     /* from -> mid is leg 0 (direct when its base is from), mid -> to is
@@ -1342,6 +1363,7 @@ typedef struct {
     fx_day day;
     uint32_t rank;
     route r;
+    uint32_t i1, i2; /* the index of the day's first rate in each pair */
 } day_route;
 
 static int cmp_day_route(const void *pa, const void *pb)
@@ -1380,10 +1402,12 @@ static void each_day_one(const fx_rate_table *t, uint32_t prov, uint32_t a, uint
         size_t m = t->pairs[p].n;
         for (size_t i = lower(dd, 0, m, lo); i < m && dd[i].day <= hi; i++)
             if (n == 0 || v[n - 1].day != dd[i].day) /* a pair may hold both directions */
-                push_day(&v, &n, &cap,
-                         (day_route){dd[i].day, 0, {true, false, dd[i].day, (uint32_t)p, 0}});
+                push_day(&v, &n, &cap, (day_route){dd[i].day, 0,
+                                                   {true, false, dd[i].day, (uint32_t)p, 0},
+                                                   (uint32_t)i, 0});
     }
     uint32_t rank = 0;
+    size_t routes = n > 0;
     for (size_t k = t->adjoff[a]; k < t->adjoff[a + 1]; k++) {
         if (t->adj[k].prov != prov)
             continue;
@@ -1394,14 +1418,15 @@ static void each_day_one(const fx_rate_table *t, uint32_t prov, uint32_t a, uint
         if (p2 < 0)
             continue;
         rank++;
+        size_t before = n;
         const fx_rate *d1 = prates(t, p1), *d2 = prates(t, (uint32_t)p2);
         size_t n1 = t->pairs[p1].n, n2 = t->pairs[p2].n;
         size_t i = lower(d1, 0, n1, lo), j = lower(d2, 0, n2, lo);
         while (i < n1 && j < n2 && d1[i].day <= hi && d2[j].day <= hi) {
             fx_day x = d1[i].day, y = d2[j].day;
             if (x == y)
-                push_day(&v, &n, &cap,
-                         (day_route){x, rank, {true, true, x, p1, (uint32_t)p2}});
+                push_day(&v, &n, &cap, (day_route){x, rank, {true, true, x, p1, (uint32_t)p2},
+                                                   (uint32_t)i, (uint32_t)j});
             if (x <= y)
                 while (i < n1 && d1[i].day == x)
                     i++;
@@ -1409,14 +1434,18 @@ static void each_day_one(const fx_rate_table *t, uint32_t prov, uint32_t a, uint
                 while (j < n2 && d2[j].day == y)
                     j++;
         }
+        routes += n > before;
     }
-    if (n > 1)
+    if (routes > 1) /* one route's days are ascending and distinct already */
         qsort(v, n, sizeof *v, cmp_day_route);
     for (size_t i = 0; i < n; i++) {
         if (i > 0 && v[i].day == v[i - 1].day)
             continue; /* a route of lower rank has the day */
+        const fx_rate *l1[2] = {NULL, NULL}, *l2[2] = {NULL, NULL};
+        size_t n1 = rates_from(t, v[i].r.p1, v[i].i1, l1);
+        size_t n2 = v[i].r.cross ? rates_from(t, v[i].r.p2, v[i].i2, l2) : 0;
         fx_priced pr;
-        if (price_route(t, from, &v[i].r, &pr))
+        if (price_legs(t, from, &v[i].r, l1, n1, l2, n2, &pr))
             fn(ctx, &pr);
     }
     free(v);
