@@ -14,6 +14,22 @@
 
 /* Records per pass of the finish (a claim with more is held whole). */
 #define PASS ((size_t)1 << 17)
+/* Claims per spool: a pass reads only the spool of its claims, so the
+ * figures are read back about once, not once per pass. */
+#define BUCKET_SHIFT 12
+#define BUCKETS_MAX 256 /* open files: the last one takes every claim past them */
+
+static size_t bucket_of(size_t claim)
+{
+    size_t b = claim >> BUCKET_SHIFT;
+    return b < BUCKETS_MAX - 1 ? b : BUCKETS_MAX - 1;
+}
+
+/* The first claim past bucket b's. */
+static size_t bucket_end(size_t b)
+{
+    return b < BUCKETS_MAX - 1 ? (b + 1) << BUCKET_SHIFT : SIZE_MAX;
+}
 
 /* One money fact: its figures, and whether it is a priced conversion. */
 typedef struct {
@@ -45,7 +61,10 @@ struct fx_explain_run {
     const fx_rate_table *t;
     fx_audit_opts o;
     fx_explainer *x;
-    fx_spool *figs, *texts;
+    const char *tmpdir;
+    fx_spool **figs; /* claim >> BUCKET_SHIFT -> its figures */
+    size_t nbuckets;
+    fx_spool *texts;
     uint32_t *per_claim; /* records per claim */
     size_t nclaims, capclaims;
     uint64_t nconv;
@@ -66,7 +85,7 @@ fx_explain_run *fx_explain_run_new(const char *tmpdir, const fx_rate_table *t,
     r->t = t;
     r->o = *o;
     r->x = fx_explainer_new(t, &o->lookup, o->infer_window);
-    r->figs = fx_spool_new(tmpdir);
+    r->tmpdir = tmpdir;
     r->texts = fx_spool_new(tmpdir);
     r->by_pair = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
     fx_ratio_init(&r->q);
@@ -80,7 +99,9 @@ void fx_explain_run_free(fx_explain_run *r)
     if (!r)
         return;
     fx_explainer_free(r->x);
-    fx_spool_free(r->figs);
+    for (size_t i = 0; i < r->nbuckets; i++)
+        fx_spool_free(r->figs[i]);
+    free(r->figs);
     fx_spool_free(r->texts);
     free(r->per_claim);
     free(r->results);
@@ -197,7 +218,13 @@ void fx_explain_run_fact(fx_explain_run *r, const fx_converted *c, const fx_chec
         [F_VALUE] = {v, vn > 0 ? (size_t)vn : 0},
         [F_REP] = {rv, rn > 0 ? (size_t)rn : 0},
     };
-    fx_spool_put(r->figs, fl, F_N); /* sticky: finish reports it */
+    size_t bucket = bucket_of(ref.claim);
+    if (bucket >= r->nbuckets) {
+        r->figs = fx_xrealloc(r->figs, (bucket + 1) * sizeof(fx_spool *));
+        for (; r->nbuckets <= bucket; r->nbuckets++)
+            r->figs[r->nbuckets] = fx_spool_new(r->tmpdir);
+    }
+    fx_spool_put(r->figs[bucket], fl, F_N); /* sticky: finish reports it */
     r->per_claim = fx_xgrow(r->per_claim, &r->capclaims, (size_t)ref.claim + 1,
                             sizeof *r->per_claim);
     while (r->nclaims <= ref.claim)
@@ -279,12 +306,13 @@ static bool gather(fx_explain_run *r, pass_buf *b, size_t c0, size_t c1, size_t 
         sum += r->per_claim[c];
     }
     b->nbytes = 0;
-    if (!fx_spool_rewind(r->figs))
+    fx_spool *sp = r->figs[bucket_of(c0)]; /* c0 .. c1 - 1 are in one bucket */
+    if (!fx_spool_rewind(sp))
         return false;
     const fx_spool_field *f;
     size_t nf;
     int got;
-    while ((got = fx_spool_next(r->figs, &f, &nf)) == 1) {
+    while ((got = fx_spool_next(sp, &f, &nf)) == 1) {
         fig_rec h;
         if (nf != F_N || f[F_HDR].len != sizeof h)
             return false;
@@ -544,8 +572,8 @@ fx_status fx_explain_run_finish(fx_explain_run *r, const fx_audit *a, fx_diags *
     pass_buf b = {0};
     bool ok = true;
     for (size_t c0 = 0; c0 < r->nclaims && ok;) {
-        size_t c1 = c0, n = 0;
-        while (c1 < r->nclaims && (c1 == c0 || n + r->per_claim[c1] <= PASS))
+        size_t c1 = c0, n = 0, end = bucket_end(bucket_of(c0));
+        while (c1 < r->nclaims && c1 < end && (c1 == c0 || n + r->per_claim[c1] <= PASS))
             n += r->per_claim[c1++];
         ok = gather(r, &b, c0, c1, n);
         for (size_t c = c0, first = 0; c < c1 && ok; c++) {
@@ -569,9 +597,13 @@ fx_status fx_explain_run_finish(fx_explain_run *r, const fx_audit *a, fx_diags *
     finish_ranges(r);
     if (ok)
         return FX_OK;
-    const char *why = fx_spool_error(r->figs) ? fx_spool_error(r->figs)
-                      : fx_spool_error(r->texts) ? fx_spool_error(r->texts)
-                                                 : "a temporary record is damaged";
+    const char *why = fx_spool_error(r->texts) ? fx_spool_error(r->texts)
+                                               : "a temporary record is damaged";
+    for (size_t i = 0; i < r->nbuckets; i++)
+        if (fx_spool_error(r->figs[i])) {
+            why = fx_spool_error(r->figs[i]);
+            break;
+        }
     return fx_diag_status(d, FX_E_IO, (fx_pos){0}, "explanations: %s", why);
 }
 
