@@ -1,7 +1,10 @@
 /* explain_run - explanations for every conversion of a run, found at the
  * end with each claim's figures at hand (explain_run.h). */
+#define _GNU_SOURCE /* NOLINT(bugprone-reserved-identifier): O_TMPFILE, pread */
 #include "explain_run.h"
 
+#include <fcntl.h>
+#include <unistd.h>
 #include <glib.h>
 #include <math.h>
 #include <stdio.h>
@@ -68,7 +71,10 @@ struct fx_explain_run {
     uint32_t *per_claim; /* records per claim */
     size_t nclaims, capclaims;
     uint64_t nconv;
-    result *results;
+    result *results; /* during the finish; then in results_fd */
+    int results_fd;  /* the results, conv_no-th at conv_no x 16 bytes (-1: none) */
+    result block[256]; /* the block of results read last */
+    uint64_t block_first, block_n;
     GHashTable *by_pair; /* "source/FROM/TO" -> range index */
     range **ranges;
     size_t nranges, capranges;
@@ -89,6 +95,7 @@ fx_explain_run *fx_explain_run_new(const char *tmpdir, const fx_rate_table *t,
     r->texts = fx_spool_new(tmpdir);
     r->by_pair = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
     fx_ratio_init(&r->q);
+    r->results_fd = -1;
     const char *off = getenv("FXBOOK_NO_EXPLANATIONS");
     r->off = off && *off && strcmp(off, "0") != 0;
     return r;
@@ -105,6 +112,8 @@ void fx_explain_run_free(fx_explain_run *r)
     fx_spool_free(r->texts);
     free(r->per_claim);
     free(r->results);
+    if (r->results_fd >= 0)
+        close(r->results_fd);
     g_hash_table_destroy(r->by_pair);
     for (size_t i = 0; i < r->nranges; i++) {
         fx_ratio_clear(&r->ranges[i]->lo);
@@ -566,6 +575,51 @@ static void finish_ranges(fx_explain_run *r)
     }
 }
 
+/* The results go to a nameless file and leave memory before the book
+ * is written (its peak): 16 bytes a conversion, read back a block at a
+ * time in conversion order. */
+static bool park_results(fx_explain_run *r)
+{
+    r->results_fd = open(r->tmpdir, O_TMPFILE | O_RDWR | O_CLOEXEC, 0600);
+    if (r->results_fd < 0)
+        return true; /* no such file system: they stay in memory */
+    const char *p = (const char *)r->results;
+    size_t left = r->nconv * sizeof *r->results;
+    while (left > 0) {
+        ssize_t k = write(r->results_fd, p, left);
+        if (k <= 0) {
+            close(r->results_fd);
+            r->results_fd = -1;
+            return true; /* kept in memory */
+        }
+        p += k;
+        left -= (size_t)k;
+    }
+    free(r->results);
+    r->results = NULL;
+    return true;
+}
+
+/* Conversion conv_no's result, from memory or its file; NULL if unread. */
+static const result *result_of(fx_explain_run *r, uint64_t conv_no)
+{
+    if (r->results)
+        return &r->results[conv_no];
+    if (r->results_fd < 0)
+        return NULL;
+    if (conv_no < r->block_first || conv_no >= r->block_first + r->block_n) {
+        uint64_t first = conv_no - conv_no % (sizeof r->block / sizeof *r->block);
+        ssize_t k = pread(r->results_fd, r->block, sizeof r->block, (off_t)(first * sizeof *r->block));
+        if (k < (ssize_t)sizeof *r->block)
+            return NULL;
+        r->block_first = first;
+        r->block_n = (uint64_t)k / sizeof *r->block;
+        if (conv_no >= first + r->block_n)
+            return NULL;
+    }
+    return &r->block[conv_no - r->block_first];
+}
+
 fx_status fx_explain_run_finish(fx_explain_run *r, const fx_audit *a, fx_diags *d)
 {
     r->results = fx_xcalloc(r->nconv ? r->nconv : 1, sizeof *r->results);
@@ -595,6 +649,7 @@ fx_status fx_explain_run_finish(fx_explain_run *r, const fx_audit *a, fx_diags *
     free(b.shown);
     free(b.bases);
     finish_ranges(r);
+    ok = ok && park_results(r);
     if (ok)
         return FX_OK;
     const char *why = fx_spool_error(r->texts) ? fx_spool_error(r->texts)
@@ -616,9 +671,15 @@ bool fx_explain_run_get(fx_explain_run *r, uint64_t conv_no, fx_explained *out)
         out->text = "(explanations switched off)";
         return true;
     }
-    if (!r || !r->results || conv_no >= r->nconv || !r->results[conv_no].done)
+    if (!r || conv_no >= r->nconv)
+        return true;
+    const result *res = result_of(r, conv_no);
+    if (!res) {
+        out->text = "(a temporary record could not be read)";
+        return false;
+    }
+    if (!res->done)
         return true; /* not a priced conversion: nothing was searched */
-    const result *res = &r->results[conv_no];
     const fx_spool_field *f;
     size_t nf;
     if (!fx_spool_seek(r->texts, res->off) || fx_spool_next(r->texts, &f, &nf) != 1 || nf != 1) {
