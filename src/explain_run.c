@@ -650,16 +650,21 @@ fx_status fx_explain_run_finish(fx_explain_run *r, const fx_audit *a, fx_diags *
     free(b.bases);
     finish_ranges(r);
     ok = ok && park_results(r);
-    if (ok)
-        return FX_OK;
-    const char *why = fx_spool_error(r->texts) ? fx_spool_error(r->texts)
-                                               : "a temporary record is damaged";
-    for (size_t i = 0; i < r->nbuckets; i++)
-        if (fx_spool_error(r->figs[i])) {
-            why = fx_spool_error(r->figs[i]);
-            break;
-        }
-    return fx_diag_status(d, FX_E_IO, (fx_pos){0}, "explanations: %s", why);
+    fx_status st = FX_OK;
+    if (!ok) {
+        const char *why = fx_spool_error(r->texts) ? fx_spool_error(r->texts)
+                                                   : "a temporary record is damaged";
+        for (size_t i = 0; i < r->nbuckets; i++)
+            if (fx_spool_error(r->figs[i])) {
+                why = fx_spool_error(r->figs[i]);
+                break;
+            }
+        st = fx_diag_status(d, FX_E_IO, (fx_pos){0}, "explanations: %s", why);
+    }
+    for (size_t i = 0; i < r->nbuckets; i++) /* read: their buffers go before the book's peak */
+        fx_spool_free(r->figs[i]);
+    r->nbuckets = 0;
+    return st;
 }
 
 bool fx_explain_run_get(fx_explain_run *r, uint64_t conv_no, fx_explained *out)
