@@ -56,7 +56,7 @@ typedef struct {
 /* A (source, pair) range being intersected. */
 typedef struct {
     fx_implied out;
-    fx_ratio lo, hi;
+    fx_packed lo, hi; /* compact: there is one per source and pair */
     fx_day first, last; /* valuation dates */
 } range;
 
@@ -116,9 +116,11 @@ void fx_explain_run_free(fx_explain_run *r)
         close(r->results_fd);
     g_hash_table_destroy(r->by_pair);
     for (size_t i = 0; i < r->nranges; i++) {
-        fx_ratio_clear(&r->ranges[i]->lo);
-        fx_ratio_clear(&r->ranges[i]->hi);
+        fx_packed_clear(&r->ranges[i]->lo);
+        fx_packed_clear(&r->ranges[i]->hi);
         free((char *)r->ranges[i]->out.days);
+        free((char *)r->ranges[i]->out.low);
+        free((char *)r->ranges[i]->out.high);
         free(r->ranges[i]);
     }
     free(r->ranges);
@@ -162,21 +164,22 @@ static void add_to_range(fx_explain_run *r, const fx_converted *c, const fx_chec
     if (g_hash_table_lookup_extended(r->by_pair, key, NULL, &at)) {
         g = r->ranges[GPOINTER_TO_SIZE(at)];
         if (!g->out.empty) {
-            if (fx_ratio_cmp(&lo, &g->lo) > 0)
-                fx_ratio_set(&g->lo, &lo);
-            if (fx_ratio_cmp(&hi, &g->hi) < 0)
-                fx_ratio_set(&g->hi, &hi);
-            g->out.empty = fx_ratio_cmp(&g->lo, &g->hi) > 0;
+            if (fx_packed_cmp(&lo, &g->lo) > 0)
+                fx_packed_set(&g->lo, &lo);
+            if (fx_packed_cmp(&hi, &g->hi) < 0)
+                fx_packed_set(&g->hi, &hi);
+            fx_packed_get(&lo, &g->lo);
+            g->out.empty = fx_packed_cmp(&lo, &g->hi) > 0;
         }
     } else {
         g = fx_xcalloc(1, sizeof *g);
         g->out.source = source;
         g->out.from = f->fig.ccy;
         g->out.to = k->reported_ccy;
-        fx_ratio_init(&g->lo);
-        fx_ratio_init(&g->hi);
-        fx_ratio_set(&g->lo, &lo);
-        fx_ratio_set(&g->hi, &hi);
+        fx_packed_init(&g->lo);
+        fx_packed_init(&g->hi);
+        fx_packed_set(&g->lo, &lo);
+        fx_packed_set(&g->hi, &hi);
         g->first = g->last = c->valuation;
         r->ranges = fx_xgrow(r->ranges, &r->capranges, r->nranges + 1, sizeof(range *));
         g_hash_table_insert(r->by_pair, g_strdup(key), GSIZE_TO_POINTER(r->nranges));
@@ -231,7 +234,7 @@ void fx_explain_run_fact(fx_explain_run *r, const fx_converted *c, const fx_chec
     if (bucket >= r->nbuckets) {
         r->figs = fx_xrealloc(r->figs, (bucket + 1) * sizeof(fx_spool *));
         for (; r->nbuckets <= bucket; r->nbuckets++)
-            r->figs[r->nbuckets] = fx_spool_new(r->tmpdir);
+            r->figs[r->nbuckets] = fx_spool_new_sized(r->tmpdir, 8192); /* many at once */
     }
     fx_spool_put(r->figs[bucket], fl, F_N); /* sticky: finish reports it */
     r->per_claim = fx_xgrow(r->per_claim, &r->capclaims, (size_t)ref.claim + 1,
@@ -530,7 +533,7 @@ static void on_range_day(void *ctx, const fx_priced *p)
 {
     days_ctx *c = ctx;
     fx_ratio_set_quot(&c->v, p->num, p->den);
-    if (fx_ratio_cmp(&c->v, &c->g->lo) < 0 || fx_ratio_cmp(&c->v, &c->g->hi) > 0)
+    if (fx_packed_cmp(&c->v, &c->g->lo) < 0 || fx_packed_cmp(&c->v, &c->g->hi) > 0)
         return;
     char day[11];
     fx_date_format(p->day, day);
@@ -560,8 +563,13 @@ static void finish_ranges(fx_explain_run *r)
         c.n = 0;
         fx_ratio_init(&c.v);
         if (!g->out.empty) {
-            sig_bound(&g->lo, false, g->out.low, sizeof g->out.low);
-            sig_bound(&g->hi, true, g->out.high, sizeof g->out.high);
+            char low[64], high[64];
+            fx_packed_get(&c.v, &g->lo);
+            sig_bound(&c.v, false, low, sizeof low);
+            fx_packed_get(&c.v, &g->hi);
+            sig_bound(&c.v, true, high, sizeof high);
+            g->out.low = fx_xstrdup(low);
+            g->out.high = fx_xstrdup(high);
             for (size_t p = 0; p < fx_explainer_providers(r->x); p++) {
                 c.provider = fx_explainer_provider(r->x, p);
                 fx_rates_each_day_of(r->t, c.provider, g->out.from, g->out.to,

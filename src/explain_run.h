@@ -49,7 +49,7 @@ typedef struct {
     fx_ccy from, to;
     size_t conversions;
     bool empty;           /* no single rate explains them all */
-    char low[64], high[64]; /* 10 significant digits, rounded outward */
+    const char *low, *high; /* 10 significant digits, rounded outward; NULL when empty */
     const char *days;     /* "ECB 2025-01-22;FED-H10 2025-01-22"; "" none */
     size_t ndays;
 } fx_implied;

@@ -366,11 +366,13 @@ fx_status fx_pipeline_run(const fx_opts *o, fx_diags *d, fx_run_result *res,
     r.pub = NULL;
     if (st == FX_OK)
         st = fx_diags_status(d);
+    /* The explanations first: their passes and the audit's claim sort are
+     * the run's two peaks of memory, one after the other, not together. */
+    if (st == FX_OK && r.explain)
+        st = fx_explain_run_finish(r.explain, r.audit, d);
     fx_status fin = fx_audit_finish(r.audit, st == FX_OK && (r.book || r.exp), d);
     if (st == FX_OK)
         st = fin;
-    if (st == FX_OK && r.explain)
-        st = fx_explain_run_finish(r.explain, r.audit, d);
     if (st == FX_OK && r.findings)
         st = fx_findings_finish(r.findings, r.audit, r.explain, d);
     if (st == FX_OK && r.exp) {

@@ -36,6 +36,7 @@ struct fx_spool {
     uint64_t left;     /* reading: bytes of the file not yet consumed from buf or fd */
     uint64_t buf_at;   /* reading: the file offset of buf[0] */
     size_t chunk;      /* reading: bytes a refill asks for (smaller after a seek) */
+    size_t bufsize;    /* the buffer's bytes: BUF, or fx_spool_new_sized's */
     size_t records;
     fx_spool_field *fields; /* the record fx_spool_next returns */
     size_t capfields;
@@ -59,10 +60,16 @@ static bool fail(fx_spool *s, int e, const char *what)
 
 fx_spool *fx_spool_new(const char *dir)
 {
+    return fx_spool_new_sized(dir, BUF);
+}
+
+fx_spool *fx_spool_new_sized(const char *dir, size_t bufsize)
+{
     fx_spool *s = fx_xcalloc(1, sizeof *s);
     s->fd = -1;
     s->dir = fx_xstrdup(dir);
-    s->buf = fx_xmalloc(BUF);
+    s->bufsize = bufsize < 4096 ? 4096 : bufsize;
+    s->buf = fx_xmalloc(s->bufsize);
     /* Nameless from its first moment (O_TMPFILE): a signal can never find
      * it with a name, so nothing is left to clean up however the run ends.
      * A file system without it gets mkstemp and unlink, with this thread's
@@ -129,10 +136,10 @@ static bool flush(fx_spool *s)
  * field larger than the buffer goes straight to the file. */
 static bool emit(fx_spool *s, const void *p, size_t n)
 {
-    if (n > BUF - s->used) {
+    if (n > s->bufsize - s->used) {
         if (!flush(s))
             return false;
-        if (n >= BUF)
+        if (n >= s->bufsize)
             return write_all(s, p, n);
     }
     if (n)
@@ -189,7 +196,7 @@ bool fx_spool_rewind(fx_spool *s)
     s->used = s->at = 0;
     s->left = s->size;
     s->buf_at = 0;
-    s->chunk = BUF;
+    s->chunk = s->bufsize;
     return true;
 }
 

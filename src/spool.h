@@ -27,6 +27,9 @@ typedef struct fx_spool fx_spool;
  * process dies). Never NULL: when the file cannot be made, the spool is
  * failed from the start (fx_spool_error says why) and every call fails. */
 fx_spool *fx_spool_new(const char *dir);
+/* The same with a buffer of bufsize bytes (at least 4,096) instead of
+ * 64 KiB: for many spools open at once. */
+fx_spool *fx_spool_new_sized(const char *dir, size_t bufsize);
 void fx_spool_free(fx_spool *s);
 
 /* Appends one record of n fields (n may be 0, a field may be empty).
