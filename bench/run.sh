@@ -93,7 +93,7 @@ awk -v n="$nrates" -v m="$load_med" -v lo="$load_min" -v c="$check_med" 'BEGIN {
 
 # ---- per size ----
 results=$dir/results.tsv
-printf 'N\tfxbook_s\tfxbook_MB\ta_s\tb_s\tb_core_s\tc_s\tfx_over_c\tfx_over_abc\tpandas_s\tpandas_MB\tpandas_over_fx\tindex_MB\tfx_user_s\tfx_sys_s\tc_lib_MB\n' >"$results"
+printf 'N\tfxbook_s\tfxbook_MB\ta_s\tb_s\tb_core_s\tc_s\tfx_over_c\tfx_over_abc\tpandas_s\tpandas_MB\tpandas_over_fx\tindex_MB\tfx_user_s\tfx_sys_s\tc_lib_MB\tnoexp_s\texplain_pct\n' >"$results"
 for n in $sizes; do
     base=$dir/facts-$n-s$seed
     if [ ! -s "$base.csv" ] || [ ! -s "$base.plan" ] || [ ! -s "$base.conv" ] ||
@@ -106,17 +106,23 @@ for n in $sizes; do
         { echo "bench: $base.csv does not pass fxbook --check; see $log" >&2; exit 1; }
     r=$runs
     [ "$n" -ge 1000000 ] && r=$runs_1m
-    fx=() fxm=() fxu=() fxs=() a=() b=() bc=() c=() cm=()
+    fx=() fxm=() fxu=() fxs=() a=() b=() bc=() c=() cm=() nx=()
     for ((i = 0; i < r; i++)); do
-        timed build/fxbook "$base.csv" -o "$dir/out-$n.xlsx" -q
+        # ECB and the Fed's H.10 loaded (issue 13): the explanations search both
+        timed build/fxbook "$base.csv" -r rates -r rates/fred -o "$dir/out-$n.xlsx" -q
         fx+=("$WALL") fxm+=("$RSS") fxu+=("$USER") fxs+=("$SYS")
+        # the same with the explanations switched off (FXBOOK_NO_EXPLANATIONS):
+        # what SPEC 5.1's search costs
+        timed env FXBOOK_NO_EXPLANATIONS=1 build/fxbook "$base.csv" -r rates -r rates/fred \
+            -o "$dir/out-$n.xlsx" -q
+        nx+=("$WALL")
         timed $bin/floor_csv "$base.csv"
         a+=("$(awk '{ print $1 }' "$dir/last.out")")
         timed $bin/floor_dec "$base.conv"
         b+=("$(awk '{ print $1 }' "$dir/last.out")") bc+=("$(awk '{ print $2 }' "$dir/last.out")")
         timed $bin/floor_xlsx "$base.plan" "$dir/floor-$n.xlsx"
         c+=("$(awk '{ print $1 }' "$dir/last.out")") cm+=("$(awk '{ print $3 }' "$dir/last.out")")
-        echo "bench: $n facts, run $((i + 1))/$r: fxbook ${fx[-1]} s ${fxm[-1]} MB (user ${fxu[-1]} sys ${fxs[-1]});" \
+        echo "bench: $n facts, run $((i + 1))/$r: fxbook ${fx[-1]} s ${fxm[-1]} MB (user ${fxu[-1]} sys ${fxs[-1]}; without explanations ${nx[-1]} s);" \
             "floor (a) ${a[-1]} (b) ${b[-1]} (c) ${c[-1]} s" >&2
     done
     m_fx=$(printf '%s\n' "${fx[@]}" | median)
@@ -128,6 +134,7 @@ for n in $sizes; do
     m_cm=$(printf '%s\n' "${cm[@]}" | median)
     m_fxu=$(printf '%s\n' "${fxu[@]}" | median)
     m_fxs=$(printf '%s\n' "${fxs[@]}" | median)
+    m_nx=$(printf '%s\n' "${nx[@]}" | median)
     idx=$($bin/index_bytes rates "$base.csv" | awk '{ printf "%.1f", $1 / 1048576 }')
     p_s=- p_m=- p_r=-
     if [ $have_pandas = 1 ] && [ "$n" -le "$pandas_max" ]; then
@@ -143,10 +150,10 @@ for n in $sizes; do
     fi
     awk -v OFS='\t' -v n="$n" -v fx="$m_fx" -v fxm="$m_fxm" -v a="$m_a" -v b="$m_b" -v bc="$m_bc" \
         -v c="$m_c" -v ps="$p_s" -v pm="$p_m" -v pr="$p_r" -v idx="$idx" -v fxu="$m_fxu" \
-        -v fxs="$m_fxs" -v cm="$m_cm" 'BEGIN {
+        -v fxs="$m_fxs" -v cm="$m_cm" -v nx="$m_nx" 'BEGIN {
         print n, fx, fxm, sprintf("%.3f", a), sprintf("%.3f", b), sprintf("%.3f", bc),
               sprintf("%.3f", c), sprintf("%.2f", fx / c), sprintf("%.2f", fx / (a + b + c)),
-              ps, pm, pr, idx, fxu, fxs, cm }' >>"$results"
+              ps, pm, pr, idx, fxu, fxs, cm, nx, sprintf("%.1f", 100 * (fx - nx) / fx) }' >>"$results"
 done
 
 # ---- the table ----
@@ -159,12 +166,14 @@ awk -F'\t' 'NR == 1 {
     { printf "%9s %9.2f %9.1f %8.3f %8.3f %8.3f %8.3f %7.2f %9.2f %9s %9s %9s %9s\n",
         $1, $2, $3, $4, $5, $7, $4 + $5 + $7, $8, $9, $10, $11, $12, $13 }' "$results"
 echo
-awk -F'\t' 'NR == 1 { printf "%9s %12s %11s %11s %12s %14s\n", "N", "fxbook user", "fxbook sys",
-        "index MB", "(c) lib MB", "(b) core s"; next }
-    { printf "%9s %12s %11s %11s %12s %14s\n", $1, $14, $15, $13, $16, $6 }' "$results"
+awk -F'\t' 'NR == 1 { printf "%9s %12s %11s %11s %12s %14s %14s %10s\n", "N", "fxbook user",
+        "fxbook sys", "index MB", "(c) lib MB", "(b) core s", "no explain s", "explain %"; next }
+    { printf "%9s %12s %11s %11s %12s %14s %14s %10s\n", $1, $14, $15, $13, $16, $6, $17, $18 }' "$results"
 echo
 echo "(a) libcsv parse, (b) decimal conversions (core: without the cells' doubles),"
-echo "(c) libxlsxwriter writing the same cells; fxbook and pandas: wall time and peak RSS;"
+echo "(c) libxlsxwriter writing the same cells; fxbook (-r rates -r rates/fred) and pandas: wall"
+echo "time and peak RSS; no explain s: fxbook with FXBOOK_NO_EXPLANATIONS=1, explain %: what the"
+echo "explanations (SPEC 5.1) cost of fxbook's wall time;"
 echo "index MB: fxbook's fact_id index at the end (fx_facts_index_bytes); (c) lib MB: how much"
 echo "the peak RSS of (c) grew while writing. Medians; $results; log: $log"
 echo "load average at the end: $(cut -d' ' -f1-3 /proc/loadavg) (other work on the machine skews every column)"
