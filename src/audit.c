@@ -142,31 +142,13 @@ typedef struct {
     bool gap; /* a published day that does not match came since the last match */
 } day_ctx;
 
-static double small_approx(fx_small s)
-{
-    double v = (double)s.coef;
-    for (int32_t e = s.exp; e > 0; e--)
-        v *= 10;
-    for (int32_t e = s.exp; e < 0; e++)
-        v /= 10;
-    return v;
-}
-
-/* The interval test on the rate, in doubles: decides the clear cases
- * (relative error below 1e-14 against a margin of 1e-9) and leaves only
- * days whose conversion lands within a hair of a bound to exact
- * arithmetic. Returns -1 outside, 1 inside, 0 undecided. */
+/* The interval test on the rate, in doubles: decides the clear cases and
+ * leaves only days whose conversion lands within a hair of a bound to
+ * exact arithmetic. Returns -1 outside, 1 inside, 0 undecided. */
 static int approx_test(const day_ctx *m, const fx_priced *p)
 {
-    double x = m->amount_d * small_approx(p->num) / small_approx(p->den);
-    if (!isfinite(x) || !isfinite(m->lo_d) || !isfinite(m->hi_d))
-        return 0;
-    double margin = 1e-9 * (fabs(x) + fabs(m->lo_d) + fabs(m->hi_d));
-    if (x < m->lo_d - margin || x > m->hi_d + margin)
-        return -1;
-    if (x > m->lo_d + margin && x < m->hi_d - margin)
-        return 1;
-    return 0;
+    double x = m->amount_d * fx_small_approx(p->num) / fx_small_approx(p->den);
+    return fx_approx_in(x, m->lo_d, m->hi_d);
 }
 
 static void match_day(void *ctx, const fx_priced *p)

@@ -885,3 +885,25 @@ bool fx_ratio_read(FILE *f, fx_ratio *r)
     }
     return true;
 }
+
+double fx_small_approx(fx_small s)
+{
+    double v = (double)s.coef;
+    for (int32_t e = s.exp; e > 0; e--)
+        v *= 10;
+    for (int32_t e = s.exp; e < 0; e++)
+        v /= 10;
+    return v;
+}
+
+int fx_approx_in(double v, double lo, double hi)
+{
+    if (!isfinite(v) || !isfinite(lo) || !isfinite(hi))
+        return 0;
+    double margin = 1e-9 * (fabs(v) + fabs(lo) + fabs(hi));
+    if (v < lo - margin || v > hi + margin)
+        return -1;
+    if (v > lo + margin && v < hi - margin)
+        return 1;
+    return 0;
+}

@@ -148,6 +148,15 @@ size_t fx_dec_digits(const fx_dec *d);
  * not exactly the value (out of range, subnormal). Zero is false. */
 bool fx_dec_exceeds_double(const fx_dec *d);
 
+/* An fx_small as a double, a few ulps off at most (coef scaled by its
+ * power of ten one step at a time): for quick tests that leave every case
+ * near an edge to exact arithmetic (fx_approx_in). */
+double fx_small_approx(fx_small s);
+/* v against [lo, hi] in doubles known to about 1e-14 relative: 1 surely
+ * inside, -1 surely outside (a margin of 1e-9 relative), 0 too near a
+ * bound (or not finite) to tell: decide it exactly. */
+int fx_approx_in(double v, double lo, double hi);
+
 void fx_ratio_init(fx_ratio *r); /* 0 */
 void fx_ratio_clear(fx_ratio *r);
 void fx_ratio_set(fx_ratio *dst, const fx_ratio *src);

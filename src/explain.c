@@ -190,28 +190,11 @@ static void readings(fx_explainer *x, const fx_figure *fig)
     fx_dec_clear(&h);
 }
 
-static double small_approx(fx_small s)
-{
-    double v = (double)s.coef;
-    for (int32_t e = s.exp; e > 0; e--)
-        v *= 10;
-    for (int32_t e = s.exp; e < 0; e++)
-        v /= 10;
-    return v;
-}
-
-/* -1 outside, 1 inside, 0 too near an edge to tell in doubles (relative
- * error below 1e-14 against a margin of 1e-9, as the audit's test). */
+/* -1 outside, 1 inside, 0 too near an edge to tell in doubles (the
+ * audit's test: fx_approx_in). */
 static int approx_in(const span *s, double v)
 {
-    if (!isfinite(v) || !isfinite(s->lo_d) || !isfinite(s->hi_d))
-        return 0;
-    double margin = 1e-9 * (fabs(v) + fabs(s->lo_d) + fabs(s->hi_d));
-    if (v < s->lo_d - margin || v > s->hi_d + margin)
-        return -1;
-    if (v > s->lo_d + margin && v < s->hi_d - margin)
-        return 1;
-    return 0;
+    return fx_approx_in(v, s->lo_d, s->hi_d);
 }
 
 static bool exact_in(const span *s, const fx_ratio *v)
@@ -245,7 +228,7 @@ static void on_rate_day(void *ctx, const fx_priced *p)
     r->day = p->day;
     r->num = p->num;
     r->den = p->den;
-    r->spot_d = small_approx(p->num) / small_approx(p->den);
+    r->spot_d = fx_small_approx(p->num) / fx_small_approx(p->den);
     r->first = x->month_first;
     x->sum_d += r->spot_d;
     r->avg_d = x->sum_d / (double)(x->ndays - x->month_first);

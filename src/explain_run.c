@@ -64,7 +64,7 @@ struct fx_explain_run {
     const fx_rate_table *t;
     fx_audit_opts o;
     fx_explainer *x;
-    const char *tmpdir;
+    char *tmpdir;    /* a copy: spools are made as claims come */
     fx_spool **figs; /* claim >> BUCKET_SHIFT -> its figures */
     size_t nbuckets;
     fx_spool *texts;
@@ -91,7 +91,7 @@ fx_explain_run *fx_explain_run_new(const char *tmpdir, const fx_rate_table *t,
     r->t = t;
     r->o = *o;
     r->x = fx_explainer_new(t, &o->lookup, o->infer_window);
-    r->tmpdir = tmpdir;
+    r->tmpdir = fx_xstrdup(tmpdir ? tmpdir : ".");
     r->texts = fx_spool_new(tmpdir);
     r->by_pair = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
     fx_ratio_init(&r->q);
@@ -109,6 +109,7 @@ void fx_explain_run_free(fx_explain_run *r)
     for (size_t i = 0; i < r->nbuckets; i++)
         fx_spool_free(r->figs[i]);
     free(r->figs);
+    free(r->tmpdir);
     fx_spool_free(r->texts);
     free(r->per_claim);
     free(r->results);
