@@ -320,7 +320,7 @@ static bool explains(fx_explainer *x, const span *s, const fx_ratio *a, double a
 /* Tests bases[0..n) (all of currency ccy; base NULL: the direct one) over
  * the days collected for provider prank. */
 static void test_group(fx_explainer *x, tally *ty, size_t prank, const fx_base *const *bases,
-                       const fx_ratio *amounts, size_t n, fx_day d)
+                       const fx_ratio *amounts, size_t n)
 {
     fx_day second = x->ndays - x->from >= 2 ? x->days[x->ndays - 2].day : FX_DAY_NONE;
     x->amounts_d = fx_xgrow(x->amounts_d, &x->capamounts_d, n, sizeof *x->amounts_d);
@@ -348,7 +348,6 @@ static void test_group(fx_explainer *x, tally *ty, size_t prank, const fx_base *
                 }
         }
     }
-    (void)d;
 }
 
 void fx_explain(fx_explainer *x, const fx_explain_in *in, fx_explanation *out)
@@ -372,7 +371,7 @@ void fx_explain(fx_explainer *x, const fx_explain_in *in, fx_explanation *out)
         collect_days(x, prov, in->from, in->to, in->valuation);
         fx_ratio_set_dec(&x->base_amounts[0], in->amount);
         group[0] = NULL;
-        test_group(x, &ty, p, group, x->base_amounts, 1, in->valuation);
+        test_group(x, &ty, p, group, x->base_amounts, 1);
         /* chained bases, a currency at a time (each only once) */
         for (size_t i = 0; i < in->nchained; i++) {
             bool done = false;
@@ -390,11 +389,11 @@ void fx_explain(fx_explainer *x, const fx_explain_in *in, fx_explanation *out)
             if (self) { /* a third currency still needs a provider's rates */
                 for (size_t q = 0; q < x->nproviders; q++) {
                     collect_days(x, x->providers[q], in->chained[i].ccy, in->to, in->valuation);
-                    test_group(x, &ty, q, group, x->base_amounts, n, in->valuation);
+                    test_group(x, &ty, q, group, x->base_amounts, n);
                 }
             } else {
                 collect_days(x, prov, in->chained[i].ccy, in->to, in->valuation);
-                test_group(x, &ty, p, group, x->base_amounts, n, in->valuation);
+                test_group(x, &ty, p, group, x->base_amounts, n);
             }
         }
     }

@@ -81,7 +81,6 @@ struct fx_explain_run {
     bool off; /* FXBOOK_NO_EXPLANATIONS: the benchmark's switch (docs/BENCHMARKS.md) */
     char *text; /* the last text fx_explain_run_get read */
     size_t captext;
-    fx_ratio q;
 };
 
 fx_explain_run *fx_explain_run_new(const char *tmpdir, const fx_rate_table *t,
@@ -94,7 +93,6 @@ fx_explain_run *fx_explain_run_new(const char *tmpdir, const fx_rate_table *t,
     r->tmpdir = fx_xstrdup(tmpdir ? tmpdir : ".");
     r->texts = fx_spool_new(tmpdir);
     r->by_pair = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
-    fx_ratio_init(&r->q);
     r->results_fd = -1;
     const char *off = getenv("FXBOOK_NO_EXPLANATIONS");
     r->off = off && *off && strcmp(off, "0") != 0;
@@ -126,7 +124,6 @@ void fx_explain_run_free(fx_explain_run *r)
     }
     free(r->ranges);
     free(r->text);
-    fx_ratio_clear(&r->q);
     free(r);
 }
 
