@@ -162,7 +162,7 @@ static void add_to_range(fx_explain_run *r, const fx_converted *c, const fx_chec
     g = known ? r->ranges[GPOINTER_TO_SIZE(at)] : NULL;
     if (!g || !g->out.empty) /* an empty range stays empty: no interval to work out */
         rate_range(&lo, &hi, &c->amount, &f->reported, &r->o.tolerance);
-    if (known) {
+    if (g) {
         if (!g->out.empty) {
             if (fx_packed_cmp(&lo, &g->lo) > 0)
                 fx_packed_set(&g->lo, &lo);
