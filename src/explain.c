@@ -50,7 +50,7 @@ struct fx_explainer {
     size_t nproviders;
     rate_day *days;
     size_t ndays, capdays, from; /* days[from..ndays) are in the window */
-    fx_ratio sum, one, x, amount;
+    fx_ratio sum, one, x;
     fx_ratio *base_amounts; /* per base of the group being tested */
     double *amounts_d;      /* their nearest doubles */
     size_t capamounts_d;
@@ -108,7 +108,6 @@ fx_explainer *fx_explainer_new(const fx_rate_table *t, const fx_lookup_opts *ord
     fx_ratio_init(&x->sum);
     fx_ratio_init(&x->one);
     fx_ratio_init(&x->x);
-    fx_ratio_init(&x->amount);
     for (int i = 0; i < 2; i++) {
         fx_ratio_init(&x->read[i].lo);
         fx_ratio_init(&x->read[i].hi);
@@ -129,7 +128,6 @@ void fx_explainer_free(fx_explainer *x)
     fx_ratio_clear(&x->sum);
     fx_ratio_clear(&x->one);
     fx_ratio_clear(&x->x);
-    fx_ratio_clear(&x->amount);
     free(x->days);
     free(x->amounts_d);
     free(x->base_amounts);

@@ -1039,6 +1039,23 @@ static const fx_rate *prates(const fx_rate_table *t, uint32_t p)
  * (after = false) or the earliest day >= v (after = true); on equal days
  * a direct or inverse rate beats a cross, and crosses go by the
  * intermediate's code. Both legs of a cross are prov's. */
+/* Adjacency entry k of currency a as a cross a -> C -> b of provider
+ * prov: its pairs a-C (p1) and C-b (p2). False when the entry is another
+ * provider's, C is b itself, or prov has no C-b pair. The one definition
+ * of a cross's candidates, for best_route and each_day_one. */
+static bool cross_at(const fx_rate_table *t, size_t k, uint32_t prov, uint32_t b, uint32_t *p1,
+                     uint32_t *p2)
+{
+    if (t->adj[k].prov != prov || t->adj[k].other == b)
+        return false;
+    long p = find_pair(t, prov, t->ccys[t->adj[k].other], t->ccys[b]);
+    if (p < 0)
+        return false;
+    *p1 = t->adj[k].pair;
+    *p2 = (uint32_t)p;
+    return true;
+}
+
 static route best_route(const fx_rate_table *t, uint32_t prov, uint32_t a, uint32_t b, fx_day v,
                         bool after)
 {
@@ -1058,15 +1075,10 @@ static route best_route(const fx_rate_table *t, uint32_t prov, uint32_t a, uint3
         }
     }
     for (size_t k = t->adjoff[a]; k < t->adjoff[a + 1]; k++) {
-        if (t->adj[k].prov != prov)
+        uint32_t p1, p2;
+        if (!cross_at(t, k, prov, b, &p1, &p2))
             continue;
-        uint32_t c = t->adj[k].other, p1 = t->adj[k].pair;
-        if (c == b)
-            continue;
-        long p2 = find_pair(t, prov, t->ccys[c], t->ccys[b]);
-        if (p2 < 0)
-            continue;
-        const fx_rate *d1 = prates(t, p1), *d2 = prates(t, (uint32_t)p2);
+        const fx_rate *d1 = prates(t, p1), *d2 = prates(t, p2);
         size_t n1 = t->pairs[p1].n, n2 = t->pairs[p2].n;
         if (n1 == 0 || n2 == 0)
             continue;
@@ -1078,7 +1090,7 @@ static route best_route(const fx_rate_table *t, uint32_t prov, uint32_t a, uint3
         fx_day day;
         if (after ? common_after(d1, n1, d2, n2, v, &day) : common_before(d1, n1, d2, n2, v, &day))
             if (!r.found || (after ? day < r.day : day > r.day))
-                r = (route){true, true, day, p1, (uint32_t)p2};
+                r = (route){true, true, day, p1, p2};
     }
     return r;
 }
@@ -1409,23 +1421,18 @@ static void each_day_one(const fx_rate_table *t, uint32_t prov, uint32_t a, uint
     uint32_t rank = 0;
     size_t routes = n > 0;
     for (size_t k = t->adjoff[a]; k < t->adjoff[a + 1]; k++) {
-        if (t->adj[k].prov != prov)
-            continue;
-        uint32_t c = t->adj[k].other, p1 = t->adj[k].pair;
-        if (c == b)
-            continue;
-        long p2 = find_pair(t, prov, t->ccys[c], t->ccys[b]);
-        if (p2 < 0)
+        uint32_t p1, p2;
+        if (!cross_at(t, k, prov, b, &p1, &p2))
             continue;
         rank++;
         size_t before = n;
-        const fx_rate *d1 = prates(t, p1), *d2 = prates(t, (uint32_t)p2);
+        const fx_rate *d1 = prates(t, p1), *d2 = prates(t, p2);
         size_t n1 = t->pairs[p1].n, n2 = t->pairs[p2].n;
         size_t i = lower(d1, 0, n1, lo), j = lower(d2, 0, n2, lo);
         while (i < n1 && j < n2 && d1[i].day <= hi && d2[j].day <= hi) {
             fx_day x = d1[i].day, y = d2[j].day;
             if (x == y)
-                push_day(&v, &n, &cap, (day_route){x, rank, {true, true, x, p1, (uint32_t)p2},
+                push_day(&v, &n, &cap, (day_route){x, rank, {true, true, x, p1, p2},
                                                    (uint32_t)i, (uint32_t)j});
             if (x <= y)
                 while (i < n1 && d1[i].day == x)
