@@ -225,12 +225,69 @@ static void each_day_window(void **state)
     assert_int_equal(c.n, 2);
 }
 
+/* The default order with two providers (fx_rates_each_day without one):
+ * the union of their days, each priced by the first provider that has
+ * it; the same window bounds, one step either side. "a" publishes on
+ * 01-09, 01-10 (consecutive: a walk must not skip a day) and 01-20, "b"
+ * on 01-11 and 01-20. */
+typedef struct {
+    fx_day days[8];
+    const char *by[8];
+    size_t n;
+} collect_by;
+
+static void collect_provider(void *ctx, const fx_priced *p)
+{
+    collect_by *c = ctx;
+    assert_true(c->n < N(c->days));
+    c->days[c->n] = p->day;
+    c->by[c->n++] = p->leg[0]->origin->provider;
+}
+
+static void each_day_two_providers(void **state)
+{
+    (void)state;
+    fx_rate_table *two = fixture_rates_text("date,base,quote,rate,source\n"
+                                            "2025-01-09,USD,JPY,150,a\n"
+                                            "2025-01-10,USD,JPY,150.5,a\n"
+                                            "2025-01-20,USD,JPY,152,a\n"
+                                            "2025-01-11,USD,JPY,151,b\n"
+                                            "2025-01-20,USD,JPY,153,b\n");
+    assert_non_null(two);
+    static const struct {
+        const char *lo, *hi;
+        size_t n;
+        const char *first;
+    } w[] = {
+        {"2025-01-09", "2025-01-20", 4, "2025-01-09"}, {"2025-01-10", "2025-01-20", 3, "2025-01-10"},
+        {"2025-01-11", "2025-01-20", 2, "2025-01-11"}, {"2025-01-09", "2025-01-19", 3, "2025-01-09"},
+        {"2025-01-08", "2025-01-09", 1, "2025-01-09"}, {"2025-01-12", "2025-01-19", 0, NULL},
+    };
+    for (size_t i = 0; i < N(w); i++) {
+        collect_by c = {0};
+        fx_rates_each_day(two, fixture_ccy("USD"), fixture_ccy("JPY"), fixture_day(w[i].lo),
+                          fixture_day(w[i].hi), collect_provider, &c);
+        if (c.n != w[i].n || (c.n && c.days[0] != fixture_day(w[i].first)))
+            fail_msg("each_day [%s, %s]: %zu days, want %zu", w[i].lo, w[i].hi, c.n, w[i].n);
+    }
+    collect_by c = {0};
+    fx_rates_each_day(two, fixture_ccy("USD"), fixture_ccy("JPY"), fixture_day("2025-01-09"),
+                      fixture_day("2025-01-20"), collect_provider, &c);
+    assert_int_equal(c.n, 4);
+    assert_string_equal(c.by[0], "a");
+    assert_string_equal(c.by[1], "a");
+    assert_string_equal(c.by[2], "b"); /* only b has 01-11 */
+    assert_string_equal(c.by[3], "a"); /* both have 01-20: the first in the order */
+    fx_rates_free(two);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(lookups),
         cmocka_unit_test(stale_message),
         cmocka_unit_test(each_day_window),
+        cmocka_unit_test(each_day_two_providers),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }
