@@ -12,6 +12,7 @@
 #include "book_int.h"
 
 #include <errno.h>
+#include <signal.h>
 #include <locale.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -47,6 +48,10 @@ static void book_free(fx_book *b)
     free(b->sbuf);
     free(b->nbuf);
     free(b->options);
+    for (size_t i = 0; i < b->nreserved; i++)
+        free(b->reserved_name[i]);
+    free(b->reserved_name);
+    free(b->reserved);
     free(b->dir);
     fx_arena_free(b->strings);
     fx_dec_clear(&b->tmp);
@@ -211,6 +216,71 @@ static bool sheets_written(fx_book *b)
     return true;
 }
 
+/* ---- Facts on a thread of its own ---- */
+
+static void *facts_main(void *arg)
+{
+    fx_book *b = arg;
+    fx_mem_where(WHERE);
+    fx_sheet_facts_rows(b, &b->facts_sheet, b->facts_audit);
+    return NULL;
+}
+
+/* Adds the sheets of base for this many rows now, in SPEC 6's order;
+ * fx_sheet_add hands each out when its turn comes. */
+static void reserve(fx_book *b, const char *base, uint64_t rows)
+{
+    uint64_t per = b->max_rows - 1; /* rows under the header */
+    uint64_t parts = rows == 0 ? 1 : (rows + per - 1) / per;
+    for (unsigned part = 1; part <= parts && b->st == FX_OK; part++) {
+        char name[40];
+        fx_sheet_part_name(base, part, name, sizeof name);
+        lxw_worksheet *ws = fx_sheet_add(b, name);
+        if (!ws)
+            return;
+        b->reserved = fx_xrealloc(b->reserved, (b->nreserved + 1) * sizeof *b->reserved);
+        b->reserved_name =
+            fx_xrealloc(b->reserved_name, (b->nreserved + 1) * sizeof *b->reserved_name);
+        b->reserved[b->nreserved] = ws;
+        b->reserved_name[b->nreserved++] = fx_xstrdup(name);
+    }
+}
+
+void fx_book_start_facts(fx_book *b, const fx_audit *a, uint64_t findings_max)
+{
+    /* Findings' rows are known only once the explanations are: with more
+     * than one part's worth possible, Facts waits for them (its parts come
+     * after the Findings parts) */
+    if (b->st != FX_OK || b->facts_started || findings_max >= b->max_rows)
+        return;
+    reserve(b, "Summary", 0);
+    reserve(b, "Findings", 0);
+    reserve(b, "Comparison", fx_audit_nclaims(a));
+    reserve(b, "Conversions", b->nspilled);
+    reserve(b, "Facts", b->facts_rows.rows); /* the thread then adds no sheet */
+    if (b->st != FX_OK || !fx_sheet_facts_start(b, &b->facts_sheet))
+        return;
+    b->facts_audit = a;
+    b->facts_started = true;
+    /* signals stay the main thread's (see writer.c) */
+    sigset_t all, old;
+    sigfillset(&all);
+    pthread_sigmask(SIG_BLOCK, &all, &old);
+    int made = pthread_create(&b->facts_thread, NULL, facts_main, b);
+    pthread_sigmask(SIG_SETMASK, &old, NULL);
+    if (made != 0) { /* then on this thread, now */
+        fx_sheet_facts_rows(b, &b->facts_sheet, a);
+        b->facts_joined = true;
+    }
+}
+
+static void join_facts(fx_book *b)
+{
+    if (b->facts_started && !b->facts_joined)
+        pthread_join(b->facts_thread, NULL);
+    b->facts_joined = true;
+}
+
 static fx_status book_close(fx_book *b, fx_audit *a, fx_findings *fs, fx_diags *d);
 
 fx_status fx_book_close(fx_book *b, fx_audit *a, fx_findings *fs, fx_diags *d)
@@ -225,6 +295,7 @@ fx_status fx_book_close(fx_book *b, fx_audit *a, fx_findings *fs, fx_diags *d)
  * (constant_memory: rows go out in order, sheet by sheet). */
 static fx_status book_close(fx_book *b, fx_audit *a, fx_findings *fs, fx_diags *d)
 {
+    join_facts(b);
     if (d)
         b->d = d;
     b->audit = a;
@@ -233,7 +304,10 @@ static fx_status book_close(fx_book *b, fx_audit *a, fx_findings *fs, fx_diags *
     fx_sheet_findings_write(b, fs);
     fx_sheet_comparison_write(b, a);
     fx_sheet_conversions_write(b);
-    fx_sheet_facts_write(b, a);
+    if (b->facts_started)
+        fx_sheet_end(b, &b->facts_sheet);
+    else
+        fx_sheet_facts_write(b, a);
     fx_sheet_rates_write(b);
     fx_sheet_sources_write(b, a);
     fx_sheet_about_write(b);
@@ -270,6 +344,7 @@ void fx_book_discard(fx_book *b)
 {
     if (!b)
         return;
+    join_facts(b);
     if (b->wb)
         lxw_workbook_free(b->wb); /* frees without writing the file */
     book_free(b);

@@ -52,6 +52,13 @@ fx_book *fx_book_open(const char *path, const fx_book_info *info, fx_diags *d);
  * 1,048,576 rows), and its Conversions row when k && k->present. After a
  * failure every call returns the first error (FX_E_IO, FX_E_INTERNAL). */
 fx_status fx_book_add(fx_book *b, const fx_converted *c, const fx_check *k, fx_audit_ref ref);
+/* Once every fact is in and a is finished: writes the Facts rows (their
+ * claims' verdicts now known) on a thread of its own, while the caller
+ * finds the explanations and findings, which touch no part of b. Until
+ * fx_book_close or fx_book_discard the caller must not use b. Does nothing
+ * (Facts is then written at close) when a sheet before Facts could need a
+ * second part: findings_max bounds the findings to come. */
+void fx_book_start_facts(fx_book *b, const fx_audit *a, uint64_t findings_max);
 /* Writes the remaining sheets from the aggregates (a after fx_audit_finish)
  * and closes the file (FX_E_IO if libxlsxwriter cannot finish it). Frees b,
  * also on failure; the caller then removes the file. */

@@ -11,6 +11,7 @@
 #include <stdint.h>
 
 #include <glib.h>
+#include <pthread.h>
 #include <xlsxwriter.h>
 
 #include "book.h"
@@ -138,6 +139,15 @@ struct fx_book {
     char *sbuf; /* a spilled record's matching days while it is built */
     size_t scap;
     char *options; /* every option in full, for Summary and the properties */
+    /* Facts on a thread of its own (fx_book_start_facts): the sheets that
+     * come before it are added first and handed out by name later. */
+    pthread_t facts_thread;
+    bool facts_started, facts_joined;
+    fx_sheet facts_sheet;
+    const fx_audit *facts_audit;
+    lxw_worksheet **reserved; /* NULL once handed out */
+    char **reserved_name;
+    size_t nreserved;
     char *nbuf; /* a file name as shown (not buf: fx_sheet_put_text uses that) */
     size_t ncap;
     fx_dec tmp;
@@ -194,6 +204,8 @@ void fx_sheet_put_exact(fx_book *b, lxw_worksheet *ws, lxw_row_t r, lxw_col_t c,
                         const fx_dec *v);
 
 lxw_worksheet *fx_sheet_add(fx_book *b, const char *name);
+/* "Facts", "Facts (2)", ...: the name of a sheet's part (from 1). */
+void fx_sheet_part_name(const char *base, unsigned part, char *name, size_t n);
 void fx_sheet_print_setup(fx_book *b, lxw_worksheet *ws, bool one_page_wide, bool header);
 void fx_sheet_header_row(fx_book *b, lxw_worksheet *ws, const fx_col_spec *cols, size_t n,
                          lxw_col_t freeze_col);
@@ -271,6 +283,10 @@ void fx_sheet_cell_value(fx_book *b, lxw_worksheet *ws, lxw_row_t r, lxw_col_t c
 void fx_sheet_facts_open(fx_book *b);
 void fx_sheet_facts_row(fx_book *b, const fx_converted *c, const fx_check *k, fx_audit_ref ref);
 void fx_sheet_facts_write(fx_book *b, const fx_audit *a);
+/* The same in three steps, for a thread of its own: start and end on the
+ * thread that owns the workbook, the rows on any one thread. */
+bool fx_sheet_facts_start(fx_book *b, fx_sheet *s);
+void fx_sheet_facts_rows(fx_book *b, fx_sheet *s, const fx_audit *a);
 /* sheet_conversions.c: a row spilled per audited fact; replayed at close. */
 void fx_sheet_conversions_add(fx_book *b, const fx_converted *c, const fx_check *k);
 void fx_sheet_conversions_write(fx_book *b);

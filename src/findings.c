@@ -45,6 +45,7 @@ struct fx_findings {
     fx_convert_opts co;
     fx_spool *spool;
     fx_spool *pending; /* conversions' findings awaiting their explanations */
+    size_t npending;
     entry *ix;
     size_t n, cap;
     size_t by_kind[FX_FIND_KINDS];
@@ -348,6 +349,7 @@ static void conversion_finding(fx_findings *f, const fx_converted *c, const fx_c
         {k->reported_ccy.s, strlen(k->reported_ccy.s)},
     };
     fx_spool_put(f->pending, fl, T_N); /* sticky: finish reports it */
+    f->npending++;
     f->tlen = 0;
 }
 
@@ -544,6 +546,11 @@ fx_status fx_findings_finish(fx_findings *f, fx_audit *a, fx_explain_run *xr, fx
     if (!fx_spool_rewind(f->spool))
         return fx_diag_status(d, FX_E_IO, (fx_pos){0}, "findings: %s", fx_spool_error(f->spool));
     return FX_OK;
+}
+
+size_t fx_findings_most(const fx_findings *f, size_t ndisagree)
+{
+    return f->n + f->npending + ndisagree; /* a pending one settles to one or none */
 }
 
 size_t fx_findings_count(const fx_findings *f)

@@ -70,6 +70,9 @@ void fx_findings_fact(fx_findings *f, const fx_converted *c, const fx_check *k,
 fx_status fx_findings_finish(fx_findings *f, fx_audit *a, fx_explain_run *xr, fx_diags *d);
 
 size_t fx_findings_count(const fx_findings *f);
+/* Before fx_findings_finish: at most how many there will be, with
+ * ndisagree claims that disagree (a finding each). */
+size_t fx_findings_most(const fx_findings *f, size_t ndisagree);
 size_t fx_findings_of_kind(const fx_findings *f, fx_find_kind k);
 /* Findings that name source number s (fx_audit_source's numbering). */
 size_t fx_findings_of_source(const fx_findings *f, size_t s);

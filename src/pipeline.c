@@ -366,13 +366,19 @@ fx_status fx_pipeline_run(const fx_opts *o, fx_diags *d, fx_run_result *res,
     r.pub = NULL;
     if (st == FX_OK)
         st = fx_diags_status(d);
-    /* The explanations first: their passes and the audit's claim sort are
-     * the run's two peaks of memory, one after the other, not together. */
-    if (st == FX_OK && r.explain)
-        st = fx_explain_run_finish(r.explain, r.audit, d);
+    /* The claims' verdicts first: with them the Facts rows can be written,
+     * on a thread of their own, while this one finds the explanations (the
+     * audit's claim sort and the explanations' passes are the run's two
+     * peaks of memory, one after the other, not together). */
     fx_status fin = fx_audit_finish(r.audit, st == FX_OK && (r.book || r.exp), d);
     if (st == FX_OK)
         st = fin;
+    if (st == FX_OK && r.book)
+        fx_book_start_facts(
+            r.book, r.audit,
+            fx_findings_most(r.findings, fx_audit_totals(r.audit).claims[FX_C_DISAGREE]));
+    if (st == FX_OK && r.explain)
+        st = fx_explain_run_finish(r.explain, r.audit, d);
     if (st == FX_OK && r.findings)
         st = fx_findings_finish(r.findings, r.audit, r.explain, d);
     if (st == FX_OK && r.exp) {

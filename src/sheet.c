@@ -507,6 +507,20 @@ void fx_sheet_put_day(fx_book *b, lxw_worksheet *ws, lxw_row_t r, lxw_col_t c, f
     }
 }
 
+/* One format per number format: libxlsxwriter caches a format's style
+ * index only in the first of equal formats, and looks every later one up
+ * again (a key built, hashed and freed) at each cell written with it. */
+static lxw_format *num_format(fx_book *b, const char *num)
+{
+    for (size_t i = 0; i < b->nfmts; i++)
+        if (strcmp(b->fmts[i].num, num) == 0)
+            return (lxw_format *)b->fmts[i].f;
+    lxw_format *f = workbook_add_format(b->wb);
+    format_set_num_format(f, num);
+    fmt_register(b, f, num);
+    return f;
+}
+
 lxw_format *fx_sheet_places_format(fx_book *b, long places)
 {
     if (places < 0)
@@ -522,25 +536,16 @@ lxw_format *fx_sheet_places_format(fx_book *b, long places)
                 num[n++] = '0';
             num[n] = '\0';
         }
-        lxw_format *f = workbook_add_format(b->wb);
-        format_set_num_format(f, num);
-        fmt_register(b, f, num);
-        b->f_places[places] = f;
+        b->f_places[places] = num_format(b, num);
     }
     return b->f_places[places];
 }
 
 lxw_format *fx_sheet_format(fx_book *b, const char *num)
 {
-    for (size_t i = 0; i < b->nfmts; i++)
-        if (strcmp(b->fmts[i].num, num) == 0)
-            return (lxw_format *)b->fmts[i].f;
     if (b->nfmts >= N(b->fmts) || strlen(num) >= sizeof b->fmts[0].num)
         return NULL;
-    lxw_format *f = workbook_add_format(b->wb);
-    format_set_num_format(f, num);
-    fmt_register(b, f, num);
-    return f;
+    return num_format(b, num);
 }
 
 /* A percent figure as stored (60 shows "60%", never 6000%). */
@@ -559,10 +564,7 @@ lxw_format *fx_sheet_percent_format(fx_book *b, long places)
                 num[n++] = '0';
         }
         memcpy(num + n, "\"%\"", 4);
-        lxw_format *f = workbook_add_format(b->wb);
-        format_set_num_format(f, num);
-        fmt_register(b, f, num);
-        b->f_percent[places] = f;
+        b->f_percent[places] = num_format(b, num);
     }
     return b->f_percent[places];
 }
@@ -593,6 +595,12 @@ lxw_worksheet *fx_sheet_add(fx_book *b, const char *name)
 {
     if (b->st != FX_OK)
         return NULL;
+    for (size_t i = 0; i < b->nreserved; i++)
+        if (b->reserved[i] && strcmp(b->reserved_name[i], name) == 0) {
+            lxw_worksheet *ws = b->reserved[i];
+            b->reserved[i] = NULL; /* handed out once */
+            return ws;
+        }
     fx_hush h;
     fx_sheet_hush_begin(b, &h);
     lxw_worksheet *ws = workbook_add_worksheet(b->wb, name);
@@ -648,13 +656,18 @@ void fx_sheet_highlight(fx_book *b, lxw_worksheet *ws, lxw_row_t r0, lxw_row_t r
                     "conditional format");
 }
 
+void fx_sheet_part_name(const char *base, unsigned part, char *name, size_t n)
+{
+    if (part == 1)
+        snprintf(name, n, "%s", base);
+    else
+        snprintf(name, n, "%s (%u)", base, part);
+}
+
 bool fx_sheet_start(fx_book *b, fx_sheet *s)
 {
     char name[40];
-    if (s->part == 1)
-        snprintf(name, sizeof name, "%s", s->base);
-    else
-        snprintf(name, sizeof name, "%s (%u)", s->base, s->part);
+    fx_sheet_part_name(s->base, s->part, name, sizeof name);
     s->ws = fx_sheet_add(b, name);
     if (!s->ws)
         return false;
@@ -715,14 +728,6 @@ bool fx_sheet_next_row(fx_book *b, fx_sheet *s, lxw_row_t *row)
 }
 
 /* ---- formats ---- */
-
-static lxw_format *num_format(fx_book *b, const char *num)
-{
-    lxw_format *f = workbook_add_format(b->wb);
-    format_set_num_format(f, num);
-    fmt_register(b, f, num);
-    return f;
-}
 
 void fx_sheet_make_formats(fx_book *b)
 {

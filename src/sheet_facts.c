@@ -212,16 +212,26 @@ static void claim_verdict(fx_book *b, fx_sheet *s, lxw_row_t r, uint32_t claim, 
                      fx_claim_verdict_name(fx_audit_claim_verdict(a, claim)), NULL);
 }
 
-void fx_sheet_facts_write(fx_book *b, const fx_audit *a)
+bool fx_sheet_facts_start(fx_book *b, fx_sheet *s)
 {
-    fx_sheet s;
     size_t n = ncols_all(b);
     if (!b->facts_rows.need_exact) /* no empty columns of exact text */
         n = F_TARGETS + T_N * b->ntargets + F_TAIL;
-    fx_sheet_init(&s, "Facts", b->facts_cols, n, tail(b, F_VERDICT), 2);
-    s.verdict_col2 = F_CLAIM_VERDICT;
-    if (!fx_sheet_start(b, &s))
+    fx_sheet_init(s, "Facts", b->facts_cols, n, tail(b, F_VERDICT), 2);
+    s->verdict_col2 = F_CLAIM_VERDICT;
+    return fx_sheet_start(b, s);
+}
+
+void fx_sheet_facts_rows(fx_book *b, fx_sheet *s, const fx_audit *a)
+{
+    fx_rows_replay(b, &b->facts_rows, s, claim_verdict, (void *)a);
+}
+
+void fx_sheet_facts_write(fx_book *b, const fx_audit *a)
+{
+    fx_sheet s;
+    if (!fx_sheet_facts_start(b, &s))
         return;
-    fx_rows_replay(b, &b->facts_rows, &s, claim_verdict, (void *)a);
+    fx_sheet_facts_rows(b, &s, a);
     fx_sheet_end(b, &s);
 }

@@ -97,6 +97,10 @@ static int rows_mode(unsigned long rows, int argc, char **argv)
             inputs[i].facts = fx_facts_in_input(fr, i);
         }
         fx_audit_finish(r.audit, fx_diags_status(d) == FX_OK, d);
+        if (fx_diags_status(d) == FX_OK) /* as the pipeline: Facts on its thread when it can */
+            fx_book_start_facts(r.book, r.audit,
+                                fx_findings_most(r.findings,
+                                                 fx_audit_totals(r.audit).claims[FX_C_DISAGREE]));
         if (fx_diags_status(d) == FX_OK)
             fx_explain_run_finish(r.explain, r.audit, d);
         if (fx_diags_status(d) == FX_OK)

@@ -895,6 +895,44 @@ def tests(T):
     else:
         ok(False, "build/san/tools/book_tool exists (make test builds it)")
 
+    # ---- Facts on a thread of its own: the sheets before it are added first ----
+    # 20 inconsistent conversions (20 findings, exactly the most there can be:
+    # each is one) and 20 facts without a conversion, each its own claim. With
+    # N rows a sheet, Findings fits one sheet from N = 21: from there Facts is
+    # written while the explanations are found, and Comparison, Conversions
+    # and Facts get all their parts beforehand; at N = 20 Findings (2) must
+    # still come before Comparison.
+    if os.access(TOOL, os.X_OK):
+        P = T + "/parts.csv"
+        with open(P, "w", newline="", encoding="utf-8") as f:
+            w = csv.writer(f, lineterminator="\n")
+            w.writerow(["fact_id", "entity", "claim", "source", "published", "value", "scale", "unit",
+                        "reported_value", "reported_scale", "reported_unit", "quote", "note"])
+            for i in range(20):
+                w.writerow(["bad-%02d" % i, "E", "c%d" % (i % 3), "s%d" % (i % 2), "2025-01-22", "40",
+                            "billion", "CNY", "9", "billion", "USD", "40 billion yuan ($9 billion)", ""])
+            for i in range(20):
+                w.writerow(["plain-%02d" % i, "E", "p%d" % i, "s0", "2025-01-22", str(i + 1), "", "EUR",
+                            "", "", "", "q", "n%d" % i])
+        cont = lambda base, k: [base] + ["%s (%d)" % (base, i) for i in range(2, k + 1)]
+        for n in (20, 21, 22):
+            R = T + "/a/parts-%d.xlsx" % n
+            rc, _, err = run([TOOL, "rows", str(n), P, "-r", "rates", "-o", R])
+            if not ok(rc == 0, "book_tool rows %d on 40 facts, 20 findings" % n, err):
+                continue
+            pf, pv = load(R)
+            per = n - 1
+            parts_of = lambda rows_: max(1, -(-rows_ // per))
+            want = (["Summary"] + cont("Findings", parts_of(20)) + cont("Comparison", parts_of(23))
+                    + cont("Conversions", parts_of(20)) + cont("Facts", parts_of(40)) + ["Rates", "Sources", "About"])
+            ok(pf.sheetnames == want, "rows %d: every part in SPEC 6's order, none empty, none missing" % n,
+               pf.sheetnames)
+            filled = {b: sum(pf[x].max_row - 1 for x in pf.sheetnames if x == b or x.startswith(b + " ("))
+                      for b in ("Findings", "Comparison", "Conversions", "Facts")}
+            ok(filled == {"Findings": 20, "Comparison": 23, "Conversions": 20, "Facts": 40},
+               "rows %d: each sheet's rows, over its parts" % n, filled)
+            facts_match_input(pf, [P], "parts-%d" % n)
+
     # ---- 1,003 inconsistent conversions: Findings holds them all, Summary the top 20 ----
     F = T + "/findings.csv"
     with open(F, "w", newline="", encoding="utf-8") as f:
