@@ -2,10 +2,12 @@
  * mode: its life cycle (open, add, close, discard); each sheet is written
  * by its own sheet_<name>.c through the shared layer of sheet.c and
  * sheet_data.c (book_int.h). Invariant: rows reach each sheet strictly in
- * order, so nothing per fact stays in memory: Facts rows are written as
- * facts stream in, Conversions rows are spilled and replayed at close (the
- * sheet must come after the last Facts sheet), and Summary, Comparison,
- * Rates and Sources are written at close from the aggregates. Every
+ * order, so nothing per fact stays in memory: Facts rows are recorded as
+ * facts stream in and written once the claims' verdicts are known (on a
+ * thread of their own while the explanations are found, fx_book_start_facts),
+ * Conversions rows are spilled and replayed at close, and Summary,
+ * Findings, Comparison, Rates and Sources are written at close from the
+ * aggregates. Sheets are added in SPEC 6's order. Every
  * libxlsxwriter return code is checked, and what it does not report (its
  * temporary files' writes, its own stderr lines) is checked here: nothing
  * is cut or dropped silently. */
