@@ -7,7 +7,8 @@
 BENCH_BIN   = build/bench/bin
 BENCH_WARN  = -std=c11 -Wall -Wextra -Werror -Wshadow -Wvla -Wwrite-strings
 BENCH_OPT   = -O2 -g
-BENCH_PROGS = $(addprefix $(BENCH_BIN)/,gen floor_csv floor_dec floor_xlsx rates_load index_bytes)
+BENCH_PROGS = $(addprefix $(BENCH_BIN)/,gen floor_csv floor_dec floor_xlsx rates_load index_bytes \
+              lxw_trace.so)
 
 .PHONY: bench bench-build bench-profile
 
@@ -28,10 +29,17 @@ $(BENCH_BIN)/floor_csv: bench/floor_csv.c bench/timer.h | build/.deps
 	$(Q)mkdir -p $(dir $@)
 	$(Q)$(CC) $(BENCH_WARN) $(BENCH_OPT) -Ibench -o $@ $< -lcsv
 
-$(BENCH_BIN)/floor_xlsx: bench/floor_xlsx.c bench/timer.h | build/.deps
+# floor (c): the shim that traces fxbook's libxlsxwriter calls (LD_PRELOAD)
+# and the program that replays the trace
+$(BENCH_BIN)/floor_xlsx: bench/floor_xlsx.c bench/lxw_trace.h bench/timer.h | build/.deps
 	$(Q)mkdir -p $(dir $@)
 	$(Q)$(CC) $(BENCH_WARN) $(BENCH_OPT) -Ibench $(shell pkg-config --cflags xlsxwriter) \
 	    -o $@ $< $(shell pkg-config --libs xlsxwriter)
+
+$(BENCH_BIN)/lxw_trace.so: bench/lxw_trace.c bench/lxw_trace.h | build/.deps
+	$(Q)mkdir -p $(dir $@)
+	$(Q)$(CC) $(BENCH_WARN) $(BENCH_OPT) -fPIC -shared -pthread -Ibench \
+	    $(shell pkg-config --cflags xlsxwriter) -o $@ $< -ldl
 
 # the decimal module, the rates table and the facts reader: fxbook's own
 $(BENCH_BIN)/%: bench/%.c bench/timer.h build/libfxbook.a

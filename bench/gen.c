@@ -5,20 +5,14 @@
  * column on which its currency (and the reported unit's) has a rate, so no
  * fallback is ever needed.
  *
- * Besides the CSV it can write two side files for the floor programs:
+ * Besides the CSV it can write a side file for floor (b):
  *   -c FILE  the conversions fxbook does, one a line: "t value scale num den"
  *            into the target (the printed value, its power of ten, and the
  *            rate as num/den, the legs as written in the ECB file, "1" for
  *            none), then "a num den" for the audit's conversion of the same
- *            amount into the reported unit - for floor_dec;
- *   -p FILE  the cell plan of the workbook - for floor_xlsx: per fact the
- *            texts and numbers of its Facts row and, when audited, of its
- *            Conversions row ("F", "A"); per claim its Comparison row ("K");
- *            the Sources ("S") and the Rates used, in the order sheet_data.c
- *            assigns them ("R"). Tab-separated.
- * The plan's numbers, verdicts and matching days are computed here in
- * doubles: they only have to look like fxbook's cells, they are never
- * compared with them. */
+ *            amount into the reported unit - for floor_dec.
+ * (Floor (c), floor_xlsx, replays a trace of fxbook's own libxlsxwriter
+ * calls: it needs nothing from here.) */
 #define _DEFAULT_SOURCE /* strsep, getline */
 #include <math.h>
 #include <stdarg.h>
@@ -29,8 +23,6 @@
 
 #define NSOURCES 50
 #define MAXCCY 64
-#define WINDOW 30 /* --infer-window default */
-#define TOL 0.02  /* --tolerance default, as a fraction */
 
 /* ---- helpers ---- */
 
@@ -353,19 +345,7 @@ typedef struct {
     double base; /* money: USD; else in the unit */
     int year;
     int noisy; /* its sources' figures differ (else they all agree) */
-    /* plan */
-    size_t first_seen; /* order of first appearance + 1; 0: not yet */
-    size_t facts;
-    double min, max;   /* normalized point values */
-    double lo, hi;     /* intersection of the normalized intervals */
 } claim;
-
-/* plan: one source's facts on one claim (a Comparison cell) */
-typedef struct {
-    uint32_t first; /* fact index + 1 of the first; 0: none */
-    uint16_t count;
-    double value;   /* the first's normalized value */
-} cmp_cell;
 
 static void make_entity(entity *e, size_t i)
 {
@@ -447,15 +427,11 @@ static void put_field(FILE *f, const char *s, int last)
     fputc(last ? '\n' : ',', f);
 }
 
-static const char *const verdict_names[] = {"consistent", "close", "inconsistent",
-                                            "unverifiable"};
-
 /* ---- main ---- */
 
 static void usage(void)
 {
-    fprintf(stderr, "usage: gen -n N [-s SEED] [-r ECB.csv [-R NAME]] [-c CONV] [-p PLAN] -o FACTS.csv\n"
-                    "  -R: the rates file's name as the workbook shows it (plan only)\n");
+    fprintf(stderr, "usage: gen -n N [-s SEED] [-r ECB.csv] [-c CONV] -o FACTS.csv\n");
     exit(64);
 }
 
@@ -463,8 +439,7 @@ int main(int argc, char **argv)
 {
     size_t n = 0;
     uint64_t seed = 20250509;
-    const char *rates = "rates/eurofxref-hist.csv", *out = NULL, *conv_path = NULL,
-               *plan_path = NULL, *rates_name = NULL;
+    const char *rates = "rates/eurofxref-hist.csv", *out = NULL, *conv_path = NULL;
     for (int i = 1; i < argc; i++) {
         if (i + 1 >= argc)
             usage();
@@ -478,17 +453,11 @@ int main(int argc, char **argv)
             out = argv[++i];
         else if (!strcmp(argv[i], "-c"))
             conv_path = argv[++i];
-        else if (!strcmp(argv[i], "-p"))
-            plan_path = argv[++i];
-        else if (!strcmp(argv[i], "-R"))
-            rates_name = argv[++i];
         else
             usage();
     }
     if (!n || !out)
         usage();
-    if (!rates_name)
-        rates_name = rates;
     rng_state = seed;
     load_rates(rates);
 
@@ -514,25 +483,12 @@ int main(int argc, char **argv)
 
     FILE *f = fopen(out, "w");
     FILE *cf = conv_path ? fopen(conv_path, "w") : NULL;
-    FILE *pf = plan_path ? fopen(plan_path, "w") : NULL;
-    if (!f || (conv_path && !cf) || (plan_path && !pf))
+    if (!f || (conv_path && !cf))
         die("cannot create an output");
-    static char fbuf[1 << 16], cbuf[1 << 16], pbuf[1 << 16];
+    static char fbuf[1 << 16], cbuf[1 << 16];
     setvbuf(f, fbuf, _IOFBF, sizeof fbuf);
     if (cf)
         setvbuf(cf, cbuf, _IOFBF, sizeof cbuf);
-    if (pf) {
-        setvbuf(pf, pbuf, _IOFBF, sizeof pbuf);
-        fprintf(pf, "# plan: see bench/gen.c and bench/floor_xlsx.c\n");
-    }
-    /* plan state: Rates slots in order of first use (as sheet_data.c assigns
-     * them), claim x source cells, sources in order of first appearance */
-    uint32_t *slot = pf ? xcalloc(ndays * nccy, sizeof *slot) : NULL;
-    size_t *used = pf ? xcalloc(ndays * nccy, sizeof *used) : NULL;
-    size_t nused = 0, claims_seen = 0;
-    cmp_cell *cells = pf ? xcalloc(nclaims * NSOURCES, sizeof *cells) : NULL;
-    size_t src_facts[NSOURCES] = {0}, src_first[NSOURCES] = {0}, srcs_seen = 0;
-    long src_pub[NSOURCES] = {0};
 
     fputs("fact_id,entity,claim,source,published,value,scale,unit,qualifier,as_of,"
           "reported_value,reported_scale,reported_unit,quote,note\n",
@@ -601,9 +557,6 @@ int main(int argc, char **argv)
         printed rep = {"", 0, 0};
         size_t rc = 0;
         const char *rep_unit = "";
-        int verdict = 0;
-        double rv = 0, exact_rep = 0, dev = 0;
-        char match[WINDOW * 12 + 2] = "";
         if (has_rep) {
             const char *code = ccys[cc].code;
             rc = strcmp(code, "USD") == 0 ? 0 /* EUR */
@@ -627,29 +580,6 @@ int main(int argc, char **argv)
             print_figure(&rep, truth, 2 + (int)below(2), unif() < 0.1);
             const char *alias = ccys[rc].aliases[below(3)];
             rep_unit = alias && unif() < 0.25 ? alias : ccys[rc].code;
-
-            /* the audit, in doubles: only for the plan's cells */
-            if (pf) {
-                rv = printed_value(&rep);
-                double h = 0.5 * pow(10, -rep.places) * pow(10, rep.scale);
-                exact_rep = amount * rate_val[di][rc] / rate_val[di][cc];
-                dev = exact_rep != 0 ? 100 * (rv - exact_rep) / exact_rep : 0;
-                verdict = exact_rep >= rv - h && exact_rep <= rv + h ? 0
-                          : fabs(dev) <= 100 * TOL                   ? 1
-                                                                     : 2;
-                size_t first = di;
-                while (first > 0 && days[first - 1] >= days[di] - WINDOW)
-                    first--;
-                size_t ml = 0;
-                for (size_t d = first; d <= di; d++) {
-                    if (!rate_txt[d][cc] || !rate_txt[d][rc])
-                        continue;
-                    double e = amount * rate_val[d][rc] / rate_val[d][cc];
-                    if (e >= rv - h && e <= rv + h)
-                        ml += (size_t)snprintf(match + ml, sizeof match - ml, "%s%s",
-                                               ml ? "; " : "", dstr[d]);
-                }
-            }
         }
 
         /* the source's words */
@@ -728,128 +658,8 @@ int main(int argc, char **argv)
             if (has_rep) /* the same amount, into the reported unit */
                 fprintf(cf, "a %s %s\n", rate_txt[di][rc], rate_txt[di][cc]);
         }
-
-        /* the plan: what the book writes for this fact (doubles are close
-         * enough: they only have to look like fxbook's cells) */
-        if (pf) {
-            if (!cl->first_seen) {
-                cl->first_seen = ++claims_seen;
-                cl->lo = -HUGE_VAL, cl->hi = HUGE_VAL;
-            }
-            if (!src_first[src]) {
-                src_first[src] = ++srcs_seen;
-                src_pub[src] = pub_day;
-            }
-            src_facts[src]++;
-            int vp = fig.places, ap = fig.places - fig.scale < 0 ? 0 : fig.places - fig.scale;
-            int rp = rep.places - rep.scale < 0 ? 0 : rep.places - rep.scale;
-            double rate = k != K_MONEY ? 1 : rate_val[di][usd_ix] / rate_val[di][cc];
-            double usd = amount * rate;
-            /* formulas as sheet_data.c's fx_sheet_rate_formula: a cross
-             * from A to B via EUR divides by EUR/A and multiplies by EUR/B;
-             * the Rates row of a leg is assigned when a formula first
-             * cites it */
-            char tf[96] = "", af[96] = "";
-            size_t legs[2][2] = {{cc, usd_ix}, {cc, rc}};
-            for (int w = 0; w < 1 + has_rep && k == K_MONEY; w++) {
-                char *fo = w ? af : tf;
-                size_t from = legs[w][0], to = legs[w][1], fl = 0;
-                if (from == to)
-                    continue;
-                for (int g = 0; g < 2; g++) {
-                    size_t c = g ? to : from;
-                    if (c == 0) /* EUR: the base, no leg */
-                        continue;
-                    uint32_t *sl = &slot[di * nccy + c];
-                    if (!*sl) {
-                        used[nused] = di * nccy + c;
-                        *sl = (uint32_t)++nused;
-                    }
-                    fl += (size_t)snprintf(fo + fl, 96 - fl, "%cRates!$D$%u", g ? '*' : '/',
-                                           *sl + 1);
-                }
-            }
-            /* the Comparison: normalized point and interval */
-            double h = 0.5 * pow(10, -fig.places) * pow(10, fig.scale);
-            double lo = (amount - h) * rate, hi = (amount + h) * rate;
-            if (qual[0] == 'a' && qual[1] == 'b') /* about */
-                lo -= TOL * fabs(amount) * rate, hi += TOL * fabs(amount) * rate;
-            else if (qual[0] == 'a' && qual[3] == 'l') /* at_least */
-                hi = HUGE_VAL;
-            else if (qual[0] == 'a') /* at_most */
-                lo = -HUGE_VAL;
-            cl->lo = lo > cl->lo ? lo : cl->lo;
-            cl->hi = hi < cl->hi ? hi : cl->hi;
-            cl->min = !cl->facts || usd < cl->min ? usd : cl->min;
-            cl->max = !cl->facts || usd > cl->max ? usd : cl->max;
-            cl->facts++;
-            cmp_cell *cell = &cells[ci * NSOURCES + src];
-            if (!cell->first) {
-                cell->first = (uint32_t)(i + 1);
-                cell->value = usd;
-            }
-            if (cell->count < UINT16_MAX)
-                cell->count++;
-
-            /* F: flags, places, day serials, numbers, texts, formula tail */
-            fprintf(pf, "F\t%d\t%d\t%d\t%d\t%d\t%d\t%d\t%ld\t%ld\t%.17g\t%.17g\t%.17g\t%.17g\t",
-                    as_of[0] != 0, k == K_MONEY, has_rep, vp, ap, rep.places, rp,
-                    pub_day + 25569, days[di] + 25569, strtod(fig.value, NULL), amount,
-                    round(usd * 100) / 100, usd);
-            fprintf(pf, "%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%.17g\t%s\t%s\t%s\t%s\t%s\t%s\n",
-                    fact_id, en->name, cl->id, sources[src], scale_names[fig.scale / 3], unit,
-                    k == K_MONEY ? ccys[cc].code : kind_unit[k], qual,
-                    has_rep ? strtod(rep.value, NULL) : 0.0,
-                    has_rep ? scale_names[rep.scale / 3] : "", rep_unit,
-                    has_rep ? verdict_names[verdict] : "", quote, note, tf);
-            /* A: the audited conversion of this fact (the Conversions sheet) */
-            if (has_rep)
-                fprintf(pf, "A\t%.17g\t%.17g\t%.4f\t%.17g\t%s\t%s\t%s\t%s\n",
-                        round(exact_rep * 100) / 100, exact_rep, dev, rv, ccys[cc].code,
-                        ccys[rc].code, match, af);
-        }
     }
-    if (pf) {
-        /* K: claims in order of first appearance, with their cells by
-         * source column (sources in order of first appearance) */
-        size_t *order = xcalloc(claims_seen, sizeof *order);
-        for (size_t i = 0; i < nclaims; i++)
-            if (claims[i].first_seen)
-                order[claims[i].first_seen - 1] = i;
-        for (size_t j = 0; j < claims_seen; j++) {
-            const claim *cl = &claims[order[j]];
-            kind k = metrics[cl->metric].k;
-            size_t ns = 0;
-            for (size_t s = 0; s < NSOURCES; s++)
-                ns += cells[order[j] * NSOURCES + s].count != 0;
-            const char *v = cl->facts < 2 ? "single" : cl->lo <= cl->hi ? "agree" : "disagree";
-            fprintf(pf, "K\t%s\t%s\t%d\t%s\t%s\t%zu\t%zu\t%.17g\t%.17g\t%.4f\t%s",
-                    cl->id, ents[cl->ent].name, k == K_MONEY, k == K_MONEY ? "money" : kind_unit[k],
-                    k == K_MONEY ? "USD" : kind_unit[k], cl->facts, ns, cl->min, cl->max,
-                    cl->min > 0 ? 100 * (cl->max - cl->min) / cl->min : -1.0, v);
-            for (size_t s = 0; s < NSOURCES; s++) {
-                const cmp_cell *c = &cells[order[j] * NSOURCES + s];
-                if (c->count)
-                    fprintf(pf, "\t%zu:%u:%u:%.17g", src_first[s] - 1, (unsigned)c->count,
-                            (unsigned)c->first, c->value);
-            }
-            fputc('\n', pf);
-        }
-        /* S: sources by column */
-        for (size_t col = 0; col < srcs_seen; col++)
-            for (size_t s = 0; s < NSOURCES; s++)
-                if (src_first[s] == col + 1)
-                    fprintf(pf, "S\t%s\t%ld\t%zu\t%s\n", sources[s], src_pub[s] + 25569,
-                            src_facts[s], out);
-        /* R: the rates used, by Rates row; line = physical line in the file */
-        for (size_t u = 0; u < nused; u++) {
-            size_t d = used[u] / nccy, c = used[u] % nccy;
-            fprintf(pf, "R\t%ld\t%s\t%.17g\t%s\t%s\t%zu\n", days[d] + 25569, ccys[c].code,
-                    rate_val[d][c], rate_txt[d][c], rates_name, ndays - d + 1);
-        }
-        free(order);
-    }
-    if (fclose(f) != 0 || (cf && fclose(cf) != 0) || (pf && fclose(pf) != 0))
+    if (fclose(f) != 0 || (cf && fclose(cf) != 0))
         die("cannot write an output");
     return 0;
 }

@@ -3,13 +3,20 @@
 # floor of its libraries and the pandas peer, and prints one table. Never a
 # test: it fails only when something cannot run, never on a number.
 #
-# For each size N: bench/gen writes build/bench/facts-N-sSEED.csv (and the
-# floor programs' side files); then, interleaved, RUNS times each:
-#   fxbook   build/fxbook FACTS -o OUT.xlsx -q     wall time, peak RSS
+# For each size N: bench/gen writes build/bench/facts-N-sSEED.csv (and
+# floor_dec's side file, .conv); fxbook runs once untimed as the timed run
+# does, under the shim bench/lxw_trace.so (LD_PRELOAD), which records every
+# libxlsxwriter call it makes to facts-N-sSEED.trace; then, interleaved,
+# RUNS times each:
+#   fxbook   build/fxbook FACTS -r rates -r rates/fred -o OUT.xlsx -q
+#                                                  wall time, peak RSS
 #   (a)      floor_csv: libcsv parse only          its own clock
 #   (b)      floor_dec: the conversions only       its own clock
-#   (c)      floor_xlsx: libxlsxwriter only        its own clock (workbook_new..close)
+#   (c)      floor_xlsx TRACE: libxlsxwriter alone replaying fxbook's calls
+#            (the same cells, the same sheet XML)  its own clock (workbook_new..close)
 # and pandas (bench/peer_pandas.py) up to BENCH_PANDAS_MAX facts: wall, RSS.
+# The first floor workbook of a size is compared with fxbook's (cmp; a
+# difference is reported, bench/cmp_sheets.py says which sheets differ).
 # Times are medians. Wall times are taken around /usr/bin/time, which gives
 # the peak RSS (its own start-up, ~1 ms, is in the wall time).
 #
@@ -21,6 +28,7 @@
 #   BENCH_PANDAS_RUNS=3     pandas runs per size
 #   BENCH_SEED=20250509     generator seed
 #   BENCH_DIR=build/bench   where the inputs, outputs and results go
+#   BENCH_KEEP_TRACE=1      keep each size's trace (~1.2 GB at 1M; else deleted after its runs)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 root=$PWD
@@ -40,7 +48,7 @@ bin=build/bench/bin
 py=/usr/bin/python3
 
 ${MAKE:-make} -s build/fxbook $bin/gen $bin/floor_csv $bin/floor_dec $bin/floor_xlsx \
-    $bin/rates_load $bin/index_bytes
+    $bin/lxw_trace.so $bin/rates_load $bin/index_bytes
 mkdir -p "$dir"
 [ -x /usr/bin/time ] || { echo "bench: /usr/bin/time is missing: scripts/deps bench" >&2; exit 1; }
 have_pandas=1
@@ -96,14 +104,20 @@ results=$dir/results.tsv
 printf 'N\tfxbook_s\tfxbook_MB\ta_s\tb_s\tb_core_s\tc_s\tfx_over_c\tfx_over_abc\tpandas_s\tpandas_MB\tpandas_over_fx\tindex_MB\tfx_user_s\tfx_sys_s\tc_lib_MB\tnoexp_s\texplain_pct\n' >"$results"
 for n in $sizes; do
     base=$dir/facts-$n-s$seed
-    if [ ! -s "$base.csv" ] || [ ! -s "$base.plan" ] || [ ! -s "$base.conv" ] ||
+    if [ ! -s "$base.csv" ] || [ ! -s "$base.conv" ] ||
         [ "$base.csv" -ot $bin/gen ] || [ "$base.csv" -ot rates/eurofxref-hist.csv ]; then
         echo "bench: generating $n facts" >&2
-        $bin/gen -n "$n" -s "$seed" -o "$base.csv" -c "$base.conv" -p "$base.plan" \
-            -R "$root/build/../rates/eurofxref-hist.csv"
+        $bin/gen -n "$n" -s "$seed" -o "$base.csv" -c "$base.conv"
     fi
+    rm -f "$base.plan" # gen's old cell plan, no longer used
     build/fxbook --check -q "$base.csv" 2>>"$log" ||
         { echo "bench: $base.csv does not pass fxbook --check; see $log" >&2; exit 1; }
+    # floor (c)'s input: fxbook's own libxlsxwriter calls, run as the timed run is (untimed)
+    echo "bench: tracing fxbook's libxlsxwriter calls at $n facts" >&2
+    [ "${BENCH_KEEP_TRACE:-0}" = 1 ] || trap 'rm -f "$base.trace"' EXIT # even if a run fails
+    LD_PRELOAD="$root/$bin/lxw_trace.so" LXW_TRACE="$base.trace" \
+        build/fxbook "$base.csv" -r rates -r rates/fred -o "$dir/traced-$n.xlsx" -q 2>>"$log" ||
+        { echo "bench: fxbook failed under the trace shim; see $log" >&2; exit 1; }
     r=$runs
     [ "$n" -ge 1000000 ] && r=$runs_1m
     fx=() fxm=() fxu=() fxs=() a=() b=() bc=() c=() cm=() nx=()
@@ -120,11 +134,18 @@ for n in $sizes; do
         a+=("$(awk '{ print $1 }' "$dir/last.out")")
         timed $bin/floor_dec "$base.conv"
         b+=("$(awk '{ print $1 }' "$dir/last.out")") bc+=("$(awk '{ print $2 }' "$dir/last.out")")
-        timed $bin/floor_xlsx "$base.plan" "$dir/floor-$n.xlsx"
+        timed $bin/floor_xlsx "$base.trace" "$dir/floor-$n.xlsx"
         c+=("$(awk '{ print $1 }' "$dir/last.out")") cm+=("$(awk '{ print $3 }' "$dir/last.out")")
+        if [ "$i" = 0 ]; then # the floor writes what fxbook wrote (only the sheets must match)
+            cmp -s "$dir/traced-$n.xlsx" "$dir/floor-$n.xlsx" ||
+                echo "bench: note: $dir/floor-$n.xlsx differs from fxbook's $dir/traced-$n.xlsx;" \
+                    "bench/cmp_sheets.py compares their sheets" | tee -a "$log" >&2
+            rm -f "$dir/traced-$n.xlsx"
+        fi
         echo "bench: $n facts, run $((i + 1))/$r: fxbook ${fx[-1]} s ${fxm[-1]} MB (user ${fxu[-1]} sys ${fxs[-1]}; without explanations ${nx[-1]} s);" \
             "floor (a) ${a[-1]} (b) ${b[-1]} (c) ${c[-1]} s" >&2
     done
+    [ "${BENCH_KEEP_TRACE:-0}" = 1 ] || { rm -f "$base.trace"; trap - EXIT; }
     m_fx=$(printf '%s\n' "${fx[@]}" | median)
     m_fxm=$(printf '%s\n' "${fxm[@]}" | median)
     m_a=$(printf '%s\n' "${a[@]}" | median)
@@ -171,9 +192,10 @@ awk -F'\t' 'NR == 1 { printf "%9s %12s %11s %11s %12s %14s %14s %10s\n", "N", "f
     { printf "%9s %12s %11s %11s %12s %14s %14s %10s\n", $1, $14, $15, $13, $16, $6, $17, $18 }' "$results"
 echo
 echo "(a) libcsv parse, (b) decimal conversions (core: without the cells' doubles),"
-echo "(c) libxlsxwriter writing the same cells; fxbook (-r rates -r rates/fred) and pandas: wall"
-echo "time and peak RSS; no explain s: fxbook with FXBOOK_NO_EXPLANATIONS=1, explain %: what the"
-echo "explanations (SPEC 5.1) cost of fxbook's wall time;"
+echo "(c) libxlsxwriter alone replaying fxbook's own libxlsxwriter calls (the same cells);"
+echo "fxbook (-r rates -r rates/fred) and pandas: wall time and peak RSS; no explain s: fxbook"
+echo "with FXBOOK_NO_EXPLANATIONS=1, explain %: what the explanations (SPEC 5.1) cost of fxbook's"
+echo "wall time;"
 echo "index MB: fxbook's fact_id index at the end (fx_facts_index_bytes); (c) lib MB: how much"
 echo "the peak RSS of (c) grew while writing. Medians; $results; log: $log"
 echo "load average at the end: $(cut -d' ' -f1-3 /proc/loadavg) (other work on the machine skews every column)"
