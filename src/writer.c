@@ -27,9 +27,9 @@ struct fx_writer {
     slot ring[RING];
     size_t head, count; /* next slot to write; slots filled */
     bool done;
-    /* A side that waits says so, and the other wakes it only then, and the
-     * producer only once half the ring is free: one wake-up per batch of
-     * RING / 2 facts instead of one per fact. */
+    /* A side that waits says so, and the other wakes it only then: the
+     * consumer once half the ring is filled, the producer once a batch is
+     * written: one wake-up per batch instead of one per fact. */
     bool put_waiting, take_waiting;
     fx_status st;
     pthread_mutex_t mu;
@@ -127,28 +127,35 @@ static void writer_free(fx_writer *w)
     free(w);
 }
 
+/* Takes the facts in batches: wakes when half the ring is filled (or at
+ * the end), writes every filled slot without the lock, then frees them
+ * all at once. */
 static void *run(void *arg)
 {
     fx_writer *w = arg;
     pthread_mutex_lock(&w->mu);
     for (;;) {
-        while (w->count == 0 && !w->done) {
+        while (w->count < RING / 2 && !w->done) {
             w->take_waiting = true;
             pthread_cond_wait(&w->can_take, &w->mu);
         }
         w->take_waiting = false;
-        if (w->count == 0)
-            break;
-        slot *s = &w->ring[w->head];
+        size_t n = w->count, head = w->head;
+        if (n == 0)
+            break; /* done, and every fact written */
         bool write = w->st == FX_OK;
         pthread_mutex_unlock(&w->mu);
-        fx_status st = write ? fx_book_add(w->book, &s->conv, &s->check, s->ref) : FX_OK;
+        fx_status st = FX_OK;
+        for (size_t i = 0; i < n && write && st == FX_OK; i++) {
+            slot *s = &w->ring[(head + i) % RING];
+            st = fx_book_add(w->book, &s->conv, &s->check, s->ref);
+        }
         pthread_mutex_lock(&w->mu);
         if (st != FX_OK && w->st == FX_OK)
             w->st = st;
-        w->head = (w->head + 1) % RING;
-        w->count--;
-        if (w->put_waiting && w->count <= RING / 2) {
+        w->head = (head + n) % RING;
+        w->count -= n;
+        if (w->put_waiting) {
             w->put_waiting = false;
             pthread_cond_signal(&w->can_put);
         }
@@ -201,7 +208,7 @@ fx_status fx_writer_add(fx_writer *w, const fx_converted *c, const fx_check *k,
     s->ref = ref;
     pthread_mutex_lock(&w->mu);
     w->count++;
-    if (w->take_waiting)
+    if (w->take_waiting && w->count >= RING / 2)
         pthread_cond_signal(&w->can_take);
     pthread_mutex_unlock(&w->mu);
     return FX_OK;
