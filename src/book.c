@@ -50,10 +50,14 @@ static void book_free(fx_book *b)
     free(b->sbuf);
     free(b->nbuf);
     free(b->options);
-    for (size_t i = 0; i < b->nreserved; i++)
-        free(b->reserved_name[i]);
-    free(b->reserved_name);
-    free(b->reserved);
+    if (b->sh) {
+        for (size_t i = 0; i < b->sh->nreserved; i++)
+            free(b->sh->reserved_name[i]);
+        free(b->sh->reserved_name);
+        free(b->sh->reserved);
+        pthread_mutex_destroy(&b->sh->mu);
+        free(b->sh);
+    }
     free(b->dir);
     fx_arena_free(b->strings);
     fx_dec_clear(&b->tmp);
@@ -125,6 +129,8 @@ static fx_book *book_open(const char *path, const fx_book_info *info, fx_diags *
     b->spill = fx_spool_new(b->dir);
     if (fx_spool_error(b->spill))
         fx_sheet_fail(b, FX_E_CANTCREAT, "Conversions", fx_spool_error(b->spill));
+    b->sh = fx_xcalloc(1, sizeof *b->sh);
+    pthread_mutex_init(&b->sh->mu, NULL);
     fx_sheet_make_formats(b);
     fx_sheet_facts_open(b);
     if (b->st != FX_OK) {
@@ -218,13 +224,79 @@ static bool sheets_written(fx_book *b)
     return true;
 }
 
-/* ---- Facts on a thread of its own ---- */
+/* ---- sheets written on threads of their own ---- */
 
+/* A second writer of the same workbook: b's workbook, formats, spools and
+ * tables, with scratch, column widths and first failure of its own. Each
+ * writer writes its own sheets, adds none (they were added beforehand, in
+ * SPEC 6's order), and shares only b->sh (under its lock) and b->d. */
+static fx_book *fork_book(const fx_book *b)
+{
+    fx_book *t = fx_xmalloc(sizeof *t);
+    *t = *b;
+    t->st = FX_OK;
+    t->buf = t->sbuf = t->nbuf = NULL;
+    t->cap = t->scap = t->ncap = 0;
+    t->widths = NULL;
+    t->nwidths = t->last_width = t->fmt_last = 0;
+    t->hush_rd = t->hush_wr = t->hush_saved = -1; /* adds no sheet: none to hush */
+    fx_dec_init(&t->tmp);
+    fx_ratio_init(&t->r1);
+    fx_ratio_init(&t->r2);
+    fx_ratio_init(&t->r3);
+    return t;
+}
+
+/* Frees what the fork made; its first failure becomes b's (its words are
+ * in b->d already). */
+static void join_fork(fx_book *b, fx_book *t)
+{
+    if (t->st != FX_OK && b->st == FX_OK)
+        b->st = t->st;
+    for (size_t i = 0; i < t->nwidths; i++) {
+        free(t->widths[i].num);
+        free(t->widths[i].text);
+    }
+    free(t->widths);
+    free(t->buf);
+    free(t->sbuf);
+    free(t->nbuf);
+    fx_dec_clear(&t->tmp);
+    fx_ratio_clear(&t->r1);
+    fx_ratio_clear(&t->r2);
+    fx_ratio_clear(&t->r3);
+    free(t);
+}
+
+typedef void *(*sheet_job)(void *);
+
+/* Runs job(t) on a thread that leaves signals to the main thread (see
+ * writer.c); false if none could be made. */
+static bool spawn(pthread_t *th, sheet_job job, fx_book *t)
+{
+    sigset_t all, old;
+    sigfillset(&all);
+    pthread_sigmask(SIG_BLOCK, &all, &old);
+    int made = pthread_create(th, NULL, job, t);
+    pthread_sigmask(SIG_SETMASK, &old, NULL);
+    return made == 0;
+}
+
+/* Facts, then Rates: neither waits for the explanations. */
 static void *facts_main(void *arg)
 {
-    fx_book *b = arg;
+    fx_book *t = arg;
     fx_mem_where(WHERE);
-    fx_sheet_facts_rows(b, &b->facts_sheet, b->facts_audit);
+    fx_sheet_facts_rows(t, &t->facts_sheet, t->facts_audit);
+    fx_sheet_end(t, &t->facts_sheet);
+    fx_sheet_rates_write(t);
+    return NULL;
+}
+
+static void *conversions_main(void *arg)
+{
+    fx_mem_where(WHERE);
+    fx_sheet_conversions_write(arg);
     return NULL;
 }
 
@@ -240,11 +312,11 @@ static void reserve(fx_book *b, const char *base, uint64_t rows)
         lxw_worksheet *ws = fx_sheet_add(b, name);
         if (!ws)
             return;
-        b->reserved = fx_xrealloc(b->reserved, (b->nreserved + 1) * sizeof *b->reserved);
-        b->reserved_name =
-            fx_xrealloc(b->reserved_name, (b->nreserved + 1) * sizeof *b->reserved_name);
-        b->reserved[b->nreserved] = ws;
-        b->reserved_name[b->nreserved++] = fx_xstrdup(name);
+        b->sh->reserved = fx_xrealloc(b->sh->reserved, (b->sh->nreserved + 1) * sizeof *b->sh->reserved); /* NOLINT(bugprone-sizeof-expression): an array of pointers */
+        b->sh->reserved_name =
+            fx_xrealloc(b->sh->reserved_name, (b->sh->nreserved + 1) * sizeof *b->sh->reserved_name);
+        b->sh->reserved[b->sh->nreserved] = ws;
+        b->sh->reserved_name[b->sh->nreserved++] = fx_xstrdup(name);
     }
 }
 
@@ -253,34 +325,69 @@ void fx_book_start_facts(fx_book *b, const fx_audit *a, uint64_t findings_max)
     /* Findings' rows are known only once the explanations are: with more
      * than one part's worth possible, Facts waits for them (its parts come
      * after the Findings parts) */
-    if (b->st != FX_OK || b->facts_started || findings_max >= b->max_rows)
+    if (b->st != FX_OK || b->facts || findings_max >= b->max_rows)
         return;
     reserve(b, "Summary", 0);
     reserve(b, "Findings", 0);
     reserve(b, "Comparison", fx_audit_nclaims(a));
     reserve(b, "Conversions", b->nspilled);
-    reserve(b, "Facts", b->facts_rows.rows); /* the thread then adds no sheet */
-    if (b->st != FX_OK || !fx_sheet_facts_start(b, &b->facts_sheet))
+    reserve(b, "Facts", b->facts_rows.rows);
+    reserve(b, "Rates", b->nused); /* a row each, empty ones too */
+    if (b->st != FX_OK)
         return;
-    b->facts_audit = a;
-    b->facts_started = true;
-    /* signals stay the main thread's (see writer.c) */
-    sigset_t all, old;
-    sigfillset(&all);
-    pthread_sigmask(SIG_BLOCK, &all, &old);
-    int made = pthread_create(&b->facts_thread, NULL, facts_main, b);
-    pthread_sigmask(SIG_SETMASK, &old, NULL);
-    if (made != 0) { /* then on this thread, now */
-        fx_sheet_facts_rows(b, &b->facts_sheet, a);
+    fx_book *t = fork_book(b);
+    if (!fx_sheet_facts_start(t, &t->facts_sheet)) {
+        join_fork(b, t);
+        return;
+    }
+    t->facts_audit = a;
+    b->facts = t;
+    if (!spawn(&b->facts_thread, facts_main, t)) { /* then on this thread, now */
+        facts_main(t);
         b->facts_joined = true;
     }
 }
 
 static void join_facts(fx_book *b)
 {
-    if (b->facts_started && !b->facts_joined)
+    if (!b->facts)
+        return;
+    if (!b->facts_joined)
         pthread_join(b->facts_thread, NULL);
     b->facts_joined = true;
+    join_fork(b, b->facts);
+    b->facts = NULL;
+    b->facts_written = true;
+}
+
+/* Summary to Rates: when fx_book_start_facts added them all, Conversions
+ * on a thread of its own while this one writes Summary, Findings and
+ * Comparison and the Facts thread goes on; else one after the other. */
+static void write_to_rates(fx_book *b, fx_audit *a, fx_findings *fs)
+{
+    fx_book *t = NULL;
+    pthread_t th;
+    if (b->facts && b->st == FX_OK) {
+        t = fork_book(b);
+        if (!spawn(&th, conversions_main, t)) {
+            join_fork(b, t);
+            t = NULL;
+        }
+    }
+    fx_sheet_summary_write(b, a, fs);
+    fx_sheet_findings_write(b, fs);
+    fx_sheet_comparison_write(b, a);
+    if (t) {
+        pthread_join(th, NULL);
+        join_fork(b, t);
+    } else {
+        fx_sheet_conversions_write(b);
+    }
+    join_facts(b);
+    if (!b->facts_written) {
+        fx_sheet_facts_write(b, a);
+        fx_sheet_rates_write(b);
+    }
 }
 
 static fx_status book_close(fx_book *b, fx_audit *a, fx_findings *fs, fx_diags *d);
@@ -297,20 +404,11 @@ fx_status fx_book_close(fx_book *b, fx_audit *a, fx_findings *fs, fx_diags *d)
  * (constant_memory: rows go out in order, sheet by sheet). */
 static fx_status book_close(fx_book *b, fx_audit *a, fx_findings *fs, fx_diags *d)
 {
-    join_facts(b);
     if (d)
-        b->d = d;
+        b->d = d; /* the same d: the threads' words go there too */
     b->audit = a;
     b->findings = fs;
-    fx_sheet_summary_write(b, a, fs);
-    fx_sheet_findings_write(b, fs);
-    fx_sheet_comparison_write(b, a);
-    fx_sheet_conversions_write(b);
-    if (b->facts_started)
-        fx_sheet_end(b, &b->facts_sheet);
-    else
-        fx_sheet_facts_write(b, a);
-    fx_sheet_rates_write(b);
+    write_to_rates(b, a, fs);
     fx_sheet_sources_write(b, a);
     fx_sheet_about_write(b);
     set_properties(b);

@@ -12,6 +12,7 @@
 
 #include <glib.h>
 #include <pthread.h>
+#include <stdatomic.h>
 #include <xlsxwriter.h>
 
 #include "book.h"
@@ -43,6 +44,23 @@ typedef struct {
     uint8_t extra;  /* characters of literal prefix and suffix */
     char num[96];   /* the format string, for fx_sheet_format's lookup */
 } fx_fmt_info;
+
+/* What the threads that write sheets at once (fx_book_close) share, under
+ * mu. The number formats, one per format string, each with its style index
+ * set as it is made (libxlsxwriter sets it at a format's first cell
+ * otherwise, in a table both threads would write); an entry of info is
+ * never changed once n counts it, so readers need no lock. The sheets
+ * added ahead of their turn (fx_book_start_facts). */
+typedef struct {
+    pthread_mutex_t mu;
+    lxw_format *places[SHOWN_PLACES_MAX + 1];  /* "#,##0.000": made on demand */
+    lxw_format *percent[SHOWN_PLACES_MAX + 1]; /* "#,##0.0\"%\"": made on demand */
+    fx_fmt_info info[256];
+    _Atomic size_t n;
+    lxw_worksheet **reserved; /* NULL once handed out */
+    char **reserved_name;
+    size_t nreserved;
+} fx_shared;
 
 /* Widest value written per column of one worksheet, in characters. */
 typedef struct {
@@ -114,10 +132,8 @@ struct fx_book {
         *f_int, *f_bad, *f_warn, *f_bn, *f_mn, *f_wrap, *f_link, *f_section, *f_rate, *f_bold_top,
         *f_wrap_bottom, /* wrapped, its last line on the row's other cells' line */
         *f_indent;      /* text one step off a number on its left */
-    lxw_format *f_places[SHOWN_PLACES_MAX + 1];  /* "#,##0.000": created on demand */
-    lxw_format *f_percent[SHOWN_PLACES_MAX + 1]; /* "#,##0.0\"%\"": created on demand */
-    fx_fmt_info fmts[256];
-    size_t nfmts, fmt_last; /* fmt_last: the format looked up last */
+    fx_shared *sh;    /* shared with a fork (book.c) */
+    size_t fmt_last; /* the format looked up last */
     fx_widths *widths;
     size_t nwidths;
     size_t last_width; /* the widths entry used last */
@@ -139,15 +155,14 @@ struct fx_book {
     char *sbuf; /* a spilled record's matching days while it is built */
     size_t scap;
     char *options; /* every option in full, for Summary and the properties */
-    /* Facts on a thread of its own (fx_book_start_facts): the sheets that
-     * come before it are added first and handed out by name later. */
+    /* Facts and Rates on a thread of their own (fx_book_start_facts), by a
+     * fork of this book (book.c); every sheet up to Rates added first. */
+    struct fx_book *facts; /* the fork writing Facts and Rates; NULL: none */
     pthread_t facts_thread;
-    bool facts_started, facts_joined;
-    fx_sheet facts_sheet;
+    bool facts_joined, facts_written;
+    fx_sheet facts_sheet; /* the fork's */
     const fx_audit *facts_audit;
-    lxw_worksheet **reserved; /* NULL once handed out */
-    char **reserved_name;
-    size_t nreserved;
+
     char *nbuf; /* a file name as shown (not buf: fx_sheet_put_text uses that) */
     size_t ncap;
     fx_dec tmp;

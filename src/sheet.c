@@ -209,22 +209,25 @@ static const fx_fmt_info *fmt_info(fx_book *b, const lxw_format *f)
 {
     if (!f)
         return NULL;
-    if (b->fmt_last < b->nfmts && b->fmts[b->fmt_last].f == f) /* a column's cells share one */
-        return &b->fmts[b->fmt_last];
-    for (size_t i = 0; i < b->nfmts; i++)
-        if (b->fmts[i].f == f) {
+    const fx_fmt_info *info = b->sh->info;
+    size_t n = atomic_load_explicit(&b->sh->n, memory_order_acquire);
+    if (b->fmt_last < n && info[b->fmt_last].f == f) /* a column's cells share one */
+        return &info[b->fmt_last];
+    for (size_t i = 0; i < n; i++)
+        if (info[i].f == f) {
             b->fmt_last = i;
-            return &b->fmts[i];
+            return &info[i];
         }
     return NULL;
 }
 
-/* Registers what a number format shows: parsed from the format string
- * this program wrote ("#,##0.00", "#,##0.000,,,\" bn\"", "0.0\"%\"",
- * "yyyy-mm-dd"). */
+/* Registers what a number format shows (under b->sh->mu): parsed from
+ * the format string this program wrote ("#,##0.00", "#,##0.000,,,\" bn\"",
+ * "0.0\"%\"", "yyyy-mm-dd"). */
 static void fmt_register(fx_book *b, const lxw_format *f, const char *num)
 {
-    if (b->nfmts >= N(b->fmts))
+    size_t n = atomic_load_explicit(&b->sh->n, memory_order_relaxed);
+    if (n >= N(b->sh->info))
         return; /* unknown formats are sized as General, generously */
     fx_fmt_info in = {f, FMT_NUMBER, 0, 0, 0, ""};
     snprintf(in.num, sizeof in.num, "%s", num);
@@ -252,7 +255,8 @@ static void fmt_register(fx_book *b, const lxw_format *f, const char *num)
                 in.scale3++;
         }
     }
-    b->fmts[b->nfmts++] = in;
+    b->sh->info[n] = in;
+    atomic_store_explicit(&b->sh->n, n + 1, memory_order_release); /* published whole */
 }
 
 /* Characters a number shows under format f. */
@@ -507,55 +511,45 @@ void fx_sheet_put_day(fx_book *b, lxw_worksheet *ws, lxw_row_t r, lxw_col_t c, f
     }
 }
 
-/* One format per number format: libxlsxwriter caches a format's style
- * index only in the first of equal formats, and looks every later one up
- * again (a key built, hashed and freed) at each cell written with it. */
-static lxw_format *num_format(fx_book *b, const char *num)
+/* One format per number format, its style index set as it is made (under
+ * b->sh->mu): libxlsxwriter caches a format's index only in the first of
+ * equal formats, and looks every later one up again (a key built, hashed
+ * and freed) at each cell written with it; and a format made while
+ * another thread writes cells must not make libxlsxwriter add to its
+ * table of styles at a cell. */
+static lxw_format *num_format_locked(fx_book *b, const char *num)
 {
-    for (size_t i = 0; i < b->nfmts; i++)
-        if (strcmp(b->fmts[i].num, num) == 0)
-            return (lxw_format *)b->fmts[i].f;
+    const fx_fmt_info *info = b->sh->info;
+    size_t n = atomic_load_explicit(&b->sh->n, memory_order_relaxed);
+    for (size_t i = 0; i < n; i++)
+        if (strcmp(info[i].num, num) == 0)
+            return (lxw_format *)info[i].f;
     lxw_format *f = workbook_add_format(b->wb);
     format_set_num_format(f, num);
+    lxw_format_get_xf_index(f);
     fmt_register(b, f, num);
     return f;
 }
 
-lxw_format *fx_sheet_places_format(fx_book *b, long places)
+static lxw_format *num_format(fx_book *b, const char *num)
+{
+    pthread_mutex_lock(&b->sh->mu);
+    lxw_format *f = num_format_locked(b, num);
+    pthread_mutex_unlock(&b->sh->mu);
+    return f;
+}
+
+/* "#,##0.000": places decimals; with percent, then "%" (a percent figure
+ * as stored: 60 shows "60%", never 6000%). */
+static lxw_format *places_format(fx_book *b, long places, bool percent)
 {
     if (places < 0)
         places = 0;
     if (places > SHOWN_PLACES_MAX)
         places = SHOWN_PLACES_MAX;
-    if (!b->f_places[places]) {
-        char num[32] = "#,##0";
-        if (places > 0) {
-            size_t n = strlen(num);
-            num[n++] = '.';
-            for (long i = 0; i < places; i++)
-                num[n++] = '0';
-            num[n] = '\0';
-        }
-        b->f_places[places] = num_format(b, num);
-    }
-    return b->f_places[places];
-}
-
-lxw_format *fx_sheet_format(fx_book *b, const char *num)
-{
-    if (b->nfmts >= N(b->fmts) || strlen(num) >= sizeof b->fmts[0].num)
-        return NULL;
-    return num_format(b, num);
-}
-
-/* A percent figure as stored (60 shows "60%", never 6000%). */
-lxw_format *fx_sheet_percent_format(fx_book *b, long places)
-{
-    if (places < 0)
-        places = 0;
-    if (places > SHOWN_PLACES_MAX)
-        places = SHOWN_PLACES_MAX;
-    if (!b->f_percent[places]) {
+    pthread_mutex_lock(&b->sh->mu);
+    lxw_format **made = percent ? &b->sh->percent[places] : &b->sh->places[places];
+    if (!*made) {
         char num[48] = "#,##0";
         size_t n = strlen(num);
         if (places > 0) {
@@ -563,10 +557,31 @@ lxw_format *fx_sheet_percent_format(fx_book *b, long places)
             for (long i = 0; i < places; i++)
                 num[n++] = '0';
         }
-        memcpy(num + n, "\"%\"", 4);
-        b->f_percent[places] = num_format(b, num);
+        num[n] = '\0';
+        if (percent)
+            memcpy(num + n, "\"%\"", 4);
+        *made = num_format_locked(b, num);
     }
-    return b->f_percent[places];
+    lxw_format *f = *made;
+    pthread_mutex_unlock(&b->sh->mu);
+    return f;
+}
+
+lxw_format *fx_sheet_places_format(fx_book *b, long places)
+{
+    return places_format(b, places, false);
+}
+
+lxw_format *fx_sheet_format(fx_book *b, const char *num)
+{
+    if (atomic_load(&b->sh->n) >= N(b->sh->info) || strlen(num) >= sizeof b->sh->info[0].num)
+        return NULL;
+    return num_format(b, num);
+}
+
+lxw_format *fx_sheet_percent_format(fx_book *b, long places)
+{
+    return places_format(b, places, true);
 }
 
 /* An exact decimal: the nearest double, shown with its own places. */
@@ -595,15 +610,19 @@ lxw_worksheet *fx_sheet_add(fx_book *b, const char *name)
 {
     if (b->st != FX_OK)
         return NULL;
-    for (size_t i = 0; i < b->nreserved; i++)
-        if (b->reserved[i] && strcmp(b->reserved_name[i], name) == 0) {
-            lxw_worksheet *ws = b->reserved[i];
-            b->reserved[i] = NULL; /* handed out once */
-            return ws;
+    pthread_mutex_lock(&b->sh->mu);
+    lxw_worksheet *ws = NULL;
+    for (size_t i = 0; i < b->sh->nreserved && !ws; i++)
+        if (b->sh->reserved[i] && strcmp(b->sh->reserved_name[i], name) == 0) {
+            ws = b->sh->reserved[i];
+            b->sh->reserved[i] = NULL; /* handed out once */
         }
+    pthread_mutex_unlock(&b->sh->mu);
+    if (ws)
+        return ws;
     fx_hush h;
     fx_sheet_hush_begin(b, &h);
-    lxw_worksheet *ws = workbook_add_worksheet(b->wb, name);
+    ws = workbook_add_worksheet(b->wb, name);
     fx_sheet_hush_end(b, &h);
     char what[64];
     snprintf(what, sizeof what, "cannot add sheet \"%s\"", name);
@@ -793,6 +812,14 @@ void fx_sheet_make_formats(fx_book *b)
     b->f_warn = workbook_add_format(wb);
     format_set_bg_color(b->f_warn, 0xFFEB9C);
     format_set_font_color(b->f_warn, 0x9C5700);
+    /* their style indexes now, not at a first cell (see num_format) */
+    lxw_format *made[] = {b->f_head, b->f_title,  b->f_bold,        b->f_head_num,
+                          b->f_wrap, b->f_indent, b->f_wrap_bottom, b->f_bold_top,
+                          b->f_link, b->f_section, b->f_bad,        b->f_warn};
+    for (size_t i = 0; i < N(made); i++)
+        lxw_format_get_xf_index(made[i]);
+    lxw_format_get_dxf_index(b->f_bad); /* conditional formats' */
+    lxw_format_get_dxf_index(b->f_warn);
 }
 
 /* ---- rows recorded now, written at close ---- */
