@@ -558,6 +558,12 @@ int main(int argc, char **argv)
             format_set_indent(f, u8());
             break;
         }
+        case OP_FMT_XF_INDEX:
+            lxw_format_get_xf_index(FMT());
+            break;
+        case OP_FMT_DXF_INDEX:
+            lxw_format_get_dxf_index(FMT());
+            break;
         case OP_CH_ADD_SERIES: {
             lxw_chart *ch = CHART();
             const char *cats = str();

@@ -54,7 +54,8 @@
     X(chart_series_set_categories) X(chart_series_set_fill) X(chart_series_set_line)              \
     X(chart_series_set_name) X(chart_title_set_name) X(chart_show_hidden_data)                    \
     X(chart_legend_set_position) X(chart_axis_set_reverse) X(chart_axis_set_num_format)           \
-    X(chart_axis_set_min) X(chart_axis_set_max)
+    X(chart_axis_set_min) X(chart_axis_set_max) X(lxw_format_get_xf_index)                         \
+    X(lxw_format_get_dxf_index)
 
 #define IX(name) IX_##name,
 enum { FUNCS(IX) NFUNCS };
@@ -800,6 +801,22 @@ FORMAT_SET1(format_set_font_size, OP_FMT_SET_FONT_SIZE, double, f64)
 FORMAT_SET1(format_set_bottom, OP_FMT_SET_BOTTOM, uint8_t, u8)
 FORMAT_SET1(format_set_underline, OP_FMT_SET_UNDERLINE, uint8_t, u8)
 FORMAT_SET1(format_set_indent, OP_FMT_SET_INDENT, uint8_t, u8)
+
+/* Called by the library itself at each cell too: traced only from fxbook. */
+#define FORMAT_INDEX(name, OP)                                                                    \
+    int32_t name(lxw_format *f)                                                                   \
+    {                                                                                             \
+        if (!TRACING)                                                                             \
+            return REAL(name)(f);                                                                 \
+        begin(OP);                                                                                \
+        id(f);                                                                                    \
+        int32_t i = REAL(name)(f);                                                                \
+        end();                                                                                    \
+        return i;                                                                                 \
+    }
+
+FORMAT_INDEX(lxw_format_get_xf_index, OP_FMT_XF_INDEX)
+FORMAT_INDEX(lxw_format_get_dxf_index, OP_FMT_DXF_INDEX)
 
 /* ---- charts ---- */
 

@@ -88,6 +88,9 @@ enum lxw_trace_op {
     OP_CH_AXIS_SET_NUM_FORMAT,  /* axis, str */
     OP_CH_AXIS_SET_MIN,         /* axis, f64 */
     OP_CH_AXIS_SET_MAX,         /* axis, f64 */
+    OP_FMT_XF_INDEX,            /* id format: its style index set now (fxbook sets it as it
+                                   makes a format, so that two threads may write cells) */
+    OP_FMT_DXF_INDEX,           /* id format: its conditional-format index set now */
     OP_N
 };
 

@@ -148,15 +148,18 @@ static fx_status on_fact(void *ctx, const fx_fact *f)
     if (fx_diags_status(r->d) != FX_OK)
         return FX_OK; /* nothing will be written: spare the work */
     fx_audit_ref ref = fx_audit_add(r->audit, &r->conv, &r->check);
-    if (r->findings)
-        fx_findings_fact(r->findings, &r->conv, &r->check, ref, r->nfacts, r->nconversions);
-    if (r->explain)
-        fx_explain_run_fact(r->explain, &r->conv, &r->check, ref, r->nconversions);
-    r->nfacts++;
+    uint64_t fact_row = r->nfacts++, conv_row = r->nconversions;
     r->nconversions += r->check.present;
-    if (r->book) {
-        fx_status st = r->writer ? fx_writer_add(r->writer, &r->conv, &r->check, ref)
-                                 : fx_book_add(r->book, &r->conv, &r->check, ref);
+    if (r->writer) { /* the findings, explanations and book on its thread */
+        fx_status st = fx_writer_add(r->writer, &r->conv, &r->check, ref, fact_row, conv_row);
+        if (st != FX_OK)
+            return r->st = st;
+    } else {
+        if (r->findings)
+            fx_findings_fact(r->findings, &r->conv, &r->check, ref, fact_row, conv_row);
+        if (r->explain)
+            fx_explain_run_fact(r->explain, &r->conv, &r->check, ref, conv_row);
+        fx_status st = r->book ? fx_book_add(r->book, &r->conv, &r->check, ref) : FX_OK;
         if (st != FX_OK)
             return r->st = st;
     }
@@ -290,8 +293,6 @@ fx_status fx_pipeline_run(const fx_opts *o, fx_diags *d, fx_run_result *res,
             r.book = fx_book_open(fx_outputs_tmp(outs, id[OUT_BOOK]), &info, d);
             if (!r.book)
                 st = fx_diags_status(d) != FX_OK ? fx_diags_status(d) : FX_E_CANTCREAT;
-            else
-                r.writer = fx_writer_start(r.book);
         }
         for (int i = OUT_FACTS; st == FX_OK && o->csv_dir && i < OUT_N; i++) {
             csv[i] = fopen(fx_outputs_tmp(outs, id[i]), "wb");
@@ -315,6 +316,8 @@ fx_status fx_pipeline_run(const fx_opts *o, fx_diags *d, fx_run_result *res,
         if (r.book)
             fx_book_set_explanations(r.book, r.explain);
     }
+    if (st == FX_OK && r.book)
+        r.writer = fx_writer_start(r.book, r.findings, r.explain);
     if (st != FX_OK) { /* reported; still read every input, for its own errors (65 wins over 73) */
         if (r.writer)
             fx_writer_finish(r.writer);

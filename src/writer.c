@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "explain_run.h"
 #include "mem.h"
 
 enum { RING = 256 };
@@ -20,10 +21,13 @@ typedef struct {
     fx_converted conv;
     fx_check check;
     fx_audit_ref ref;
+    uint64_t fact_row, conv_row;
 } slot;
 
 struct fx_writer {
     fx_book *book;
+    fx_findings *findings;      /* NULL: none */
+    struct fx_explain_run *explain; /* NULL: none */
     slot ring[RING];
     size_t head, count; /* next slot to write; slots filled */
     bool done;
@@ -148,6 +152,11 @@ static void *run(void *arg)
         fx_status st = FX_OK;
         for (size_t i = 0; i < n && write && st == FX_OK; i++) {
             slot *s = &w->ring[(head + i) % RING];
+            if (w->findings)
+                fx_findings_fact(w->findings, &s->conv, &s->check, s->ref, s->fact_row,
+                                 s->conv_row);
+            if (w->explain)
+                fx_explain_run_fact(w->explain, &s->conv, &s->check, s->ref, s->conv_row);
             st = fx_book_add(w->book, &s->conv, &s->check, s->ref);
         }
         pthread_mutex_lock(&w->mu);
@@ -164,10 +173,12 @@ static void *run(void *arg)
     return NULL;
 }
 
-fx_writer *fx_writer_start(fx_book *b)
+fx_writer *fx_writer_start(fx_book *b, fx_findings *fs, struct fx_explain_run *xr)
 {
     fx_writer *w = fx_xcalloc(1, sizeof *w);
     w->book = b;
+    w->findings = fs;
+    w->explain = xr;
     for (size_t i = 0; i < RING; i++)
         slot_init(&w->ring[i]);
     pthread_mutex_init(&w->mu, NULL);
@@ -189,7 +200,7 @@ fx_writer *fx_writer_start(fx_book *b)
 }
 
 fx_status fx_writer_add(fx_writer *w, const fx_converted *c, const fx_check *k,
-                        fx_audit_ref ref)
+                        fx_audit_ref ref, uint64_t fact_row, uint64_t conv_row)
 {
     pthread_mutex_lock(&w->mu);
     while (w->count == RING) {
@@ -206,6 +217,8 @@ fx_status fx_writer_add(fx_writer *w, const fx_converted *c, const fx_check *k,
     copy_converted(s, c);
     fx_check_copy(&s->check, k);
     s->ref = ref;
+    s->fact_row = fact_row;
+    s->conv_row = conv_row;
     pthread_mutex_lock(&w->mu);
     w->count++;
     if (w->take_waiting && w->count >= RING / 2)
