@@ -29,16 +29,29 @@
 /* Out of memory in here says where (mem.h). */
 #define WHERE "writing the workbook"
 
-/* Frees what b owns but the workbook: b->wb is closed or freed first. */
-static void book_free(fx_book *b)
+/* A writer's own scratch, column widths and numbers (see fork_book). */
+static void scratch_free(fx_book *b)
 {
-    fx_spool_free(b->spill);
-    fx_rows_close(&b->facts_rows);
     for (size_t i = 0; i < b->nwidths; i++) {
         free(b->widths[i].num);
         free(b->widths[i].text);
     }
     free(b->widths);
+    free(b->buf);
+    free(b->sbuf);
+    free(b->nbuf);
+    fx_dec_clear(&b->tmp);
+    fx_ratio_clear(&b->r1);
+    fx_ratio_clear(&b->r2);
+    fx_ratio_clear(&b->r3);
+}
+
+/* Frees what b owns but the workbook: b->wb is closed or freed first. */
+static void book_free(fx_book *b)
+{
+    fx_spool_free(b->spill);
+    fx_rows_close(&b->facts_rows);
+    scratch_free(b);
     fx_sheet_hush_close(b);
     free(b->rate_slot);
     free(b->used);
@@ -46,9 +59,6 @@ static void book_free(fx_book *b)
     if (b->avg_blocks)
         g_hash_table_destroy(b->avg_blocks);
     free(b->facts_cols);
-    free(b->buf);
-    free(b->sbuf);
-    free(b->nbuf);
     free(b->options);
     if (b->sh) {
         for (size_t i = 0; i < b->sh->nreserved; i++)
@@ -60,10 +70,6 @@ static void book_free(fx_book *b)
     }
     free(b->dir);
     fx_arena_free(b->strings);
-    fx_dec_clear(&b->tmp);
-    fx_ratio_clear(&b->r1);
-    fx_ratio_clear(&b->r2);
-    fx_ratio_clear(&b->r3);
     free(b);
 }
 
@@ -253,18 +259,7 @@ static void join_fork(fx_book *b, fx_book *t)
 {
     if (t->st != FX_OK && b->st == FX_OK)
         b->st = t->st;
-    for (size_t i = 0; i < t->nwidths; i++) {
-        free(t->widths[i].num);
-        free(t->widths[i].text);
-    }
-    free(t->widths);
-    free(t->buf);
-    free(t->sbuf);
-    free(t->nbuf);
-    fx_dec_clear(&t->tmp);
-    fx_ratio_clear(&t->r1);
-    fx_ratio_clear(&t->r2);
-    fx_ratio_clear(&t->r3);
+    scratch_free(t);
     free(t);
 }
 
