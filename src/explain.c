@@ -45,6 +45,7 @@ typedef struct {
 
 struct fx_explainer {
     const fx_rate_table *t;
+    fx_rate_hull *hull; /* to skip the pairs no day of which can explain */
     long window;
     const char **providers; /* ranking order */
     size_t nproviders;
@@ -73,6 +74,7 @@ fx_explainer *fx_explainer_new(const fx_rate_table *t, const fx_lookup_opts *ord
 {
     fx_explainer *x = fx_xcalloc(1, sizeof *x);
     x->t = t;
+    x->hull = fx_rate_hull_new(t);
     x->window = window;
     size_t n = fx_rates_providers(t);
     x->providers = fx_xcalloc(n ? n : 1, sizeof *x->providers);
@@ -132,6 +134,7 @@ void fx_explainer_free(fx_explainer *x)
     free(x->amounts_d);
     free(x->base_amounts);
     free(x->providers);
+    fx_rate_hull_free(x->hull);
     free(x);
 }
 
@@ -315,15 +318,50 @@ static bool explains(fx_explainer *x, const span *s, const fx_ratio *a, double a
     return exact_in(s, &x->x);
 }
 
-/* Tests bases[0..n) (all of currency ccy; base NULL: the direct one) over
- * the days collected for provider prank. */
+/* Can [lo, hi] x [rlo, rhi] meet s? False only when surely not: the
+ * margin is the audit's (1e-9 relative), far above the doubles' error. */
+static bool may_meet(double lo, double hi, double rlo, double rhi, const span *s)
+{
+    double a = fmin(lo * rlo, lo * rhi), b = fmax(hi * rlo, hi * rhi);
+    if (!isfinite(a) || !isfinite(b) || !isfinite(s->lo_d) || !isfinite(s->hi_d))
+        return true;
+    double margin = 1e-9 * (fabs(a) + fabs(b) + fabs(s->lo_d) + fabs(s->hi_d));
+    return b >= s->lo_d - margin && a <= s->hi_d + margin;
+}
+
+/* Can a day of provider's from -> to in the window ending at d explain a
+ * base of amounts_d[0..n) (either reading, spot or month-average)? The
+ * days a collection walks (the window's month on) bound both: a mean of
+ * rates lies within their range. */
+static bool reachable(fx_explainer *x, const char *provider, fx_ccy from, fx_ccy to, fx_day d,
+                      size_t n)
+{
+    double rlo, rhi;
+    if (!fx_rate_hull_of(x->hull, provider, from, to, month_start(d - (fx_day)x->window), d,
+                           &rlo, &rhi))
+        return false;
+    double lo = INFINITY, hi = -INFINITY;
+    for (size_t b = 0; b < n; b++) {
+        lo = fmin(lo, x->amounts_d[b]);
+        hi = fmax(hi, x->amounts_d[b]);
+    }
+    return may_meet(lo, hi, rlo, rhi, &x->read[0]) || may_meet(lo, hi, rlo, rhi, &x->read[1]);
+}
+
+/* amounts[0..n) into x->amounts_d as doubles. */
+static void set_amounts_d(fx_explainer *x, const fx_ratio *amounts, size_t n)
+{
+    x->amounts_d = fx_xgrow(x->amounts_d, &x->capamounts_d, n, sizeof *x->amounts_d);
+    for (size_t b = 0; b < n; b++)
+        x->amounts_d[b] = fx_ratio_to_double(&amounts[b]);
+}
+
+/* Tests bases[0..n) (all of currency ccy; base NULL: the direct one, with
+ * x->amounts_d set) over the days collected for provider prank. */
 static void test_group(fx_explainer *x, tally *ty, size_t prank, const fx_base *const *bases,
                        const fx_ratio *amounts, size_t n)
 {
     fx_day second = x->ndays - x->from >= 2 ? x->days[x->ndays - 2].day : FX_DAY_NONE;
-    x->amounts_d = fx_xgrow(x->amounts_d, &x->capamounts_d, n, sizeof *x->amounts_d);
-    for (size_t b = 0; b < n; b++)
-        x->amounts_d[b] = fx_ratio_to_double(&amounts[b]);
     for (size_t i = x->from; i < x->ndays; i++) {
         const rate_day *r = &x->days[i];
         bool stale = second != FX_DAY_NONE && r->day < second;
@@ -366,10 +404,13 @@ void fx_explain(fx_explainer *x, const fx_explain_in *in, fx_explanation *out)
     for (size_t p = 0; p < (self ? 1 : x->nproviders); p++) {
         const char *prov = self ? NULL : x->providers[p];
         /* the direct base */
-        collect_days(x, prov, in->from, in->to, in->valuation);
         fx_ratio_set_dec(&x->base_amounts[0], in->amount);
+        set_amounts_d(x, x->base_amounts, 1);
         group[0] = NULL;
-        test_group(x, &ty, p, group, x->base_amounts, 1);
+        if (self || reachable(x, prov, in->from, in->to, in->valuation, 1)) {
+            collect_days(x, prov, in->from, in->to, in->valuation);
+            test_group(x, &ty, p, group, x->base_amounts, 1);
+        }
         /* chained bases, a currency at a time (each only once) */
         for (size_t i = 0; i < in->nchained; i++) {
             bool done = false;
@@ -384,14 +425,13 @@ void fx_explain(fx_explainer *x, const fx_explain_in *in, fx_explanation *out)
                     fx_ratio_set_dec(&x->base_amounts[n], in->chained[j].amount);
                     n++;
                 }
-            if (self) { /* a third currency still needs a provider's rates */
-                for (size_t q = 0; q < x->nproviders; q++) {
-                    collect_days(x, x->providers[q], in->chained[i].ccy, in->to, in->valuation);
-                    test_group(x, &ty, q, group, x->base_amounts, n);
-                }
-            } else {
-                collect_days(x, prov, in->chained[i].ccy, in->to, in->valuation);
-                test_group(x, &ty, p, group, x->base_amounts, n);
+            set_amounts_d(x, x->base_amounts, n);
+            for (size_t q = self ? 0 : p; q < (self ? x->nproviders : p + 1); q++) {
+                /* a third currency still needs a provider's rates */
+                if (!reachable(x, x->providers[q], in->chained[i].ccy, in->to, in->valuation, n))
+                    continue; /* most: no day of the pair comes near */
+                collect_days(x, x->providers[q], in->chained[i].ccy, in->to, in->valuation);
+                test_group(x, &ty, q, group, x->base_amounts, n);
             }
         }
     }

@@ -52,7 +52,7 @@ static bool is_code(fx_ccy c)
     return true;
 }
 
-static int32_t dense_of(const fx_rate_table *t, fx_ccy c)
+int32_t fx_rates_dense(const fx_rate_table *t, fx_ccy c)
 {
     return is_code(c) ? t->dense[code_of(c)] : -1;
 }
@@ -98,7 +98,7 @@ static uint64_t pair_key(uint32_t prov, fx_ccy a, fx_ccy b)
 }
 
 /* Pair id of {a, b} of provider prov, or -1. */
-static long find_pair(const fx_rate_table *t, uint32_t prov, fx_ccy a, fx_ccy b)
+long fx_rates_find_pair(const fx_rate_table *t, uint32_t prov, fx_ccy a, fx_ccy b)
 {
     if (!t->phcap)
         return -1;
@@ -112,7 +112,7 @@ static long find_pair(const fx_rate_table *t, uint32_t prov, fx_ccy a, fx_ccy b)
 uint32_t fx_rates_pair(fx_rate_table *t, const fx_rate_origin *o, fx_ccy a, fx_ccy b)
 {
     uint32_t prov = (uint32_t)o->provider_id;
-    long p = find_pair(t, prov, a, b);
+    long p = fx_rates_find_pair(t, prov, a, b);
     if (p >= 0)
         return (uint32_t)p;
     if (2 * (t->npairs + 1) > t->phcap)
@@ -287,7 +287,7 @@ bool fx_rates_has_aliases(const fx_rate_table *t)
 
 bool fx_rates_knows(const fx_rate_table *t, fx_ccy c)
 {
-    return dense_of(t, c) >= 0;
+    return fx_rates_dense(t, c) >= 0;
 }
 
 bool fx_rates_is_currency(const fx_rate_table *t, fx_ccy c)
@@ -569,7 +569,7 @@ const char *fx_rates_provider(const fx_rate_table *t, size_t i)
 }
 
 /* The id of a loaded provider, or -1. */
-static long provider_id(const fx_rate_table *t, const char *name)
+long fx_rates_provider_id(const fx_rate_table *t, const char *name)
 {
     for (size_t i = 0; i < t->nloaded; i++)
         if (strcmp(t->provs[t->loaded[i]].name, name) == 0)
@@ -579,7 +579,7 @@ static long provider_id(const fx_rate_table *t, const char *name)
 
 bool fx_rates_has_provider(const fx_rate_table *t, const char *name)
 {
-    return provider_id(t, name) >= 0;
+    return fx_rates_provider_id(t, name) >= 0;
 }
 
 /* The providers a lookup tries, in order (SPEC 1): those asked that are
@@ -591,13 +591,13 @@ static size_t provider_order(const fx_rate_table *t, const fx_lookup_opts *o, ui
     size_t n = 0;
     if (o && o->nproviders) {
         for (size_t i = 0; i < o->nproviders && n < cap; i++) {
-            long id = provider_id(t, o->providers[i]);
+            long id = fx_rates_provider_id(t, o->providers[i]);
             if (id >= 0)
                 out[n++] = (uint32_t)id;
         }
         return n;
     }
-    long ecb = provider_id(t, "ECB");
+    long ecb = fx_rates_provider_id(t, "ECB");
     if (ecb >= 0) {
         out[0] = (uint32_t)ecb;
         return 1;
@@ -974,7 +974,7 @@ static size_t upper(const fx_rate *r, size_t lo, size_t hi, fx_day v)
 }
 
 /* First index in r[lo..hi) with r[i].day >= v. */
-static size_t lower(const fx_rate *r, size_t lo, size_t hi, fx_day v)
+size_t fx_rates_lower(const fx_rate *r, size_t lo, size_t hi, fx_day v)
 {
     while (lo < hi) {
         size_t mid = lo + (hi - lo) / 2;
@@ -1009,16 +1009,16 @@ static bool common_before(const fx_rate *a, size_t na, const fx_rate *b, size_t 
 static bool common_after(const fx_rate *a, size_t na, const fx_rate *b, size_t nb, fx_day v,
                          fx_day *out)
 {
-    size_t i = lower(a, 0, na, v), j = lower(b, 0, nb, v);
+    size_t i = fx_rates_lower(a, 0, na, v), j = fx_rates_lower(b, 0, nb, v);
     while (i < na && j < nb) {
         if (a[i].day == b[j].day) {
             *out = a[i].day;
             return true;
         }
         if (a[i].day < b[j].day)
-            i = lower(a, i, na, b[j].day);
+            i = fx_rates_lower(a, i, na, b[j].day);
         else
-            j = lower(b, j, nb, a[i].day);
+            j = fx_rates_lower(b, j, nb, a[i].day);
     }
     return false;
 }
@@ -1043,12 +1043,12 @@ static const fx_rate *prates(const fx_rate_table *t, uint32_t p)
  * prov: its pairs a-C (p1) and C-b (p2). False when the entry is another
  * provider's, C is b itself, or prov has no C-b pair. The one definition
  * of a cross's candidates, for best_route and each_day_one. */
-static bool cross_at(const fx_rate_table *t, size_t k, uint32_t prov, uint32_t b, uint32_t *p1,
+bool fx_rates_cross_at(const fx_rate_table *t, size_t k, uint32_t prov, uint32_t b, uint32_t *p1,
                      uint32_t *p2)
 {
     if (t->adj[k].prov != prov || t->adj[k].other == b)
         return false;
-    long p = find_pair(t, prov, t->ccys[t->adj[k].other], t->ccys[b]);
+    long p = fx_rates_find_pair(t, prov, t->ccys[t->adj[k].other], t->ccys[b]);
     if (p < 0)
         return false;
     *p1 = t->adj[k].pair;
@@ -1060,12 +1060,12 @@ static route best_route(const fx_rate_table *t, uint32_t prov, uint32_t a, uint3
                         bool after)
 {
     route r = {0};
-    long p = find_pair(t, prov, t->ccys[a], t->ccys[b]);
+    long p = fx_rates_find_pair(t, prov, t->ccys[a], t->ccys[b]);
     if (p >= 0) {
         const fx_rate *dd = prates(t, (uint32_t)p);
         size_t n = t->pairs[p].n;
         if (after) {
-            size_t i = lower(dd, 0, n, v);
+            size_t i = fx_rates_lower(dd, 0, n, v);
             if (i < n)
                 r = (route){true, false, dd[i].day, (uint32_t)p, 0};
         } else {
@@ -1076,7 +1076,7 @@ static route best_route(const fx_rate_table *t, uint32_t prov, uint32_t a, uint3
     }
     for (size_t k = t->adjoff[a]; k < t->adjoff[a + 1]; k++) {
         uint32_t p1, p2;
-        if (!cross_at(t, k, prov, b, &p1, &p2))
+        if (!fx_rates_cross_at(t, k, prov, b, &p1, &p2))
             continue;
         const fx_rate *d1 = prates(t, p1), *d2 = prates(t, p2);
         size_t n1 = t->pairs[p1].n, n2 = t->pairs[p2].n;
@@ -1099,7 +1099,7 @@ static route best_route(const fx_rate_table *t, uint32_t prov, uint32_t a, uint3
 static size_t rates_on(const fx_rate_table *t, uint32_t p, fx_day day, const fx_rate *out[2])
 {
     const fx_rate *dd = prates(t, p);
-    size_t n = t->pairs[p].n, i = lower(dd, 0, n, day), k = 0;
+    size_t n = t->pairs[p].n, i = fx_rates_lower(dd, 0, n, day), k = 0;
     for (; i < n && dd[i].day == day && k < 2; i++)
         out[k++] = &dd[i];
     return k;
@@ -1301,7 +1301,7 @@ fx_lookup_err fx_rates_lookup(const fx_rate_table *t, fx_ccy from, fx_ccy to, fx
         say(why, whylen, "the rates are not indexed (fx_rates_finish was not called)");
         return FX_LOOKUP_NO_RATE;
     }
-    int32_t a = dense_of(t, from), b = dense_of(t, to);
+    int32_t a = fx_rates_dense(t, from), b = fx_rates_dense(t, to);
     if (a < 0 || b < 0) {
         say(why, whylen, "no %s rate in the loaded rates", (a < 0 ? from : to).s);
         return FX_LOOKUP_NO_RATE;
@@ -1408,11 +1408,11 @@ static void each_day_one(const fx_rate_table *t, uint32_t prov, uint32_t a, uint
 {
     day_route *v = NULL;
     size_t n = 0, cap = 0;
-    long p = find_pair(t, prov, t->ccys[a], t->ccys[b]);
+    long p = fx_rates_find_pair(t, prov, t->ccys[a], t->ccys[b]);
     if (p >= 0) {
         const fx_rate *dd = prates(t, (uint32_t)p);
         size_t m = t->pairs[p].n;
-        for (size_t i = lower(dd, 0, m, lo); i < m && dd[i].day <= hi; i++)
+        for (size_t i = fx_rates_lower(dd, 0, m, lo); i < m && dd[i].day <= hi; i++)
             if (n == 0 || v[n - 1].day != dd[i].day) /* a pair may hold both directions */
                 push_day(&v, &n, &cap, (day_route){dd[i].day, 0,
                                                    {true, false, dd[i].day, (uint32_t)p, 0},
@@ -1422,13 +1422,13 @@ static void each_day_one(const fx_rate_table *t, uint32_t prov, uint32_t a, uint
     size_t routes = n > 0;
     for (size_t k = t->adjoff[a]; k < t->adjoff[a + 1]; k++) {
         uint32_t p1, p2;
-        if (!cross_at(t, k, prov, b, &p1, &p2))
+        if (!fx_rates_cross_at(t, k, prov, b, &p1, &p2))
             continue;
         rank++;
         size_t before = n;
         const fx_rate *d1 = prates(t, p1), *d2 = prates(t, p2);
         size_t n1 = t->pairs[p1].n, n2 = t->pairs[p2].n;
-        size_t i = lower(d1, 0, n1, lo), j = lower(d2, 0, n2, lo);
+        size_t i = fx_rates_lower(d1, 0, n1, lo), j = fx_rates_lower(d2, 0, n2, lo);
         while (i < n1 && j < n2 && d1[i].day <= hi && d2[j].day <= hi) {
             fx_day x = d1[i].day, y = d2[j].day;
             if (x == y)
@@ -1475,13 +1475,13 @@ void fx_rates_each_day_of(const fx_rate_table *t, const char *provider, fx_ccy f
     }
     if (!t->finished)
         return;
-    int32_t a = dense_of(t, from), b = dense_of(t, to);
+    int32_t a = fx_rates_dense(t, from), b = fx_rates_dense(t, to);
     if (a < 0 || b < 0)
         return;
     uint32_t order[FX_MAX_PROVIDERS];
     size_t np;
     if (provider) {
-        long id = provider_id(t, provider);
+        long id = fx_rates_provider_id(t, provider);
         if (id < 0)
             return;
         order[0] = (uint32_t)id;

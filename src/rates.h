@@ -188,6 +188,22 @@ void fx_rates_each_day_of(const fx_rate_table *t, const char *provider, fx_ccy f
                           fx_day lo, fx_day hi, void (*fn)(void *ctx, const fx_priced *p),
                           void *ctx);
 
+/* Bounds on a provider's rates of a pair over a span of days, so that a
+ * search can tell cheaply that no day of the span gives a rate it wants
+ * before pricing the days one by one (the explanations' search). Each
+ * pair's bounds are built the first time it is asked for: not thread-safe;
+ * one per thread. */
+typedef struct fx_rate_hull fx_rate_hull;
+fx_rate_hull *fx_rate_hull_new(const fx_rate_table *t);
+void fx_rate_hull_free(fx_rate_hull *b);
+/* [*min, *max] holds every rate from -> to that fx_rates_each_day_of(t,
+ * provider, from, to, lo, hi) gives, as doubles (about 1e-14 relative
+ * from the rationals: widen before deciding); false when it surely gives
+ * none. Blocks of a pair's days are bounded, so the range may be wider
+ * than the span's own rates. */
+bool fx_rate_hull_of(fx_rate_hull *b, const char *provider, fx_ccy from, fx_ccy to,
+                       fx_day lo, fx_day hi, double *min, double *max);
+
 /* Providers with at least one loaded rate, in load order (of their
  * first rates); NULL past the last. */
 size_t fx_rates_providers(const fx_rate_table *t);

@@ -185,6 +185,21 @@ void fx_rates_add_day(fx_rates_loader *L, fx_day day, const fx_rate_origin *orig
 /* Adds an alias (text as read) of code. */
 void fx_rates_add_alias(fx_rate_table *t, const char *s, size_t len, fx_ccy code, fx_pos at);
 
+/* ---- the lookup's parts that rates_hull.c walks as each_day does (rates.c) ---- */
+
+/* Dense index of c, or -1 when no rate has it. */
+int32_t fx_rates_dense(const fx_rate_table *t, fx_ccy c);
+/* Pair id of {a, b} of provider prov, or -1. */
+long fx_rates_find_pair(const fx_rate_table *t, uint32_t prov, fx_ccy a, fx_ccy b);
+/* The id of a loaded provider, or -1. */
+long fx_rates_provider_id(const fx_rate_table *t, const char *name);
+/* Adjacency entry k of currency a as a cross a -> C -> b of provider prov:
+ * its pairs a-C (p1) and C-b (p2); false when it is none. */
+bool fx_rates_cross_at(const fx_rate_table *t, size_t k, uint32_t prov, uint32_t b, uint32_t *p1,
+                       uint32_t *p2);
+/* First index in r[lo..hi) with r[i].day >= v. */
+size_t fx_rates_lower(const fx_rate *r, size_t lo, size_t hi, fx_day v);
+
 /* ---- the cell checks every reader shares (rates_load.c) ---- */
 
 bool fx_rates_cell_is(const fx_cell *c, const char *s);
