@@ -62,7 +62,9 @@ struct fx_explainer {
     fx_day next_month; /* the first day after month */
     uint32_t month_first;
     double sum_d;
-    fx_day lo;
+    fx_day lo;    /* the window's first day */
+    fx_day walk;  /* the first day of its month: a walk starts there */
+    fx_day d;     /* the valuation date, the window's last day */
 };
 
 static int by_name(const void *a, const void *b)
@@ -238,14 +240,13 @@ static void on_rate_day(void *ctx, const fx_priced *p)
 }
 
 /* The days of provider (NULL: a currency in itself) pricing from -> to in
- * the window ending at D, into x->days[x->from..]. */
-static void collect_days(fx_explainer *x, const char *provider, fx_ccy from, fx_ccy to, fx_day d)
+ * the window (x->lo .. x->d), into x->days[x->from..]. */
+static void collect_days(fx_explainer *x, const char *provider, fx_ccy from, fx_ccy to)
 {
     x->ndays = 0;
     x->from = 0;
     x->month = -1;
-    x->lo = d - (fx_day)x->window;
-    fx_rates_each_day_of(x->t, provider, from, to, month_start(x->lo), d, on_rate_day, x);
+    fx_rates_each_day_of(x->t, provider, from, to, x->walk, x->d, on_rate_day, x);
 }
 
 /* out = the exact mean of days[r->first .. r] (their month up to r). */
@@ -329,16 +330,14 @@ static bool may_meet(double lo, double hi, double rlo, double rhi, const span *s
     return b >= s->lo_d - margin && a <= s->hi_d + margin;
 }
 
-/* Can a day of provider's from -> to in the window ending at d explain a
- * base of amounts_d[0..n) (either reading, spot or month-average)? The
- * days a collection walks (the window's month on) bound both: a mean of
- * rates lies within their range. */
-static bool reachable(fx_explainer *x, const char *provider, fx_ccy from, fx_ccy to, fx_day d,
-                      size_t n)
+/* Can a day of provider's from -> to in the window explain a base of
+ * amounts_d[0..n) (either reading, spot or month-average)? The days a
+ * collection walks (the window's month on) bound both: a mean of rates
+ * lies within their range. */
+static bool reachable(fx_explainer *x, const char *provider, fx_ccy from, fx_ccy to, size_t n)
 {
     double rlo, rhi;
-    if (!fx_rate_hull_of(x->hull, provider, from, to, month_start(d - (fx_day)x->window), d,
-                           &rlo, &rhi))
+    if (!fx_rate_hull_of(x->hull, provider, from, to, x->walk, x->d, &rlo, &rhi))
         return false;
     double lo = INFINITY, hi = -INFINITY;
     for (size_t b = 0; b < n; b++) {
@@ -391,6 +390,9 @@ void fx_explain(fx_explainer *x, const fx_explain_in *in, fx_explanation *out)
     memset(out, 0, sizeof *out);
     out->provider = "";
     readings(x, in->reported);
+    x->d = in->valuation;
+    x->lo = x->d - (fx_day)x->window;
+    x->walk = month_start(x->lo);
     tally ty = {0};
     size_t need = 1 + in->nchained;
     if (need > x->capbases) {
@@ -407,8 +409,8 @@ void fx_explain(fx_explainer *x, const fx_explain_in *in, fx_explanation *out)
         fx_ratio_set_dec(&x->base_amounts[0], in->amount);
         set_amounts_d(x, x->base_amounts, 1);
         group[0] = NULL;
-        if (self || reachable(x, prov, in->from, in->to, in->valuation, 1)) {
-            collect_days(x, prov, in->from, in->to, in->valuation);
+        if (self || reachable(x, prov, in->from, in->to, 1)) {
+            collect_days(x, prov, in->from, in->to);
             test_group(x, &ty, p, group, x->base_amounts, 1);
         }
         /* chained bases, a currency at a time (each only once) */
@@ -428,9 +430,9 @@ void fx_explain(fx_explainer *x, const fx_explain_in *in, fx_explanation *out)
             set_amounts_d(x, x->base_amounts, n);
             for (size_t q = self ? 0 : p; q < (self ? x->nproviders : p + 1); q++) {
                 /* a third currency still needs a provider's rates */
-                if (!reachable(x, x->providers[q], in->chained[i].ccy, in->to, in->valuation, n))
+                if (!reachable(x, x->providers[q], in->chained[i].ccy, in->to, n))
                     continue; /* most: no day of the pair comes near */
-                collect_days(x, x->providers[q], in->chained[i].ccy, in->to, in->valuation);
+                collect_days(x, x->providers[q], in->chained[i].ccy, in->to);
                 test_group(x, &ty, q, group, x->base_amounts, n);
             }
         }
