@@ -99,11 +99,18 @@ void fx_sheet_conversions_add(fx_book *b, const fx_converted *c, const fx_check 
     rec.reported = fx_dec_to_double(&k->reported);
     rec.reported_places = (uint8_t)places_of(&k->reported);
     rec.ndays = k->ndays;
+    /* The formats of its numbers made now, in fact order: formats are
+     * numbered as they are made, so the Conversions thread, which runs
+     * beside the one that writes Comparison and Findings, must make none
+     * (else styles.xml would differ from run to run). */
+    fx_sheet_places_format(b, rec.amount_places);
+    fx_sheet_places_format(b, rec.reported_places);
     if (k->priced) {
         char formula[256];
         rec.rate_day = k->rate.day;
         rec.computed = fx_dec_to_double(&k->computed_rounded);
         rec.computed_places = (uint8_t)places_of(&k->computed_rounded);
+        fx_sheet_places_format(b, rec.computed_places);
         rec.exact = fx_ratio_to_double(&k->computed);
         /* assigns the legs their Rates rows; the formula is rebuilt at replay */
         fx_sheet_rate_formula(b, &k->rate, 0, C_AMOUNT, formula, sizeof formula, rec.leg, rec.inv);
