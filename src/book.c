@@ -277,14 +277,24 @@ static bool spawn(pthread_t *th, sheet_job job, fx_book *t)
     return made == 0;
 }
 
-/* Facts, then Rates: neither waits for the explanations. */
+/* Rates waits for nothing but is the last sheet of its group: whichever
+ * writer is free first writes it (the Facts thread after Facts, the
+ * Conversions thread after Conversions, the main one after Comparison),
+ * so that no thread has two long sheets while another is idle. */
+static void rates_if_first(fx_book *t)
+{
+    if (!atomic_exchange(&t->sh->rates_taken, true))
+        fx_sheet_rates_write(t);
+}
+
+/* Facts, then perhaps Rates: neither waits for the explanations. */
 static void *facts_main(void *arg)
 {
     fx_book *t = arg;
     fx_mem_where(WHERE);
     fx_sheet_facts_rows(t, &t->facts_sheet, t->facts_audit);
     fx_sheet_end(t, &t->facts_sheet);
-    fx_sheet_rates_write(t);
+    rates_if_first(t);
     return NULL;
 }
 
@@ -292,6 +302,7 @@ static void *conversions_main(void *arg)
 {
     fx_mem_where(WHERE);
     fx_sheet_conversions_write(arg);
+    rates_if_first(arg);
     return NULL;
 }
 
@@ -357,7 +368,8 @@ static void join_facts(fx_book *b)
 
 /* Summary to Rates: when fx_book_start_facts added them all, Conversions
  * on a thread of its own while this one writes Summary, Findings and
- * Comparison and the Facts thread goes on; else one after the other. */
+ * Comparison and the Facts thread goes on, and Rates by the first of the
+ * three free for it; else one after the other. */
 static void write_to_rates(fx_book *b, fx_audit *a, fx_findings *fs)
 {
     fx_book *t = NULL;
@@ -373,10 +385,13 @@ static void write_to_rates(fx_book *b, fx_audit *a, fx_findings *fs)
     fx_sheet_findings_write(b, fs);
     fx_sheet_comparison_write(b, a);
     if (t) {
+        rates_if_first(b);
         pthread_join(th, NULL);
         join_fork(b, t);
     } else {
         fx_sheet_conversions_write(b);
+        if (b->facts)
+            rates_if_first(b);
     }
     join_facts(b);
     if (!b->facts_written) {

@@ -60,6 +60,7 @@ typedef struct {
     lxw_worksheet **reserved; /* NULL once handed out */
     char **reserved_name;
     size_t nreserved;
+    atomic_bool rates_taken; /* Rates goes to the first writer free for it */
 } fx_shared;
 
 /* Widest value written per column of one worksheet, in characters. */

@@ -208,10 +208,11 @@ size_t fx_arena_bytes(const fx_arena *a)
  * process: each forwards to glibc's own and turns a failure into
  * oom_exit. free and the aligned allocators stay glibc's (same heap).
  * Sanitizer builds keep their own allocator (no guard there). */
-#if defined(__SANITIZE_ADDRESS__)
+#if defined(__SANITIZE_ADDRESS__) || defined(__SANITIZE_THREAD__)
 #define FX_MEM_GUARD 0
 #elif defined(__has_feature)
-#if __has_feature(address_sanitizer) || __has_feature(memory_sanitizer)
+#if __has_feature(address_sanitizer) || __has_feature(memory_sanitizer) || \
+    __has_feature(thread_sanitizer)
 #define FX_MEM_GUARD 0
 #endif
 #endif
