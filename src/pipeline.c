@@ -392,15 +392,15 @@ fx_status fx_pipeline_run(const fx_opts *o, fx_diags *d, fx_run_result *res,
         st = fx_book_close(r.book, r.audit, r.findings, d);
         r.book = NULL;
     }
-    for (int i = OUT_FACTS; i < OUT_N; i++)
-        if (csv[i] && fclose(csv[i]) != 0 && st == FX_OK)
-            st = fx_diag_status(d, FX_E_IO, (fx_pos){0}, "cannot write %s/%s: %s", o->csv_dir,
-                                csv_names[i], strerror(errno));
-    if (r.exp) { /* not finished: an error came first */
+    if (r.exp) { /* not finished: an error came first; it writes to csv[] */
         fx_audit *none = fx_audit_new(&o->audit, &o->conv, NULL);
         fx_export_finish(r.exp, none, NULL, NULL, o->csv_dir, NULL);
         fx_audit_free(none);
     }
+    for (int i = OUT_FACTS; i < OUT_N; i++)
+        if (csv[i] && fclose(csv[i]) != 0 && st == FX_OK)
+            st = fx_diag_status(d, FX_E_IO, (fx_pos){0}, "cannot write %s/%s: %s", o->csv_dir,
+                                csv_names[i], strerror(errno));
     if (r.book)
         fx_book_discard(r.book);
     if (st == FX_OK && !o->check)
