@@ -103,6 +103,36 @@ void fx_check_clear(fx_check *k)
     free(k->run_start);
 }
 
+/* A deep copy, reusing dst's buffers (the writer's ring slots). */
+void fx_check_copy(fx_check *d, const fx_check *k)
+{
+    d->present = k->present;
+    if (!k->present)
+        return;
+    fx_dec_set(&d->reported, &k->reported);
+    d->reported_ccy = k->reported_ccy;
+    d->verdict = k->verdict;
+    d->priced = k->priced;
+    d->rate = k->rate;
+    fx_ratio_set(&d->computed, &k->computed);
+    fx_dec_set(&d->computed_rounded, &k->computed_rounded);
+    fx_ratio_set(&d->deviation_pct, &k->deviation_pct);
+    d->has_deviation = k->has_deviation;
+    if (k->ndays > d->capdays) {
+        d->capdays = k->ndays;
+        d->days = fx_xrealloc(d->days, d->capdays * sizeof *d->days);
+        d->run_start = fx_xrealloc(d->run_start, d->capdays * sizeof *d->run_start);
+    }
+    if (k->ndays) {
+        memcpy(d->days, k->days, k->ndays * sizeof *d->days);
+        memcpy(d->run_start, k->run_start, k->ndays * sizeof *d->run_start);
+    }
+    d->ndays = k->ndays;
+    d->window_days = k->window_days;
+    d->last_pub[0] = k->last_pub[0];
+    d->last_pub[1] = k->last_pub[1];
+}
+
 typedef struct {
     fx_check *k;
     const fx_dec *amount;

@@ -62,6 +62,8 @@ typedef struct {
 
 void fx_check_init(fx_check *k);
 void fx_check_clear(fx_check *k);
+/* A deep copy into an initialized check, reusing its buffers. */
+void fx_check_copy(fx_check *dst, const fx_check *src);
 void fx_audit_check(fx_check *k, const fx_converted *c, const fx_rate_table *t,
                     const fx_audit_opts *o);
 

@@ -1,8 +1,8 @@
 /* pipeline - one run: load rates, stream every fact through convert,
  * audit, workbook and CSV export, then commit the outputs only if no
- * error was found anywhere. With a workbook this thread parses and
- * converts, and the writer thread (writer.h) does the rest of each fact;
- * without one (--check, CSV only) all runs here. Invariant: outputs are
+ * error was found anywhere. With a workbook this thread parses, converts
+ * and checks each conversion, and the writer thread (writer.h) does the
+ * rest of each fact; without one (--check, CSV only) all runs here. Invariant: outputs are
  * temporary files until the very end; any error removes them and leaves
  * the targets untouched. */
 #include "pipeline.h"
@@ -147,17 +147,16 @@ static fx_status on_fact(void *ctx, const fx_fact *f)
     fx_pubcheck_note(r->pub, f, f->at.file);
     if (fx_convert(&r->conv, f, r->rates, &r->o->conv, r->d) != FX_OK)
         return FX_OK; /* reported; go on to find every error */
-    if (r->writer) { /* the audit and every output on its thread, in this order */
-        if (fx_diags_status(r->d) != FX_OK)
-            return FX_OK; /* nothing will be written: spare the work */
-        fx_status st = fx_writer_add(r->writer, &r->conv);
+    /* here, not on the writer thread: convert has just read the same rates */
+    fx_audit_check(&r->check, &r->conv, r->rates, &r->o->audit);
+    if (fx_diags_status(r->d) != FX_OK)
+        return FX_OK; /* nothing will be written: spare the work */
+    if (r->writer) { /* the audit's aggregates and every output on its thread, in order */
+        fx_status st = fx_writer_add(r->writer, &r->conv, &r->check);
         if (st != FX_OK)
             return r->st = st;
         return FX_OK;
     }
-    fx_audit_check(&r->check, &r->conv, r->rates, &r->o->audit);
-    if (fx_diags_status(r->d) != FX_OK)
-        return FX_OK; /* nothing will be written: spare the work */
     fx_audit_ref ref = fx_audit_add(r->audit, &r->conv, &r->check);
     uint64_t fact_row = r->nfacts++, conv_row = r->nconversions;
     r->nconversions += r->check.present;
@@ -322,7 +321,7 @@ fx_status fx_pipeline_run(const fx_opts *o, fx_diags *d, fx_run_result *res,
             fx_book_set_explanations(r.book, r.explain);
     }
     if (st == FX_OK && r.book) {
-        fx_writer_sinks to = {rates, &o->audit, r.audit, r.book, r.findings, r.explain, r.exp};
+        fx_writer_sinks to = {r.audit, r.book, r.findings, r.explain, r.exp};
         r.writer = fx_writer_start(&to);
     }
     if (st != FX_OK) { /* reported; still read every input, for its own errors (65 wins over 73) */

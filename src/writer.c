@@ -1,9 +1,9 @@
-/* writer - a bounded ring of deep-copied converted facts between the
- * reading thread (producer: parse, convert) and the writer thread
- * (consumer: audit check and add, findings, explanations, workbook and
- * CSV rows). Invariant: a slot is owned by the producer while it fills
- * it and by the consumer from commit until it is written; the mutex
- * guards only head, count and flags. */
+/* writer - a bounded ring of deep-copied converted and checked facts
+ * between the reading thread (producer: parse, convert, check) and the
+ * writer thread (consumer: audit aggregates, findings, explanations,
+ * workbook and CSV rows). Invariant: a slot is owned by the producer
+ * while it fills it and by the consumer from commit until it is written;
+ * the mutex guards only head, count and flags. */
 #include "writer.h"
 
 #include <pthread.h>
@@ -20,7 +20,7 @@ typedef struct {
     char *text; /* every fx_text of fact points in here */
     size_t cap;
     fx_converted conv;
-    fx_check check; /* computed by the consumer */
+    fx_check check;
 } slot;
 
 struct fx_writer {
@@ -135,7 +135,6 @@ static void writer_free(fx_writer *w)
 static fx_status write_fact(fx_writer *w, slot *s)
 {
     const fx_writer_sinks *to = &w->to;
-    fx_audit_check(&s->check, &s->conv, to->rates, to->audit_opts);
     fx_audit_ref ref = fx_audit_add(to->audit, &s->conv, &s->check);
     uint64_t fact_row = w->nfacts++, conv_row = w->nconversions;
     w->nconversions += s->check.present;
@@ -210,7 +209,7 @@ fx_writer *fx_writer_start(const fx_writer_sinks *s)
     return w;
 }
 
-fx_status fx_writer_add(fx_writer *w, const fx_converted *c)
+fx_status fx_writer_add(fx_writer *w, const fx_converted *c, const fx_check *k)
 {
     pthread_mutex_lock(&w->mu);
     while (w->count == RING) {
@@ -225,6 +224,7 @@ fx_status fx_writer_add(fx_writer *w, const fx_converted *c)
     slot *s = &w->ring[tail]; /* ours until committed below */
     copy_fact(s, c->fact);
     copy_converted(s, c);
+    fx_check_copy(&s->check, k);
     pthread_mutex_lock(&w->mu);
     w->count++;
     if (w->take_waiting && w->count >= RING / 2)

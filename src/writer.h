@@ -1,12 +1,13 @@
-/* writer - each fact's audit and output run on a second thread while the
- * first parses and converts the next facts. The reading thread converts
- * (fx_convert reports diagnostics) and hands the converted fact over; the
- * writer thread, in the facts' order, checks and adds it to the audit,
- * records its findings and what its explanation needs, and writes its
- * workbook and CSV rows. Each converted fact is deep-copied into a ring
- * of reusable slots; the audit, the findings, the explanations, the
- * export and libxlsxwriter are only ever called from the writer thread
- * until fx_writer_finish has joined it. */
+/* writer - each fact's aggregates and outputs are made on a second thread
+ * while the first parses, converts and checks the next facts. The reading
+ * thread keeps fx_convert (it reports diagnostics) and fx_audit_check
+ * (the rates it reads are still in cache from convert); the writer
+ * thread, in the facts' order, adds each fact to the audit, records its
+ * findings and what its explanation needs, and writes its workbook and
+ * CSV rows. Each fact and its check are deep-copied into a ring of
+ * reusable slots; the audit, findings, explanations, export and
+ * libxlsxwriter are only ever called from the writer thread until
+ * fx_writer_finish has joined it. */
 #ifndef FX_WRITER_H
 #define FX_WRITER_H
 
@@ -17,12 +18,9 @@
 
 typedef struct fx_writer fx_writer;
 
-/* Where the writer thread puts each fact. rates and audit_opts are only
- * read (the reading thread reads them too); the rest is the writer
+/* Where the writer thread puts each fact; all of it is the writer
  * thread's until fx_writer_finish. */
 typedef struct {
-    const fx_rate_table *rates;
-    const fx_audit_opts *audit_opts;
     fx_audit *audit;
     fx_book *book;
     fx_findings *findings;   /* NULL: none */
@@ -33,10 +31,10 @@ typedef struct {
 /* Starts the thread (s is copied); NULL if it cannot: the caller then
  * does the work on its own thread. */
 fx_writer *fx_writer_start(const fx_writer_sinks *s);
-/* Copies c (and the fact it points to) into a free slot, waiting while
- * the ring is full. Returns the first error of fx_book_add so far (the
- * caller stops then), else FX_OK. */
-fx_status fx_writer_add(fx_writer *w, const fx_converted *c);
+/* Copies c (and the fact it points to) and k into a free slot, waiting
+ * while the ring is full. Returns the first error of fx_book_add so far
+ * (the caller stops then), else FX_OK. */
+fx_status fx_writer_add(fx_writer *w, const fx_converted *c, const fx_check *k);
 /* Waits until every fact is written, joins the thread, frees w; returns
  * the first fx_book_add error, else FX_OK. */
 fx_status fx_writer_finish(fx_writer *w);
