@@ -1,7 +1,10 @@
 /* pipeline - one run: load rates, stream every fact through convert,
  * audit, workbook and CSV export, then commit the outputs only if no
- * error was found anywhere. Invariant: outputs are temporary files until
- * the very end; any error removes them and leaves the targets untouched. */
+ * error was found anywhere. With a workbook this thread parses, converts
+ * and checks each conversion, and the writer thread (writer.h) does the
+ * rest of each fact; without one (--check, CSV only) all runs here. Invariant: outputs are
+ * temporary files until the very end; any error removes them and leaves
+ * the targets untouched. */
 #include "pipeline.h"
 
 #include <errno.h>
@@ -125,9 +128,9 @@ typedef struct {
     fx_audit *audit;
     fx_findings *findings;
     fx_explain_run *explain; /* SPEC 5.1, found at the end */
-    uint64_t nfacts, nconversions; /* rows of Facts and Conversions so far */
+    uint64_t nfacts, nconversions; /* rows of Facts and Conversions so far (no writer) */
     fx_book *book;
-    fx_writer *writer; /* the book's cells go to a second thread */
+    fx_writer *writer; /* NULL, or the audit and every output are on its thread until finish */
     fx_export *exp;
     fx_pubcheck *pub;
     fx_status st; /* first write failure */
@@ -144,25 +147,26 @@ static fx_status on_fact(void *ctx, const fx_fact *f)
     fx_pubcheck_note(r->pub, f, f->at.file);
     if (fx_convert(&r->conv, f, r->rates, &r->o->conv, r->d) != FX_OK)
         return FX_OK; /* reported; go on to find every error */
+    /* here, not on the writer thread: convert has just read the same rates */
     fx_audit_check(&r->check, &r->conv, r->rates, &r->o->audit);
     if (fx_diags_status(r->d) != FX_OK)
         return FX_OK; /* nothing will be written: spare the work */
+    if (r->writer) { /* the audit's aggregates and every output on its thread, in order */
+        fx_status st = fx_writer_add(r->writer, &r->conv, &r->check);
+        if (st != FX_OK)
+            return r->st = st;
+        return FX_OK;
+    }
     fx_audit_ref ref = fx_audit_add(r->audit, &r->conv, &r->check);
     uint64_t fact_row = r->nfacts++, conv_row = r->nconversions;
     r->nconversions += r->check.present;
-    if (r->writer) { /* the findings, explanations and book on its thread */
-        fx_status st = fx_writer_add(r->writer, &r->conv, &r->check, ref, fact_row, conv_row);
-        if (st != FX_OK)
-            return r->st = st;
-    } else {
-        if (r->findings)
-            fx_findings_fact(r->findings, &r->conv, &r->check, ref, fact_row, conv_row);
-        if (r->explain)
-            fx_explain_run_fact(r->explain, &r->conv, &r->check, ref, conv_row);
-        fx_status st = r->book ? fx_book_add(r->book, &r->conv, &r->check, ref) : FX_OK;
-        if (st != FX_OK)
-            return r->st = st;
-    }
+    if (r->findings)
+        fx_findings_fact(r->findings, &r->conv, &r->check, ref, fact_row, conv_row);
+    if (r->explain)
+        fx_explain_run_fact(r->explain, &r->conv, &r->check, ref, conv_row);
+    fx_status st = r->book ? fx_book_add(r->book, &r->conv, &r->check, ref) : FX_OK;
+    if (st != FX_OK)
+        return r->st = st;
     if (r->exp)
         fx_export_add(r->exp, &r->conv, &r->check);
     return FX_OK;
@@ -316,8 +320,10 @@ fx_status fx_pipeline_run(const fx_opts *o, fx_diags *d, fx_run_result *res,
         if (r.book)
             fx_book_set_explanations(r.book, r.explain);
     }
-    if (st == FX_OK && r.book)
-        r.writer = fx_writer_start(r.book, r.findings, r.explain);
+    if (st == FX_OK && r.book) {
+        fx_writer_sinks to = {r.audit, r.book, r.findings, r.explain, r.exp};
+        r.writer = fx_writer_start(&to);
+    }
     if (st != FX_OK) { /* reported; still read every input, for its own errors (65 wins over 73) */
         if (r.writer)
             fx_writer_finish(r.writer);
@@ -392,15 +398,15 @@ fx_status fx_pipeline_run(const fx_opts *o, fx_diags *d, fx_run_result *res,
         st = fx_book_close(r.book, r.audit, r.findings, d);
         r.book = NULL;
     }
-    for (int i = OUT_FACTS; i < OUT_N; i++)
-        if (csv[i] && fclose(csv[i]) != 0 && st == FX_OK)
-            st = fx_diag_status(d, FX_E_IO, (fx_pos){0}, "cannot write %s/%s: %s", o->csv_dir,
-                                csv_names[i], strerror(errno));
-    if (r.exp) { /* not finished: an error came first */
+    if (r.exp) { /* not finished: an error came first; it writes to csv[] */
         fx_audit *none = fx_audit_new(&o->audit, &o->conv, NULL);
         fx_export_finish(r.exp, none, NULL, NULL, o->csv_dir, NULL);
         fx_audit_free(none);
     }
+    for (int i = OUT_FACTS; i < OUT_N; i++)
+        if (csv[i] && fclose(csv[i]) != 0 && st == FX_OK)
+            st = fx_diag_status(d, FX_E_IO, (fx_pos){0}, "cannot write %s/%s: %s", o->csv_dir,
+                                csv_names[i], strerror(errno));
     if (r.book)
         fx_book_discard(r.book);
     if (st == FX_OK && !o->check)

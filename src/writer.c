@@ -1,7 +1,9 @@
-/* writer - a bounded ring of deep-copied facts between the reading thread
- * (producer) and the workbook thread (consumer). Invariant: a slot is
- * owned by the producer while it fills it and by the consumer from commit
- * until it is written; the mutex guards only head, count and flags. */
+/* writer - a bounded ring of deep-copied converted and checked facts
+ * between the reading thread (producer: parse, convert, check) and the
+ * writer thread (consumer: audit aggregates, findings, explanations,
+ * workbook and CSV rows). Invariant: a slot is owned by the producer
+ * while it fills it and by the consumer from commit until it is written;
+ * the mutex guards only head, count and flags. */
 #include "writer.h"
 
 #include <pthread.h>
@@ -9,7 +11,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "explain_run.h"
 #include "mem.h"
 
 enum { RING = 256 };
@@ -20,14 +21,11 @@ typedef struct {
     size_t cap;
     fx_converted conv;
     fx_check check;
-    fx_audit_ref ref;
-    uint64_t fact_row, conv_row;
 } slot;
 
 struct fx_writer {
-    fx_book *book;
-    fx_findings *findings;      /* NULL: none */
-    struct fx_explain_run *explain; /* NULL: none */
+    fx_writer_sinks to;
+    uint64_t nfacts, nconversions; /* the consumer's: rows of Facts and Conversions so far */
     slot ring[RING];
     size_t head, count; /* next slot to write; slots filled */
     bool done;
@@ -131,9 +129,30 @@ static void writer_free(fx_writer *w)
     free(w);
 }
 
+/* One fact, in input order. The rows count as on the reading thread
+ * without a writer (pipeline.c): Conversions advances by the facts with a
+ * reported conversion. */
+static fx_status write_fact(fx_writer *w, slot *s)
+{
+    const fx_writer_sinks *to = &w->to;
+    fx_audit_ref ref = fx_audit_add(to->audit, &s->conv, &s->check);
+    uint64_t fact_row = w->nfacts++, conv_row = w->nconversions;
+    w->nconversions += s->check.present;
+    if (to->findings)
+        fx_findings_fact(to->findings, &s->conv, &s->check, ref, fact_row, conv_row);
+    if (to->explain)
+        fx_explain_run_fact(to->explain, &s->conv, &s->check, ref, conv_row);
+    fx_status st = fx_book_add(to->book, &s->conv, &s->check, ref);
+    if (st == FX_OK && to->exp)
+        fx_export_add(to->exp, &s->conv, &s->check);
+    return st;
+}
+
 /* Takes the facts in batches: wakes when half the ring is filled (or at
- * the end), writes every filled slot without the lock, then frees them
- * all at once. */
+ * the end), writes half a ring at most without the lock, then frees
+ * those slots at once. At most half: were the consumer the slower side
+ * and took a full ring, the producer would wait for the whole batch and
+ * the consumer then for half a ring to be filled, by turns. */
 static void *run(void *arg)
 {
     fx_writer *w = arg;
@@ -144,21 +163,14 @@ static void *run(void *arg)
             pthread_cond_wait(&w->can_take, &w->mu);
         }
         w->take_waiting = false;
-        size_t n = w->count, head = w->head;
+        size_t n = w->count < RING / 2 ? w->count : RING / 2, head = w->head;
         if (n == 0)
             break; /* done, and every fact written */
         bool write = w->st == FX_OK;
         pthread_mutex_unlock(&w->mu);
         fx_status st = FX_OK;
-        for (size_t i = 0; i < n && write && st == FX_OK; i++) {
-            slot *s = &w->ring[(head + i) % RING];
-            if (w->findings)
-                fx_findings_fact(w->findings, &s->conv, &s->check, s->ref, s->fact_row,
-                                 s->conv_row);
-            if (w->explain)
-                fx_explain_run_fact(w->explain, &s->conv, &s->check, s->ref, s->conv_row);
-            st = fx_book_add(w->book, &s->conv, &s->check, s->ref);
-        }
+        for (size_t i = 0; i < n && write && st == FX_OK; i++)
+            st = write_fact(w, &w->ring[(head + i) % RING]);
         pthread_mutex_lock(&w->mu);
         if (st != FX_OK && w->st == FX_OK)
             w->st = st;
@@ -173,12 +185,10 @@ static void *run(void *arg)
     return NULL;
 }
 
-fx_writer *fx_writer_start(fx_book *b, fx_findings *fs, struct fx_explain_run *xr)
+fx_writer *fx_writer_start(const fx_writer_sinks *s)
 {
     fx_writer *w = fx_xcalloc(1, sizeof *w);
-    w->book = b;
-    w->findings = fs;
-    w->explain = xr;
+    w->to = *s;
     for (size_t i = 0; i < RING; i++)
         slot_init(&w->ring[i]);
     pthread_mutex_init(&w->mu, NULL);
@@ -199,8 +209,7 @@ fx_writer *fx_writer_start(fx_book *b, fx_findings *fs, struct fx_explain_run *x
     return w;
 }
 
-fx_status fx_writer_add(fx_writer *w, const fx_converted *c, const fx_check *k,
-                        fx_audit_ref ref, uint64_t fact_row, uint64_t conv_row)
+fx_status fx_writer_add(fx_writer *w, const fx_converted *c, const fx_check *k)
 {
     pthread_mutex_lock(&w->mu);
     while (w->count == RING) {
@@ -216,9 +225,6 @@ fx_status fx_writer_add(fx_writer *w, const fx_converted *c, const fx_check *k,
     copy_fact(s, c->fact);
     copy_converted(s, c);
     fx_check_copy(&s->check, k);
-    s->ref = ref;
-    s->fact_row = fact_row;
-    s->conv_row = conv_row;
     pthread_mutex_lock(&w->mu);
     w->count++;
     if (w->take_waiting && w->count >= RING / 2)

@@ -127,6 +127,18 @@ rc=$?
 check "bad data (65) wins over an output that cannot be created (73), both named" \
     '[ $rc -eq 65 ] && grep -q "cannot create" "$T/stderr" && grep -q "value-comma.csv:2:21" "$T/stderr"'
 
+# The export abandoned after a data error wrote to its closed streams.
+# ASan misses it (libc frees them): the release binary is run too, with
+# freed memory overwritten so that the use after free crashes every time.
+for b in $BIN "${FXBOOK_RELEASE:-build/fxbook}"; do
+    rm -rf "$T/late" && mkdir "$T/late"
+    MALLOC_PERTURB_=165 $b -q fixtures/bytedance-ai-2025.csv fixtures/bad/value-comma.csv -o "$T/late/out.xlsx" \
+        --csv-dir "$T/late/csv" 2> "$T/stderr"
+    rc=$?
+    check "a data error after CSV rows were written ($b): 65, named, nothing left" \
+        '[ $rc -eq 65 ] && grep -q "value-comma.csv:2:21" "$T/stderr" && [ -z "$(ls -A "$T/late")" ]'
+done
+
 $BIN -q fixtures/bytedance-ai-2025.csv --csv-dir "$T/f1" --fail-on disagree 2> "$T/stderr"
 rc=$?
 check "--fail-on disagree exits 1 and still writes" '[ $rc -eq 1 ] && [ -s "$T/f1/comparison.csv" ]'
