@@ -128,7 +128,7 @@ typedef struct {
     fx_audit *audit;
     fx_findings *findings;
     fx_explain_run *explain; /* SPEC 5.1, found at the end */
-    uint64_t nfacts, nconversions; /* rows of Facts and Conversions so far (no writer) */
+    fx_writer_rows rows; /* without a writer */
     fx_book *book;
     fx_writer *writer; /* NULL, or the audit and every output are on its thread until finish */
     fx_export *exp;
@@ -157,19 +157,9 @@ static fx_status on_fact(void *ctx, const fx_fact *f)
             return r->st = st;
         return FX_OK;
     }
-    fx_audit_ref ref = fx_audit_add(r->audit, &r->conv, &r->check);
-    uint64_t fact_row = r->nfacts++, conv_row = r->nconversions;
-    r->nconversions += r->check.present;
-    if (r->findings)
-        fx_findings_fact(r->findings, &r->conv, &r->check, ref, fact_row, conv_row);
-    if (r->explain)
-        fx_explain_run_fact(r->explain, &r->conv, &r->check, ref, conv_row);
-    fx_status st = r->book ? fx_book_add(r->book, &r->conv, &r->check, ref) : FX_OK;
-    if (st != FX_OK)
-        return r->st = st;
-    if (r->exp)
-        fx_export_add(r->exp, &r->conv, &r->check);
-    return FX_OK;
+    fx_writer_sinks to = {r->audit, r->book, r->findings, r->explain, r->exp};
+    fx_status st = fx_writer_put(&to, &r->rows, &r->conv, &r->check);
+    return st != FX_OK ? (r->st = st) : FX_OK;
 }
 
 enum { OUT_BOOK, OUT_FACTS, OUT_CONV, OUT_CMP, OUT_FIND, OUT_IMPLIED, OUT_N };

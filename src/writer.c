@@ -25,7 +25,7 @@ typedef struct {
 
 struct fx_writer {
     fx_writer_sinks to;
-    uint64_t nfacts, nconversions; /* the consumer's: rows of Facts and Conversions so far */
+    fx_writer_rows rows; /* the consumer's */
     slot ring[RING];
     size_t head, count; /* next slot to write; slots filled */
     bool done;
@@ -129,22 +129,19 @@ static void writer_free(fx_writer *w)
     free(w);
 }
 
-/* One fact, in input order. The rows count as on the reading thread
- * without a writer (pipeline.c): Conversions advances by the facts with a
- * reported conversion. */
-static fx_status write_fact(fx_writer *w, slot *s)
+fx_status fx_writer_put(const fx_writer_sinks *to, fx_writer_rows *rows, const fx_converted *c,
+                        const fx_check *k)
 {
-    const fx_writer_sinks *to = &w->to;
-    fx_audit_ref ref = fx_audit_add(to->audit, &s->conv, &s->check);
-    uint64_t fact_row = w->nfacts++, conv_row = w->nconversions;
-    w->nconversions += s->check.present;
+    fx_audit_ref ref = fx_audit_add(to->audit, c, k);
+    uint64_t fact_row = rows->facts++, conv_row = rows->conversions;
+    rows->conversions += k->present;
     if (to->findings)
-        fx_findings_fact(to->findings, &s->conv, &s->check, ref, fact_row, conv_row);
+        fx_findings_fact(to->findings, c, k, ref, fact_row, conv_row);
     if (to->explain)
-        fx_explain_run_fact(to->explain, &s->conv, &s->check, ref, conv_row);
-    fx_status st = fx_book_add(to->book, &s->conv, &s->check, ref);
+        fx_explain_run_fact(to->explain, c, k, ref, conv_row);
+    fx_status st = to->book ? fx_book_add(to->book, c, k, ref) : FX_OK;
     if (st == FX_OK && to->exp)
-        fx_export_add(to->exp, &s->conv, &s->check);
+        fx_export_add(to->exp, c, k);
     return st;
 }
 
@@ -169,8 +166,10 @@ static void *run(void *arg)
         bool write = w->st == FX_OK;
         pthread_mutex_unlock(&w->mu);
         fx_status st = FX_OK;
-        for (size_t i = 0; i < n && write && st == FX_OK; i++)
-            st = write_fact(w, &w->ring[(head + i) % RING]);
+        for (size_t i = 0; i < n && write && st == FX_OK; i++) {
+            const slot *s = &w->ring[(head + i) % RING];
+            st = fx_writer_put(&w->to, &w->rows, &s->conv, &s->check);
+        }
         pthread_mutex_lock(&w->mu);
         if (st != FX_OK && w->st == FX_OK)
             w->st = st;

@@ -28,6 +28,20 @@ typedef struct {
     fx_export *exp;          /* NULL: no --csv-dir */
 } fx_writer_sinks;
 
+/* Rows of Facts and Conversions so far. */
+typedef struct {
+    uint64_t facts, conversions;
+} fx_writer_rows;
+
+/* One fact into the sinks, in input order: added to the audit, its rows
+ * counted (Conversions advances by the facts with a reported
+ * conversion), its findings and what its explanation needs recorded, its
+ * workbook rows (book NULL: none) and then its CSV rows written. The
+ * writer thread does this for each fact; without one, the reading thread
+ * does. Returns fx_book_add's status. */
+fx_status fx_writer_put(const fx_writer_sinks *to, fx_writer_rows *rows, const fx_converted *c,
+                        const fx_check *k);
+
 /* Starts the thread (s is copied); NULL if it cannot: the caller then
  * does the work on its own thread. */
 fx_writer *fx_writer_start(const fx_writer_sinks *s);
