@@ -214,8 +214,6 @@ void fx_sheet_put_formula(fx_book *b, lxw_worksheet *ws, lxw_row_t r, lxw_col_t 
                           const char *formula, double cached, lxw_format *f);
 void fx_sheet_put_day(fx_book *b, lxw_worksheet *ws, lxw_row_t r, lxw_col_t c, fx_day day);
 lxw_format *fx_sheet_places_format(fx_book *b, long places);
-void fx_sheet_put_dec(fx_book *b, lxw_worksheet *ws, lxw_row_t r, lxw_col_t c, const fx_dec *v,
-                      lxw_format *f);
 void fx_sheet_put_exact(fx_book *b, lxw_worksheet *ws, lxw_row_t r, lxw_col_t c,
                         const fx_dec *v);
 

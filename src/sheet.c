@@ -584,13 +584,6 @@ lxw_format *fx_sheet_percent_format(fx_book *b, long places)
     return places_format(b, places, true);
 }
 
-/* An exact decimal: the nearest double, shown with its own places. */
-void fx_sheet_put_dec(fx_book *b, lxw_worksheet *ws, lxw_row_t r, lxw_col_t c, const fx_dec *v,
-                      lxw_format *f)
-{
-    fx_sheet_put_num(b, ws, r, c, fx_dec_to_double(v), f ? f : fx_sheet_places_format(b, -v->exp));
-}
-
 /* The exact digits as text, only when a double cannot carry them. */
 void fx_sheet_put_exact(fx_book *b, lxw_worksheet *ws, lxw_row_t r, lxw_col_t c, const fx_dec *v)
 {
