@@ -71,6 +71,8 @@ typedef struct {
     unsigned links; /* internal links written on it */
 } fx_widths;
 
+enum { FX_ROWS_FORMATS = 254 };
+
 /* Rows recorded now and written later (a sheet whose cells need what only
  * the end of the run knows, e.g. Facts' claim verdicts): each row is one
  * spool record, a tag and its cells. */
@@ -80,6 +82,8 @@ typedef struct {
     size_t len, cap;
     uint64_t rows;
     bool need_exact; /* some row holds an exact-text cell */
+    lxw_format *fmts[FX_ROWS_FORMATS]; /* a cell names its format by index + 1 here */
+    unsigned nfmts;
 } fx_rows;
 
 /* A sheet that may continue on "<base> (2)", "<base> (3)", ... */

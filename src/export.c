@@ -145,7 +145,7 @@ void fx_export_add(fx_export *e, const fx_converted *c, const fx_check *k)
 /* conversions.csv: each waiting row and its explanation. */
 static bool conversions_rows(fx_export *e, fx_explain_run *xr)
 {
-    if (!fx_spool_rewind(e->rows))
+    if (!fx_spool_read_once(e->rows))
         return false;
     const fx_spool_field *fl;
     size_t nf;

@@ -397,7 +397,7 @@ static bool settle(fx_findings *f, const fx_spool_field *fl, fx_explain_run *xr)
 
 static bool settle_all(fx_findings *f, fx_explain_run *xr)
 {
-    if (!fx_spool_rewind(f->pending))
+    if (!fx_spool_read_once(f->pending))
         return false;
     const fx_spool_field *fl;
     size_t nf;

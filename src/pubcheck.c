@@ -81,7 +81,7 @@ size_t fx_pubcheck_report(const fx_pubcheck *p, const fx_sources *s, fx_diags *d
     size_t all = 0;
     if (!p || fx_sources_count(s) == 0)
         return 0;
-    if (!fx_spool_rewind(p->spool)) {
+    if (!fx_spool_read_once(p->spool)) {
         fx_diag_status(d, FX_E_IO, (fx_pos){0}, "published dates: %s",
                        fx_spool_error(p->spool));
         return 0;

@@ -817,17 +817,148 @@ void fx_sheet_make_formats(fx_book *b)
 
 /* ---- rows recorded now, written at close ---- */
 
-enum { CELL_NUM, CELL_TEXT, CELL_FORMULA };
+enum { CELL_NUM, CELL_TEXT, CELL_FORMULA, CELL_TYPE = 3, CELL_WHOLE = 4 };
+enum { FMT_POINTER = 255 }; /* the table is full: the pointer follows */
 
-/* A cell in a recorded row: this, then len bytes (text or formula). The
- * format is a pointer: only this process reads the spool back. */
+/* A cell in a recorded row, packed (a Facts row is a spool record, and a
+ * million of them are written once and read once): a byte of type, a
+ * varint column, a byte of format (0: none, k: fmts[k - 1], 255: the
+ * pointer itself), then the value, a varint for a whole number that is
+ * not negative (dates, mostly) or else the 8 bytes of the double, and for
+ * text and formulas a varint length and the bytes. The format is a
+ * pointer: only this process reads the spool back. */
+static void rows_put(fx_rows *w, const void *p, size_t n)
+{
+    if (!n)
+        return;
+    w->buf = fx_xgrow(w->buf, &w->cap, w->len + n, 1);
+    memcpy(w->buf + w->len, p, n);
+    w->len += n;
+}
+
+static void rows_varint(fx_rows *w, uint64_t v)
+{
+    unsigned char b[10];
+    size_t k = 0;
+    for (; v >= 0x80; v >>= 7)
+        b[k++] = (unsigned char)(v | 0x80);
+    b[k++] = (unsigned char)v;
+    rows_put(w, b, k);
+}
+
+static void rows_format(fx_rows *w, lxw_format *f)
+{
+    unsigned char k = 0;
+    if (f) {
+        unsigned i = 0;
+        while (i < w->nfmts && w->fmts[i] != f)
+            i++;
+        if (i == w->nfmts && i < FX_ROWS_FORMATS)
+            w->fmts[w->nfmts++] = f;
+        k = i < w->nfmts ? (unsigned char)(i + 1) : FMT_POINTER;
+    }
+    rows_put(w, &k, 1);
+    if (k == FMT_POINTER) {
+        uintptr_t u = (uintptr_t)f;
+        rows_put(w, &u, sizeof u);
+    }
+}
+
+/* Exactly a whole number a varint carries (not -0, which prints "-0"). */
+static bool is_whole(double v)
+{
+    return v >= 0 && v < 9007199254740992.0 && !signbit(v) && v == (double)(uint64_t)v;
+}
+
+static void rows_cell(fx_rows *w, uint8_t type, lxw_col_t c, double v, const char *s, size_t len,
+                      lxw_format *f)
+{
+    bool whole = type != CELL_TEXT && is_whole(v);
+    unsigned char t = (unsigned char)(type | (whole ? CELL_WHOLE : 0));
+    rows_put(w, &t, 1);
+    rows_varint(w, c);
+    rows_format(w, f);
+    if (whole)
+        rows_varint(w, (uint64_t)v);
+    else if (type != CELL_TEXT)
+        rows_put(w, &v, sizeof v);
+    if (type != CELL_NUM) {
+        rows_varint(w, len);
+        rows_put(w, s, len);
+    }
+}
+
+/* The reading side of the above; false when the record is cut short. */
+static bool take_varint(const char **p, const char *end, uint64_t *out)
+{
+    uint64_t v = 0;
+    for (unsigned shift = 0; shift < 64 && *p < end; shift += 7) {
+        unsigned char c = (unsigned char)*(*p)++;
+        v |= (uint64_t)(c & 0x7F) << shift;
+        if (!(c & 0x80)) {
+            *out = v;
+            return true;
+        }
+    }
+    return false;
+}
+
 typedef struct {
+    uint8_t type;
+    lxw_col_t col;
     lxw_format *f;
     double v;
-    uint32_t len;
-    uint16_t col;
-    uint8_t type;
+    const char *s;
+    size_t len;
 } rec_cell;
+
+static bool take_cell(const fx_rows *w, const char **p, const char *end, rec_cell *c)
+{
+    uint64_t col, n;
+    unsigned char t, k;
+    if (*p >= end)
+        return false;
+    t = (unsigned char)*(*p)++;
+    if (!take_varint(p, end, &col) || col > LXW_COL_MAX || *p >= end)
+        return false;
+    k = (unsigned char)*(*p)++;
+    c->type = t & CELL_TYPE;
+    c->col = (lxw_col_t)col;
+    c->f = NULL;
+    if (k == FMT_POINTER) {
+        uintptr_t u;
+        if ((size_t)(end - *p) < sizeof u)
+            return false;
+        memcpy(&u, *p, sizeof u);
+        c->f = (lxw_format *)u;
+        *p += sizeof u;
+    } else if (k) {
+        if (k > w->nfmts)
+            return false;
+        c->f = w->fmts[k - 1];
+    }
+    c->v = 0;
+    if (t & CELL_WHOLE) {
+        if (!take_varint(p, end, &n))
+            return false;
+        c->v = (double)n;
+    } else if (c->type != CELL_TEXT) {
+        if ((size_t)(end - *p) < sizeof c->v)
+            return false;
+        memcpy(&c->v, *p, sizeof c->v);
+        *p += sizeof c->v;
+    }
+    c->s = NULL;
+    c->len = 0;
+    if (c->type != CELL_NUM) {
+        if (!take_varint(p, end, &n) || n > (uint64_t)(end - *p))
+            return false;
+        c->s = *p;
+        c->len = (size_t)n;
+        *p += n;
+    }
+    return true;
+}
 
 void fx_rows_open(fx_book *b, fx_rows *w)
 {
@@ -842,23 +973,6 @@ void fx_rows_close(fx_rows *w)
     fx_spool_free(w->sp);
     free(w->buf);
     memset(w, 0, sizeof *w);
-}
-
-static void rows_cell(fx_rows *w, uint8_t type, lxw_col_t c, double v, const char *s, size_t len,
-                      lxw_format *f)
-{
-    rec_cell cell;
-    memset(&cell, 0, sizeof cell);
-    cell.f = f;
-    cell.v = v;
-    cell.len = (uint32_t)len;
-    cell.col = (uint16_t)c;
-    cell.type = type;
-    w->buf = fx_xgrow(w->buf, &w->cap, w->len + sizeof cell + len, 1);
-    memcpy(w->buf + w->len, &cell, sizeof cell);
-    if (len)
-        memcpy(w->buf + w->len + sizeof cell, s, len);
-    w->len += sizeof cell + len;
 }
 
 void fx_rows_num(fx_rows *w, lxw_col_t c, double v, lxw_format *f)
@@ -921,7 +1035,7 @@ void fx_rows_replay(fx_book *b, fx_rows *w, fx_sheet *s, fx_rows_extra extra, vo
 {
     if (b->st != FX_OK)
         return;
-    if (!fx_spool_rewind(w->sp)) {
+    if (!fx_spool_read_once(w->sp)) { /* replayed once: Facts is written once */
         fx_sheet_fail(b, FX_E_IO, s->base, fx_spool_error(w->sp));
         return;
     }
@@ -939,26 +1053,25 @@ void fx_rows_replay(fx_book *b, fx_rows *w, fx_sheet *s, fx_rows_extra extra, vo
             return;
         memcpy(&tag, f[0].p, sizeof tag);
         const char *p = f[1].p, *end = p + f[1].len;
-        while (p + sizeof(rec_cell) <= end && b->st == FX_OK) {
-            rec_cell cell;
-            memcpy(&cell, p, sizeof cell);
-            p += sizeof cell;
-            if (cell.len > (size_t)(end - p))
-                break;
-            if (cell.type == CELL_NUM)
-                fx_sheet_put_num(b, s->ws, r, cell.col, cell.v, cell.f);
-            else {
-                /* NUL-terminated for libxlsxwriter; not the scratch buffer,
-                 * which fx_sheet_put_text uses for its escapes */
-                char *t = fx_sheet_grow(&b->sbuf, &b->scap, cell.len + 1);
-                memcpy(t, p, cell.len);
-                t[cell.len] = '\0';
-                if (cell.type == CELL_TEXT)
-                    fx_sheet_put_text(b, s->ws, r, cell.col, t, cell.len, cell.f);
-                else
-                    fx_sheet_put_formula(b, s->ws, r, cell.col, t, cell.v, cell.f);
+        rec_cell cell;
+        while (p < end && b->st == FX_OK) {
+            if (!take_cell(w, &p, end, &cell)) {
+                fx_sheet_fail(b, FX_E_IO, s->base, "a recorded row is not what was written");
+                return;
             }
-            p += cell.len;
+            if (cell.type == CELL_NUM) {
+                fx_sheet_put_num(b, s->ws, r, cell.col, cell.v, cell.f);
+                continue;
+            }
+            /* NUL-terminated for libxlsxwriter; not the scratch buffer,
+             * which fx_sheet_put_text uses for its escapes */
+            char *t = fx_sheet_grow(&b->sbuf, &b->scap, cell.len + 1);
+            memcpy(t, cell.s, cell.len);
+            t[cell.len] = '\0';
+            if (cell.type == CELL_TEXT)
+                fx_sheet_put_text(b, s->ws, r, cell.col, t, cell.len, cell.f);
+            else
+                fx_sheet_put_formula(b, s->ws, r, cell.col, t, cell.v, cell.f);
         }
         if (extra)
             extra(b, s, r, tag, ctx);

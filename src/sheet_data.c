@@ -297,7 +297,7 @@ bool fx_sheet_spill_read(fx_book *b, fx_spill_rec *rec, const char *str[S_N])
 
 bool fx_sheet_spill_rewind(fx_book *b)
 {
-    return fx_spool_rewind(b->spill) || fx_sheet_spill_failed(b);
+    return fx_spool_read_once(b->spill) || fx_sheet_spill_failed(b); /* Conversions reads it once */
 }
 
 /* spread_pct = 100 (max - min) / min, 4 places half-even as in

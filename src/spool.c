@@ -37,6 +37,8 @@ struct fx_spool {
     uint64_t buf_at;   /* reading: the file offset of buf[0] */
     size_t chunk;      /* reading: bytes a refill asks for (smaller after a seek) */
     size_t bufsize;    /* the buffer's bytes: BUF, or fx_spool_new_sized's */
+    bool once;         /* read once: what is read is given back (fx_spool_read_once) */
+    uint64_t dropped;  /* bytes from the start given back */
     size_t records;
     fx_spool_field *fields; /* the record fx_spool_next returns */
     size_t capfields;
@@ -188,6 +190,8 @@ bool fx_spool_rewind(fx_spool *s)
 {
     if (s->err)
         return false;
+    if (s->dropped) /* read once, and its start given back */
+        return fail(s, EINVAL, "read back");
     if (!s->reading && !flush(s))
         return false;
     if (lseek(s->fd, 0, SEEK_SET) != 0)
@@ -213,7 +217,7 @@ bool fx_spool_seek(fx_spool *s, uint64_t off)
         return false;
     if (s->err)
         return false;
-    if (off > s->size)
+    if (off > s->size || off < s->dropped)
         return fail(s, EINVAL, "read back");
     if (off >= s->buf_at && off <= s->buf_at + s->used) {
         s->at = (size_t)(off - s->buf_at);
@@ -225,6 +229,33 @@ bool fx_spool_seek(fx_spool *s, uint64_t off)
     s->buf_at = off;
     s->left = s->size - off;
     s->chunk = 4096;
+    return true;
+}
+
+/* Every DROP bytes read, a read-once spool gives their pages back: the
+ * page cache then holds only what is still to be read, and pages never
+ * written out are never written at all. A file system that cannot punch
+ * holes keeps them (the file is freed at the end anyway). */
+enum { DROP = 8 << 20 };
+
+static void drop_read(fx_spool *s)
+{
+    uint64_t upto = s->buf_at & ~(uint64_t)4095;
+    if (upto - s->dropped < DROP)
+        return;
+    if (fallocate(s->fd, FALLOC_FL_PUNCH_HOLE | FALLOC_FL_KEEP_SIZE, (off_t)s->dropped,
+                  (off_t)(upto - s->dropped)) != 0) {
+        s->once = false; /* not supported here: keep them */
+        return;
+    }
+    s->dropped = upto;
+}
+
+bool fx_spool_read_once(fx_spool *s)
+{
+    if (!fx_spool_rewind(s))
+        return false;
+    s->once = true;
     return true;
 }
 
@@ -246,6 +277,8 @@ static bool take(fx_spool *s, void *p, size_t n)
             s->used = (size_t)k;
             s->at = 0;
             s->left -= (uint64_t)k;
+            if (s->once)
+                drop_read(s);
         }
         size_t m = s->used - s->at < n ? s->used - s->at : n;
         memcpy(c, s->buf + s->at, m);

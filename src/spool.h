@@ -39,6 +39,9 @@ bool fx_spool_put(fx_spool *s, const fx_spool_field *fields, size_t n);
 /* Writes out what is buffered and goes back to the first record; appending
  * after a rewind is not supported. False once failed. */
 bool fx_spool_rewind(fx_spool *s);
+/* fx_spool_rewind for one pass in order: the pages read are given back to
+ * the system as the reading goes on (a seek to them fails). */
+bool fx_spool_read_once(fx_spool *s);
 /* The next record: *fields points at its *n fields, valid until the next
  * call on s. 1: a record; 0: no more records; -1: failed (read error, or
  * a record cut short or inconsistent with what was written). */

@@ -216,12 +216,101 @@ static void read_before_rewind(void **state)
     fx_spool_free(s);
 }
 
+/* n records of 4 KiB, record i's bytes from i; the offset of each. */
+static fx_spool *pages_spool(size_t n, uint64_t *off)
+{
+    fx_spool *s = fx_spool_new(dir);
+    static char rec[4096];
+    for (size_t i = 0; i < n; i++) {
+        memset(rec, (int)(i % 251), sizeof rec);
+        memcpy(rec, &i, sizeof i);
+        off[i] = fx_spool_offset(s);
+        fx_spool_field f = {rec, sizeof rec};
+        assert_true(fx_spool_put(s, &f, 1));
+    }
+    return s;
+}
+
+static void check_page(const fx_spool *s, size_t i, const fx_spool_field *f, size_t n)
+{
+    (void)s;
+    assert_int_equal(n, 1);
+    assert_int_equal(f[0].len, 4096);
+    size_t got;
+    memcpy(&got, f[0].p, sizeof got);
+    assert_int_equal(got, i);
+    assert_int_equal(((const unsigned char *)f[0].p)[4095], i % 251);
+}
+
+/* Read once, a spool gives back what was read, 8 MiB at a time: records
+ * past three of those come back whole, the part not given back can still
+ * be sought, but the spool cannot be rewound. */
+static void read_once_gives_back(void **state)
+{
+    (void)state;
+    enum { N = 6200 }; /* ~24.3 MiB */
+    uint64_t *off = calloc(N, sizeof *off);
+    assert_non_null(off);
+    fx_spool *s = pages_spool(N, off);
+    assert_true(fx_spool_read_once(s));
+    const fx_spool_field *f;
+    size_t n;
+    for (size_t i = 0; i < N; i++) {
+        assert_int_equal(fx_spool_next(s, &f, &n), 1);
+        check_page(s, i, f, n);
+    }
+    assert_int_equal(fx_spool_next(s, &f, &n), 0);
+    assert_true(fx_spool_seek(s, off[N - 1])); /* the last 8 MiB are kept */
+    assert_int_equal(fx_spool_next(s, &f, &n), 1);
+    check_page(s, N - 1, f, n);
+    assert_null(fx_spool_error(s));
+    assert_false(fx_spool_rewind(s)); /* its start is holes now */
+    assert_int_equal(fx_spool_errno(s), EINVAL);
+    fx_spool_free(s);
+    free(off);
+}
+
+/* Less than 8 MiB read: nothing is given back, the start can be sought;
+ * one record more and it cannot (it is a hole now). */
+static void read_once_below_a_drop(void **state)
+{
+    (void)state;
+    enum { N = 2100 };
+    uint64_t *off = calloc(N, sizeof *off);
+    assert_non_null(off);
+    for (int more = 0; more < 2; more++) {
+        fx_spool *s = pages_spool(N, off);
+        /* a drop when a refill starts at 8 MiB (reads of 64 KiB): when
+         * the record read ends past it, not when it ends before */
+        size_t rec = (size_t)(off[1] - off[0]);
+        size_t upto = ((8u << 20) + rec - 1) / rec - (more ? 0 : 1);
+        assert_true(fx_spool_read_once(s));
+        const fx_spool_field *f;
+        size_t n;
+        for (size_t i = 0; i < upto; i++) {
+            assert_int_equal(fx_spool_next(s, &f, &n), 1);
+            check_page(s, i, f, n);
+        }
+        if (!more) {
+            assert_true(fx_spool_seek(s, off[0]));
+            assert_int_equal(fx_spool_next(s, &f, &n), 1);
+            check_page(s, 0, f, n);
+        } else {
+            assert_false(fx_spool_seek(s, off[0]));
+            assert_int_equal(fx_spool_errno(s), EINVAL);
+        }
+        fx_spool_free(s);
+    }
+    free(off);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(boundary_lengths), cmocka_unit_test(many_records),
         cmocka_unit_test(empty_spool),      cmocka_unit_test(no_such_folder),
         cmocka_unit_test(file_size_limit),  cmocka_unit_test(read_before_rewind),
+        cmocka_unit_test(read_once_gives_back), cmocka_unit_test(read_once_below_a_drop),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }
