@@ -21,7 +21,7 @@
 
 #include "mem.h"
 
-enum { BUF = 64 * 1024 };
+enum { BUF = 64 * 1024, SEEK_CHUNK = 512 };
 
 struct fx_spool {
     int fd;
@@ -194,8 +194,6 @@ bool fx_spool_rewind(fx_spool *s)
         return fail(s, EINVAL, "read back");
     if (!s->reading && !flush(s))
         return false;
-    if (lseek(s->fd, 0, SEEK_SET) != 0)
-        return fail(s, errno, "read back");
     s->reading = true;
     s->used = s->at = 0;
     s->left = s->size;
@@ -209,8 +207,10 @@ uint64_t fx_spool_offset(const fx_spool *s)
     return s->size;
 }
 
-/* Within the buffer: moves in it; else reads from off, a page at a time
- * (a seek is the start of a short read, not of a scan). */
+/* Within the buffer: moves in it; else reads from off, SEEK_CHUNK bytes
+ * at a time (a seek is the start of a short read, not of a scan: the
+ * explanations and findings are read back one record each, out of
+ * order, and a whole page per record copied 4 KiB for 150 bytes). */
 bool fx_spool_seek(fx_spool *s, uint64_t off)
 {
     if (!s->reading && !fx_spool_rewind(s))
@@ -223,12 +223,10 @@ bool fx_spool_seek(fx_spool *s, uint64_t off)
         s->at = (size_t)(off - s->buf_at);
         return true;
     }
-    if (lseek(s->fd, (off_t)off, SEEK_SET) < 0)
-        return fail(s, errno, "read back");
     s->used = s->at = 0;
     s->buf_at = off;
     s->left = s->size - off;
-    s->chunk = 4096;
+    s->chunk = SEEK_CHUNK;
     return true;
 }
 
@@ -268,7 +266,8 @@ static bool take(fx_spool *s, void *p, size_t n)
     while (n > 0) {
         if (s->at == s->used) {
             size_t want = s->left < s->chunk ? (size_t)s->left : s->chunk;
-            ssize_t k = read(s->fd, s->buf, want);
+            /* at the offset, not the file's position: a seek costs no call */
+            ssize_t k = pread(s->fd, s->buf, want, (off_t)(s->buf_at + s->used));
             if (k < 0 && errno == EINTR)
                 continue;
             if (k <= 0)

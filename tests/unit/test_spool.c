@@ -216,6 +216,46 @@ static void read_before_rewind(void **state)
     fx_spool_free(s);
 }
 
+/* Records read back out of order by their offsets (the explanations and
+ * findings are): each whole, whatever its length against the short read
+ * a seek starts with (512 bytes: records of 509 to 515 bytes of data, a
+ * field of 64 KiB and more), and the records after it in order. */
+static void seek_out_of_order(void **state)
+{
+    (void)state;
+    static const size_t seek_lens[] = {0, 1, 506, 507, 508, 509, 510, 511, 512, 513, 65536, 1 << 20, 3};
+    enum { N = sizeof seek_lens / sizeof *seek_lens, REPS = 3 };
+    fx_spool *s = fx_spool_new(dir);
+    uint64_t off[N * REPS];
+    for (size_t i = 0; i < N * REPS; i++) {
+        size_t len = seek_lens[i % N];
+        char *bytes = field_bytes(i, 0, len);
+        fx_spool_field f = {bytes, len};
+        off[i] = fx_spool_offset(s);
+        assert_true(fx_spool_put(s, &f, 1));
+        free(bytes);
+    }
+    for (size_t step = 1; step <= 2; step++) {
+        for (size_t k = N * REPS; k-- > 0;) { /* backwards, then every other */
+            size_t i = step == 1 ? k : (k * 7) % (N * REPS);
+            assert_true(fx_spool_seek(s, off[i]));
+            for (size_t j = i; j < i + 2 && j < N * REPS; j++) { /* and the next */
+                const fx_spool_field *f;
+                size_t n;
+                assert_int_equal(fx_spool_next(s, &f, &n), 1);
+                assert_int_equal(n, 1);
+                assert_int_equal(f[0].len, seek_lens[j % N]);
+                char *want = field_bytes(j, 0, f[0].len);
+                if (f[0].len)
+                    assert_memory_equal(f[0].p, want, f[0].len);
+                free(want);
+            }
+        }
+    }
+    assert_null(fx_spool_error(s));
+    fx_spool_free(s);
+}
+
 /* n records of 4 KiB, record i's bytes from i; the offset of each. */
 static fx_spool *pages_spool(size_t n, uint64_t *off)
 {
@@ -311,6 +351,7 @@ int main(void)
         cmocka_unit_test(empty_spool),      cmocka_unit_test(no_such_folder),
         cmocka_unit_test(file_size_limit),  cmocka_unit_test(read_before_rewind),
         cmocka_unit_test(read_once_gives_back), cmocka_unit_test(read_once_below_a_drop),
+        cmocka_unit_test(seek_out_of_order),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }
