@@ -19,6 +19,8 @@ enum { BLOCK = 16 };
 
 typedef struct {
     double *lo, *hi; /* per block; NULL until the pair is first asked for */
+    fx_day *first;   /* per block, its first rate's day: a span's ends are found here */
+    size_t nb;
 } pair_bounds;
 
 struct fx_rate_hull {
@@ -41,6 +43,7 @@ void fx_rate_hull_free(fx_rate_hull *b)
     for (size_t p = 0; p < b->t->npairs; p++) {
         free(b->pairs[p].lo);
         free(b->pairs[p].hi);
+        free(b->pairs[p].first);
     }
     free(b->pairs);
     free(b);
@@ -56,6 +59,8 @@ static const pair_bounds *blocks_of(fx_rate_hull *b, uint32_t p)
     size_t nb = (pp->n + BLOCK - 1) / BLOCK;
     pb->lo = fx_xcalloc(nb ? nb : 1, sizeof *pb->lo);
     pb->hi = fx_xcalloc(nb ? nb : 1, sizeof *pb->hi);
+    pb->first = fx_xcalloc(nb ? nb : 1, sizeof *pb->first);
+    pb->nb = nb;
     fx_ccy x = b->t->ccys[pp->x];
     for (size_t k = 0; k < nb; k++) {
         double lo = INFINITY, hi = -INFINITY;
@@ -68,8 +73,31 @@ static const pair_bounds *blocks_of(fx_rate_hull *b, uint32_t p)
         }
         pb->lo[k] = lo;
         pb->hi[k] = hi;
+        pb->first[k] = pp->r[k * BLOCK].day;
     }
     return pb;
+}
+
+/* The index of pair pp's first rate dated v or later (pp->n: none): the
+ * last block that starts on or before v, by its first days (a small
+ * array, where a search over the rates themselves misses the cache at
+ * every step), then within it. */
+static size_t lower_day(const pair_bounds *pb, const fx_rpair *pp, fx_day v)
+{
+    size_t lo = 0, hi = pb->nb; /* blocks [0, lo) start on or before v */
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+        if (pb->first[mid] <= v)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    if (lo == 0)
+        return 0;
+    size_t i = (lo - 1) * BLOCK, end = lo * BLOCK < pp->n ? lo * BLOCK : pp->n;
+    while (i < end && pp->r[i].day < v)
+        i++;
+    return i;
 }
 
 /* Pair p's rates dated in [lo, hi], from currency `from` (one of its
@@ -78,11 +106,11 @@ static bool pair_range(fx_rate_hull *b, uint32_t p, uint32_t from, fx_day lo, fx
                        double *mn, double *mx)
 {
     const fx_rpair *pp = &b->t->pairs[p];
-    size_t i = fx_rates_lower(pp->r, 0, pp->n, lo);
-    size_t j = hi == INT32_MAX ? pp->n : fx_rates_lower(pp->r, i, pp->n, hi + 1);
+    const pair_bounds *pb = blocks_of(b, p);
+    size_t i = lower_day(pb, pp, lo);
+    size_t j = hi == INT32_MAX ? pp->n : lower_day(pb, pp, hi + 1);
     if (i >= j)
         return false;
-    const pair_bounds *pb = blocks_of(b, p);
     double l = INFINITY, h = -INFINITY;
     for (size_t k = i / BLOCK; k <= (j - 1) / BLOCK; k++) {
         l = fmin(l, pb->lo[k]);

@@ -106,6 +106,33 @@ static void test_blocks(void **state)
     fx_rates_free(t);
 }
 
+/* The same with a rate every other day (k on day 2k): a span's end may
+ * fall in a gap after a block's last rate and before the next block's
+ * first, and a span of one rate there still has it. */
+static void test_gaps(void **state)
+{
+    (void)state;
+    char csv[4096];
+    size_t n = (size_t)snprintf(csv, sizeof csv, "date,base,quote,rate,source\n");
+    for (int k = 0; k < 33; k++) {
+        char day[11];
+        fx_date_format(D("2025-01-01") + 2 * k, day);
+        n += (size_t)snprintf(csv + n, sizeof csv - n, "%s,USD,JPY,%d,T\n", day, 101 + k);
+    }
+    fx_rate_table *t = fixture_rates_text(csv);
+    assert_non_null(t);
+    fx_rate_hull *h = fx_rate_hull_new(t);
+    /* k = 15 on 2025-01-31 (the first block's last), 16 on 2025-02-02 */
+    expect_range(h, "T", "USD", "JPY", "2025-01-31", "2025-01-31", 101, 116);
+    expect_range(h, "T", "USD", "JPY", "2025-01-31", "2025-02-01", 101, 116);
+    expect_range(h, "T", "USD", "JPY", "2025-01-30", "2025-01-31", 101, 116);
+    expect_range(h, "T", "USD", "JPY", "2025-02-01", "2025-02-02", 117, 132);
+    expect_none(h, "T", "USD", "JPY", "2025-02-01", "2025-02-01");
+    expect_none(h, "T", "USD", "JPY", "2025-01-30", "2025-01-30");
+    fx_rate_hull_free(h);
+    fx_rates_free(t);
+}
+
 typedef struct {
     double min, max;
     size_t n;
@@ -177,7 +204,7 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_small),
-        cmocka_unit_test(test_blocks),
+        cmocka_unit_test(test_blocks), cmocka_unit_test(test_gaps),
         cmocka_unit_test(test_history),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
