@@ -76,20 +76,27 @@ static void test_small(void **state)
     fx_rates_free(t);
 }
 
-/* USD/JPY at 101 + k on the k-th day (k = 0..32) from 2025-01-01: blocks
+/* USD/JPY at 101 + k on day k * step (k = 0..32) from 2025-01-01: blocks
  * of 16 rates hold k = 0-15, 16-31 and 32. */
-static void test_blocks(void **state)
+static fx_rate_table *usdjpy(int step)
 {
-    (void)state;
     char csv[4096];
     size_t n = (size_t)snprintf(csv, sizeof csv, "date,base,quote,rate,source\n");
     for (int k = 0; k < 33; k++) {
         char day[11];
-        fx_date_format(D("2025-01-01") + k, day);
+        fx_date_format(D("2025-01-01") + step * k, day);
         n += (size_t)snprintf(csv + n, sizeof csv - n, "%s,USD,JPY,%d,T\n", day, 101 + k);
     }
     fx_rate_table *t = fixture_rates_text(csv);
     assert_non_null(t);
+    return t;
+}
+
+/* A rate every day. */
+static void test_blocks(void **state)
+{
+    (void)state;
+    fx_rate_table *t = usdjpy(1);
     fx_rate_hull *h = fx_rate_hull_new(t);
     /* k = 15, the first block's last rate; 16, the second's first; 31, 32 */
     expect_range(h, "T", "USD", "JPY", "2025-01-16", "2025-01-16", 101, 116);
@@ -106,21 +113,13 @@ static void test_blocks(void **state)
     fx_rates_free(t);
 }
 
-/* The same with a rate every other day (k on day 2k): a span's end may
- * fall in a gap after a block's last rate and before the next block's
- * first, and a span of one rate there still has it. */
+/* A rate every other day: a span's end may fall in a gap after a block's
+ * last rate and before the next block's first, and a span of one rate
+ * there still has it. */
 static void test_gaps(void **state)
 {
     (void)state;
-    char csv[4096];
-    size_t n = (size_t)snprintf(csv, sizeof csv, "date,base,quote,rate,source\n");
-    for (int k = 0; k < 33; k++) {
-        char day[11];
-        fx_date_format(D("2025-01-01") + 2 * k, day);
-        n += (size_t)snprintf(csv + n, sizeof csv - n, "%s,USD,JPY,%d,T\n", day, 101 + k);
-    }
-    fx_rate_table *t = fixture_rates_text(csv);
-    assert_non_null(t);
+    fx_rate_table *t = usdjpy(2);
     fx_rate_hull *h = fx_rate_hull_new(t);
     /* k = 15 on 2025-01-31 (the first block's last), 16 on 2025-02-02 */
     expect_range(h, "T", "USD", "JPY", "2025-01-31", "2025-01-31", 101, 116);
