@@ -71,7 +71,7 @@ typedef struct {
     unsigned links; /* internal links written on it */
 } fx_widths;
 
-enum { FX_ROWS_FORMATS = 254 };
+enum { FX_ROWS_FORMATS = 64 };
 
 /* Rows recorded now and written later (a sheet whose cells need what only
  * the end of the run knows, e.g. Facts' claim verdicts): each row is one
@@ -84,6 +84,7 @@ typedef struct {
     bool need_exact; /* some row holds an exact-text cell */
     lxw_format *fmts[FX_ROWS_FORMATS]; /* a cell names its format by index + 1 here */
     unsigned nfmts;
+    bool overflow; /* more formats than fmts holds: an internal error */
 } fx_rows;
 
 /* A sheet that may continue on "<base> (2)", "<base> (3)", ... */

@@ -818,12 +818,13 @@ void fx_sheet_make_formats(fx_book *b)
 /* ---- rows recorded now, written at close ---- */
 
 enum { CELL_NUM, CELL_TEXT, CELL_FORMULA, CELL_TYPE = 3, CELL_WHOLE = 4 };
-enum { FMT_POINTER = 255 }; /* the table is full: the pointer follows */
+/* Facts' formats: the places and percent ones (SHOWN_PLACES_MAX + 1
+ * each), money, unrounded, rate, date: a row's table never fills. */
+_Static_assert(2 * (SHOWN_PLACES_MAX + 1) + 4 <= FX_ROWS_FORMATS, "Facts formats outgrow fx_rows");
 
 /* A cell in a recorded row, packed (a Facts row is a spool record, and a
  * million of them are written once and read once): a byte of type, a
- * varint column, a byte of format (0: none, k: fmts[k - 1], 255: the
- * pointer itself), then the value, a varint for a whole number that is
+ * varint column, a byte of format (0: none, k: fmts[k - 1]), then the value, a varint for a whole number that is
  * not negative (dates, mostly) or else the 8 bytes of the double, and for
  * text and formulas a varint length and the bytes. The format is a
  * pointer: only this process reads the spool back. */
@@ -853,15 +854,17 @@ static void rows_format(fx_rows *w, lxw_format *f)
         unsigned i = 0;
         while (i < w->nfmts && w->fmts[i] != f)
             i++;
-        if (i == w->nfmts && i < FX_ROWS_FORMATS)
-            w->fmts[w->nfmts++] = f;
-        k = i < w->nfmts ? (unsigned char)(i + 1) : FMT_POINTER;
+        if (i == w->nfmts) {
+            if (i == FX_ROWS_FORMATS) { /* see the assertion above: a new kind of format */
+                w->overflow = true;
+                i = 0;
+            } else {
+                w->fmts[w->nfmts++] = f;
+            }
+        }
+        k = (unsigned char)(i + 1);
     }
     rows_put(w, &k, 1);
-    if (k == FMT_POINTER) {
-        uintptr_t u = (uintptr_t)f;
-        rows_put(w, &u, sizeof u);
-    }
 }
 
 /* Exactly a whole number a varint carries (not -0, which prints "-0"). */
@@ -925,14 +928,7 @@ static bool take_cell(const fx_rows *w, const char **p, const char *end, rec_cel
     c->type = t & CELL_TYPE;
     c->col = (lxw_col_t)col;
     c->f = NULL;
-    if (k == FMT_POINTER) {
-        uintptr_t u;
-        if ((size_t)(end - *p) < sizeof u)
-            return false;
-        memcpy(&u, *p, sizeof u);
-        c->f = (lxw_format *)u;
-        *p += sizeof u;
-    } else if (k) {
+    if (k) {
         if (k > w->nfmts)
             return false;
         c->f = w->fmts[k - 1];
@@ -1024,6 +1020,8 @@ void fx_rows_exact(fx_book *b, fx_rows *w, lxw_col_t c, const fx_dec *v)
 
 void fx_rows_end(fx_book *b, fx_rows *w, uint32_t tag)
 {
+    if (w->overflow)
+        fx_sheet_fail(b, FX_E_INTERNAL, "sheet \"Facts\"", "more cell formats than a row can name");
     fx_spool_field f[2] = {{&tag, sizeof tag}, {w->buf ? w->buf : "", w->len}};
     if (b->st == FX_OK && !fx_spool_put(w->sp, f, 2))
         fx_sheet_fail(b, FX_E_IO, "sheet \"Facts\"", fx_spool_error(w->sp));
