@@ -907,3 +907,100 @@ int fx_approx_in(double v, double lo, double hi)
         return 1;
     return 0;
 }
+
+/* ---- fx_small (rates) ---- */
+
+/* Value with trailing zeros of the coefficient removed ("1.10" -> 1.1). */
+static fx_small small_norm(fx_small v)
+{
+    while (v.coef != 0 && v.coef % 10 == 0 && v.exp < INT32_MAX) {
+        v.coef /= 10;
+        v.exp++;
+    }
+    return v;
+}
+
+bool fx_small_eq(fx_small a, fx_small b)
+{
+    a = small_norm(a);
+    b = small_norm(b);
+    return a.coef == b.coef && (a.coef == 0 || a.exp == b.exp);
+}
+
+/* a * b exactly when the coefficient keeps to 18 digits. */
+bool fx_small_mul(fx_small a, fx_small b, fx_small *out)
+{
+    a = small_norm(a);
+    b = small_norm(b);
+    int64_t c;
+    if (__builtin_mul_overflow(a.coef, b.coef, &c) || c > 999999999999999999LL ||
+        c < -999999999999999999LL)
+        return false;
+    long e = (long)a.exp + (long)b.exp;
+    if (e > INT32_MAX || e < INT32_MIN)
+        return false;
+    *out = (fx_small){c, (int32_t)e};
+    return true;
+}
+
+/* a * b == 1, exactly (rationals; never floating point). */
+bool fx_small_is_inverse(fx_small a, fx_small b)
+{
+    fx_ratio ra, rb, one;
+    fx_ratio_init(&ra);
+    fx_ratio_init(&rb);
+    fx_ratio_init(&one);
+    fx_ratio_set_small(&ra, a);
+    fx_ratio_set_small(&rb, b);
+    fx_ratio_set_small(&one, (fx_small){1, 0});
+    fx_ratio_mul(&ra, &ra, &rb);
+    bool r = fx_ratio_cmp(&ra, &one) == 0;
+    fx_ratio_clear(&ra);
+    fx_ratio_clear(&rb);
+    fx_ratio_clear(&one);
+    return r;
+}
+
+/* Plain decimal text of v, for messages (locale-free). */
+const char *fx_small_str(fx_small v, char buf[160])
+{
+    char digits[24] = {0}; /* the analyzer cannot see the do-while fill it */
+    int nd = 0;
+    uint64_t c = v.coef < 0 ? (uint64_t)0 - (uint64_t)v.coef : (uint64_t)v.coef;
+    do {
+        digits[nd++] = (char)('0' + c % 10);
+        c /= 10;
+    } while (c);
+    size_t o = 0;
+    if (v.coef < 0)
+        buf[o++] = '-';
+    long exp = v.exp;
+    if (exp > 100 || exp < -100) { /* not from a parsed input: say so plainly */
+        snprintf(buf, 160, "%lldE%ld", (long long)v.coef, exp);
+        return buf;
+    }
+    if (exp >= 0) {
+        while (nd)
+            buf[o++] = digits[--nd];
+        for (long i = 0; i < exp; i++)
+            buf[o++] = '0';
+    } else {
+        long frac = -exp;
+        if (nd <= frac) {
+            buf[o++] = '0';
+            buf[o++] = '.';
+            for (long i = nd; i < frac; i++)
+                buf[o++] = '0';
+            while (nd)
+                buf[o++] = digits[--nd];
+        } else {
+            while (nd > frac)
+                buf[o++] = digits[--nd];
+            buf[o++] = '.';
+            while (nd)
+                buf[o++] = digits[--nd];
+        }
+    }
+    buf[o] = '\0';
+    return buf;
+}

@@ -105,6 +105,14 @@ fx_dec_err fx_dec_parse(fx_dec *out, const char *s, size_t len);
  * than 18 digits. So whatever it accepts, fx_dec_parse accepts with the
  * same coefficient and exponent. On failure *out is untouched. */
 fx_dec_err fx_small_parse(fx_small *out, const char *s, size_t len);
+/* a == b as values ("1.10" == "1.1"). */
+bool fx_small_eq(fx_small a, fx_small b);
+/* a * b exactly when the coefficient keeps to 18 digits; else false. */
+bool fx_small_mul(fx_small a, fx_small b, fx_small *out);
+/* a * b == 1, exactly (rationals; never floating point). */
+bool fx_small_is_inverse(fx_small a, fx_small b);
+/* Plain decimal text of v, for messages (locale-free); returns buf. */
+const char *fx_small_str(fx_small v, char buf[160]);
 
 /* When s fails fx_dec_parse, writes a NUL-terminated hint "write X" into
  * buf (n bytes), X being a value that does parse and that s most likely

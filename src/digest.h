@@ -1,7 +1,7 @@
 /* digest - the size and SHA-256 of an input, taken from the bytes its
  * reader reads anyway (csvin's tap), so that every input is read once and
  * the workbook can show what was read. One place computes them: facts
- * inputs (pipeline.c) and rates and aliases files (rates.c) alike. */
+ * inputs (pipeline.c) and rates and aliases files (rates_load.c) alike. */
 #ifndef FX_DIGEST_H
 #define FX_DIGEST_H
 

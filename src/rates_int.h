@@ -1,5 +1,6 @@
 /* rates_int - the inside of the rates module, shared by its files and by
- * nothing else: the table and its lookup (rates.c), the file and folder
+ * nothing else: the table (rates.c), its finish (rates_finish.c) and its
+ * lookups (rates_lookup.c), the file and folder
  * walk with the cell checks every format uses (rates_load.c), and one
  * reader per file format (rates_<format>.c), registered in one table in
  * rates_load.c. A reader sees cells and hands rates to fx_rates_add; it
@@ -185,7 +186,7 @@ void fx_rates_add_day(fx_rates_loader *L, fx_day day, const fx_rate_origin *orig
 /* Adds an alias (text as read) of code. */
 void fx_rates_add_alias(fx_rate_table *t, const char *s, size_t len, fx_ccy code, fx_pos at);
 
-/* ---- the lookup's parts that rates_hull.c walks as each_day does (rates.c) ---- */
+/* ---- the lookup's parts that rates_hull.c walks as each_day does (rates_lookup.c) ---- */
 
 /* Dense index of c, or -1 when no rate has it. */
 int32_t fx_rates_dense(const fx_rate_table *t, fx_ccy c);
@@ -199,6 +200,21 @@ bool fx_rates_cross_at(const fx_rate_table *t, size_t k, uint32_t prov, uint32_t
                        uint32_t *p2);
 /* First index in r[lo..hi) with r[i].day >= v. */
 size_t fx_rates_lower(const fx_rate *r, size_t lo, size_t hi, fx_day v);
+
+/* Shared by the table (rates.c), finish and the lookups: */
+/* A code's number 0 .. FX_NCODES^2 - 1 (AAA, AAB, ...); c must be A-Z. */
+static inline unsigned fx_rates_code_of(fx_ccy c)
+{
+    return (unsigned)(c.s[0] - 'A') * 676u + (unsigned)(c.s[1] - 'A') * 26u +
+           (unsigned)(c.s[2] - 'A');
+}
+/* printf into why[whylen] when why is not NULL (a lookup's reason). */
+void fx_rates_say(char *why, size_t whylen, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+/* The provider ids to try, in order: o's list (NULL: the default order);
+ * how many, at most cap. */
+size_t fx_rates_provider_order(const fx_rate_table *t, const fx_lookup_opts *o, uint32_t *out,
+                               size_t cap);
 
 /* ---- the cell checks every reader shares (rates_load.c) ---- */
 
