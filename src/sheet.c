@@ -824,47 +824,28 @@ _Static_assert(2 * (SHOWN_PLACES_MAX + 1) + 4 <= FX_ROWS_FORMATS, "Facts formats
 
 /* A cell in a recorded row, packed (a Facts row is a spool record, and a
  * million of them are written once and read once): a byte of type, a
- * varint column, a byte of format (0: none, k: fmts[k - 1]), then the value, a varint for a whole number that is
- * not negative (dates, mostly) or else the 8 bytes of the double, and for
- * text and formulas a varint length and the bytes. The format is a
- * pointer: only this process reads the spool back. */
-static void rows_put(fx_rows *w, const void *p, size_t n)
-{
-    if (!n)
-        return;
-    w->buf = fx_xgrow(w->buf, &w->cap, w->len + n, 1);
-    memcpy(w->buf + w->len, p, n);
-    w->len += n;
-}
+ * varint column, a byte of format (0: none, k: fmts[k - 1]), then the
+ * value, a varint for a whole number that is not negative (dates, mostly)
+ * or else the 8 bytes of the double, and for text and formulas a varint
+ * length and the bytes. */
+enum { CELL_HEAD_MAX = 1 + FX_VARINT_MAX + 1 + FX_VARINT_MAX + FX_VARINT_MAX };
 
-static void rows_varint(fx_rows *w, uint64_t v)
+/* f's index + 1 in w's table (added at first sight); 0 for none. */
+static unsigned char rows_format(fx_rows *w, lxw_format *f)
 {
-    unsigned char b[10];
-    size_t k = 0;
-    for (; v >= 0x80; v >>= 7)
-        b[k++] = (unsigned char)(v | 0x80);
-    b[k++] = (unsigned char)v;
-    rows_put(w, b, k);
-}
-
-static void rows_format(fx_rows *w, lxw_format *f)
-{
-    unsigned char k = 0;
-    if (f) {
-        unsigned i = 0;
-        while (i < w->nfmts && w->fmts[i] != f)
-            i++;
-        if (i == w->nfmts) {
-            if (i == FX_ROWS_FORMATS) { /* see the assertion above: a new kind of format */
-                w->overflow = true;
-                i = 0;
-            } else {
-                w->fmts[w->nfmts++] = f;
-            }
+    if (!f)
+        return 0;
+    unsigned i = 0;
+    while (i < w->nfmts && w->fmts[i] != f)
+        i++;
+    if (i == w->nfmts) {
+        if (i == FX_ROWS_FORMATS) { /* see the assertion above: a new kind of format */
+            w->overflow = true;
+            return 1;
         }
-        k = (unsigned char)(i + 1);
+        w->fmts[w->nfmts++] = f;
     }
-    rows_put(w, &k, 1);
+    return (unsigned char)(i + 1);
 }
 
 /* Exactly a whole number a varint carries (not -0, which prints "-0"). */
@@ -873,37 +854,29 @@ static bool is_whole(double v)
     return v >= 0 && v < 9007199254740992.0 && !signbit(v) && v == (double)(uint64_t)v;
 }
 
+/* One growth of the row's buffer per cell, then the bytes in place. */
 static void rows_cell(fx_rows *w, uint8_t type, lxw_col_t c, double v, const char *s, size_t len,
                       lxw_format *f)
 {
+    w->buf = fx_xgrow(w->buf, &w->cap, w->len + CELL_HEAD_MAX + len, 1);
+    unsigned char *p = (unsigned char *)w->buf + w->len;
     bool whole = type != CELL_TEXT && is_whole(v);
-    unsigned char t = (unsigned char)(type | (whole ? CELL_WHOLE : 0));
-    rows_put(w, &t, 1);
-    rows_varint(w, c);
-    rows_format(w, f);
-    if (whole)
-        rows_varint(w, (uint64_t)v);
-    else if (type != CELL_TEXT)
-        rows_put(w, &v, sizeof v);
+    *p++ = (unsigned char)(type | (whole ? CELL_WHOLE : 0));
+    p += fx_varint_put(p, c);
+    *p++ = rows_format(w, f);
+    if (whole) {
+        p += fx_varint_put(p, (uint64_t)v);
+    } else if (type != CELL_TEXT) {
+        memcpy(p, &v, sizeof v);
+        p += sizeof v;
+    }
     if (type != CELL_NUM) {
-        rows_varint(w, len);
-        rows_put(w, s, len);
+        p += fx_varint_put(p, len);
+        if (len)
+            memcpy(p, s, len);
+        p += len;
     }
-}
-
-/* The reading side of the above; false when the record is cut short. */
-static bool take_varint(const char **p, const char *end, uint64_t *out)
-{
-    uint64_t v = 0;
-    for (unsigned shift = 0; shift < 64 && *p < end; shift += 7) {
-        unsigned char c = (unsigned char)*(*p)++;
-        v |= (uint64_t)(c & 0x7F) << shift;
-        if (!(c & 0x80)) {
-            *out = v;
-            return true;
-        }
-    }
-    return false;
+    w->len = (size_t)(p - (unsigned char *)w->buf);
 }
 
 typedef struct {
@@ -922,7 +895,7 @@ static bool take_cell(const fx_rows *w, const char **p, const char *end, rec_cel
     if (*p >= end)
         return false;
     t = (unsigned char)*(*p)++;
-    if (!take_varint(p, end, &col) || col > LXW_COL_MAX || *p >= end)
+    if (!fx_varint_get(p, end, &col) || col > LXW_COL_MAX || *p >= end)
         return false;
     k = (unsigned char)*(*p)++;
     c->type = t & CELL_TYPE;
@@ -935,7 +908,7 @@ static bool take_cell(const fx_rows *w, const char **p, const char *end, rec_cel
     }
     c->v = 0;
     if (t & CELL_WHOLE) {
-        if (!take_varint(p, end, &n))
+        if (!fx_varint_get(p, end, &n))
             return false;
         c->v = (double)n;
     } else if (c->type != CELL_TEXT) {
@@ -947,7 +920,7 @@ static bool take_cell(const fx_rows *w, const char **p, const char *end, rec_cel
     c->s = NULL;
     c->len = 0;
     if (c->type != CELL_NUM) {
-        if (!take_varint(p, end, &n) || n > (uint64_t)(end - *p))
+        if (!fx_varint_get(p, end, &n) || n > (uint64_t)(end - *p))
             return false;
         c->s = *p;
         c->len = (size_t)n;

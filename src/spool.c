@@ -150,8 +150,7 @@ static bool emit(fx_spool *s, const void *p, size_t n)
     return true;
 }
 
-/* v as a varint at p; its length in bytes. */
-static size_t varint(unsigned char *p, uint64_t v)
+size_t fx_varint_put(unsigned char *p, uint64_t v)
 {
     size_t k = 0;
     for (; v >= 0x80; v >>= 7)
@@ -160,20 +159,34 @@ static size_t varint(unsigned char *p, uint64_t v)
     return k;
 }
 
+bool fx_varint_get(const char **p, const char *end, uint64_t *out)
+{
+    uint64_t v = 0;
+    for (unsigned shift = 0; shift < 64 && *p < end; shift += 7) {
+        unsigned char c = (unsigned char)*(*p)++;
+        v |= (uint64_t)(c & 0x7F) << shift;
+        if (!(c & 0x80)) {
+            *out = v;
+            return true;
+        }
+    }
+    return false;
+}
+
 bool fx_spool_put(fx_spool *s, const fx_spool_field *fields, size_t n)
 {
     if (s->err)
         return false;
     if (s->reading || n > FX_SPOOL_FIELD_MAX)
         return fail(s, EINVAL, "write");
-    unsigned char v[10];
-    size_t k = varint(v, n);
+    unsigned char v[FX_VARINT_MAX];
+    size_t k = fx_varint_put(v, n);
     uint64_t bytes = k;
     bool ok = emit(s, v, k);
     for (size_t i = 0; i < n && ok; i++) {
         if (fields[i].len > FX_SPOOL_FIELD_MAX)
             return fail(s, EFBIG, "write");
-        k = varint(v, fields[i].len);
+        k = fx_varint_put(v, fields[i].len);
         bytes += k + fields[i].len;
         ok = emit(s, v, k);
     }

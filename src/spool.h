@@ -54,6 +54,13 @@ uint64_t fx_spool_offset(const fx_spool *s);
  * the record that starts at off, an fx_spool_offset taken while writing. */
 bool fx_spool_seek(fx_spool *s, uint64_t off);
 
+/* The spool's length words, for a caller that packs fields of its own
+ * into one field: v at p (room for FX_VARINT_MAX bytes), its length; and
+ * back from [*p, end), advancing *p, false when cut short. */
+enum { FX_VARINT_MAX = 10 };
+size_t fx_varint_put(unsigned char *p, uint64_t v);
+bool fx_varint_get(const char **p, const char *end, uint64_t *out);
+
 /* Records appended so far. */
 size_t fx_spool_records(const fx_spool *s);
 /* 0, or the errno of the first failure (EIO for a bad record). */
